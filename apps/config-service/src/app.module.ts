@@ -1,0 +1,75 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, OnModuleInit } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HealthService, ObservabilityModule } from '@postback/observability';
+import { kafkaProviders } from '@postback/runtime';
+import { SecretBox, SsrfGuard } from '@postback/security';
+import { TemplateRenderer } from '@postback/templating';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyService } from './auth/api-key.service';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { RequestContextMiddleware } from './common/request-context.middleware';
+import { apiValidationPipe } from './common/validation';
+import { ServiceConfig } from './config/service-config';
+import { ConfigPublisher } from './config-topic/config-publisher';
+import { CustomersController } from './customers/customers.controller';
+import { CustomersService } from './customers/customers.service';
+import { dataSourceOptions } from './database/data-source-options';
+import { EventTypesController } from './event-types/event-types.controller';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { OutboxService } from './outbox/outbox.service';
+import { TemplatesController } from './templates/templates.controller';
+import { TemplatesService } from './templates/templates.service';
+import { TriggersController } from './triggers/triggers.controller';
+import { TriggersService } from './triggers/triggers.service';
+
+/** MySQL in the readiness checks (Kafka's comes with kafkaProviders). */
+class DatabaseReadiness implements OnModuleInit {
+  constructor(
+    private readonly health: HealthService,
+    private readonly db: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.health.register({ name: 'mysql', check: async () => void (await this.db.query('SELECT 1')) });
+  }
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: ServiceConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'config-service', logger }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 10, retryDelay: 2000 }),
+      ],
+      controllers: [CustomersController, TemplatesController, TriggersController, EventTypesController],
+      providers: [
+        { provide: ServiceConfig, useValue: config },
+        ...kafkaProviders({ connection: config.kafka, orderTopics: config.orderTopics }),
+        { provide: SecretBox, useValue: new SecretBox(config.secretsKey) },
+        { provide: SsrfGuard, useValue: new SsrfGuard({ allowList: config.ssrfAllowList }) },
+        { provide: TemplateRenderer, useFactory: () => new TemplateRenderer({ workers: 1 }) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useFactory: apiValidationPipe },
+        { provide: DatabaseReadiness, useFactory: (h: HealthService, db: DataSource) => new DatabaseReadiness(h, db), inject: [HealthService, DataSource] },
+        ApiKeyService,
+        OutboxService,
+        OutboxRelay,
+        ConfigPublisher,
+        CustomersService,
+        TemplatesService,
+        TriggersService,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('*');
+  }
+}
+

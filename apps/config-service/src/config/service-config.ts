@@ -1,0 +1,51 @@
+import { KafkaConnectionOptions } from '@postback/kafka';
+import { EnvReader, readKafkaEnv } from '@postback/runtime';
+
+/** The config service's settings: read from the environment once, checked, then injected. */
+export class ServiceConfig {
+  constructor(
+    readonly http: { host: string; port: number; publicUrl: string },
+    readonly logLevel: string,
+    readonly databaseUrl: string,
+    readonly kafka: KafkaConnectionOptions & { partitions: number },
+    readonly orderTopics: string[],
+    /** Seals signing secrets in MySQL and on the config topic (shared with the delivery service). */
+    readonly secretsKey: string,
+    /** Bootstrap admin API key; further keys are created through the API. */
+    readonly adminApiKey: string,
+    readonly ssrfAllowList: string[],
+    readonly outbox: { pollIntervalMs: number; batchSize: number },
+    readonly triggerDefaults: { maxAttempts: number; timeoutMs: number },
+  ) {}
+}
+
+export function loadServiceConfig(envVars: Record<string, string | undefined> = process.env): ServiceConfig {
+  const env = new EnvReader(envVars);
+  const port = env.int('PORT', 3000, { min: 1, max: 65535 });
+  const host = env.string('HOST', '127.0.0.1');
+  const secretsKey = env.string('SECRETS_KEY');
+  env.check(secretsKey && secretsKey.length < 32 ? 'SECRETS_KEY must be at least 32 characters (or 32 bytes in base64)' : undefined);
+  const adminApiKey = env.string('ADMIN_API_KEY');
+  env.check(adminApiKey && adminApiKey.length < 24 ? 'ADMIN_API_KEY must be at least 24 characters' : undefined);
+  const databaseUrl = env.string('DATABASE_URL', 'mysql://root@127.0.0.1:3306/postback');
+  env.check(/^mysql:\/\//.test(databaseUrl) ? undefined : 'DATABASE_URL must be a mysql:// URL');
+  const config = new ServiceConfig(
+    { host, port, publicUrl: env.string('PUBLIC_URL', `http://${host}:${port}`) },
+    env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    databaseUrl,
+    readKafkaEnv(env, 'postback-config-service'),
+    env.list('ORDER_EVENT_TOPICS', ['orders.events']),
+    secretsKey,
+    adminApiKey,
+    env.list('SSRF_ALLOWLIST', []),
+    {
+      pollIntervalMs: env.int('OUTBOX_POLL_INTERVAL_MS', 1000, { min: 10, max: 60_000 }),
+      batchSize: env.int('OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
+    },
+    {
+      maxAttempts: env.int('TRIGGER_DEFAULT_MAX_ATTEMPTS', 8, { min: 1, max: 50 }),
+      timeoutMs: env.int('TRIGGER_DEFAULT_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
+    },
+  );
+  return env.done(config);
+}

@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** A customer of the fulfilment platform. `id` is the id its order events carry as `customerId`. */
+@Entity({ name: 'customers' })
+export class CustomerEntity {
+  @PrimaryColumn({ type: 'varchar', length: 100 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Index('uq_customers_external_ref', { unique: true })
+  @Column({ name: 'external_ref', type: 'varchar', length: 200, nullable: true })
+  externalRef!: string | null;
+
+  @Column({ name: 'contact_email', type: 'varchar', length: 320, nullable: true })
+  contactEmail!: string | null;
+
+  @Column({ type: 'int', default: 0 })
+  revision!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' })
+  createdAt!: Date;
+
+  // A plain column: MySQL's ON UPDATE keeps the milliseconds (TypeORM's own update value would not).
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' })
+  updatedAt!: Date;
+}

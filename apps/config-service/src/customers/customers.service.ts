@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Like } from 'typeorm';
+import { ConflictError, NotFoundError } from '../common/domain.errors';
+import { newId } from '../common/ids';
+import { Page } from '../common/pagination.dto';
+import { TemplateEntity } from '../templates/template.entity';
+import { TriggerEntity } from '../triggers/trigger.entity';
+import { CustomerEntity } from './customer.entity';
+
+export interface CustomerInput {
+  id?: string;
+  name: string;
+  externalRef?: string;
+  contactEmail?: string;
+}
+
+@Injectable()
+export class CustomersService {
+  constructor(private readonly db: DataSource) {}
+
+  async create(input: CustomerInput): Promise<CustomerEntity> {
+    const id = input.id ?? newId('cus');
+    return this.db.transaction(async (m) => {
+      if (await m.existsBy(CustomerEntity, { id })) throw new ConflictError(`customer "${id}" already exists`, [{ field: 'id', message: 'is taken' }]);
+      if (input.externalRef && (await m.existsBy(CustomerEntity, { externalRef: input.externalRef }))) {
+        throw new ConflictError(`another customer has external reference "${input.externalRef}"`, [{ field: 'externalRef', message: 'is taken' }]);
+      }
+      await m.insert(CustomerEntity, { id, name: input.name, externalRef: input.externalRef ?? null, contactEmail: input.contactEmail ?? null });
+      return m.findOneByOrFail(CustomerEntity, { id });
+    });
+  }
+
+  async get(id: string): Promise<CustomerEntity> {
+    const found = await this.db.manager.findOneBy(CustomerEntity, { id });
+    if (!found) throw new NotFoundError('customer', id);
+    return found;
+  }
+
+  async list(query: { q?: string; limit: number; offset: number }): Promise<Page<CustomerEntity>> {
+    const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+    const where = pattern ? [{ id: Like(pattern) }, { name: Like(pattern) }, { externalRef: Like(pattern) }] : {};
+    const [items, total] = await this.db.manager.findAndCount(CustomerEntity, { where, order: { createdAt: 'DESC', id: 'ASC' }, take: query.limit, skip: query.offset });
+    return { items, total, limit: query.limit, offset: query.offset };
+  }
+
+  async update(id: string, input: Partial<Omit<CustomerInput, 'id'>>): Promise<CustomerEntity> {
+    return this.db.transaction(async (m) => {
+      const current = await m.findOne(CustomerEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!current) throw new NotFoundError('customer', id);
+      if (input.externalRef && input.externalRef !== current.externalRef && (await m.existsBy(CustomerEntity, { externalRef: input.externalRef }))) {
+        throw new ConflictError(`another customer has external reference "${input.externalRef}"`, [{ field: 'externalRef', message: 'is taken' }]);
+      }
+      await m.update(CustomerEntity, { id }, { ...input, revision: current.revision + 1 });
+      return m.findOneByOrFail(CustomerEntity, { id });
+    });
+  }
+
+  /** Refused while the customer has triggers or templates: delete those first (nothing cascades silently). */
+  async delete(id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      if (!(await m.existsBy(CustomerEntity, { id }))) throw new NotFoundError('customer', id);
+      const triggers = await m.countBy(TriggerEntity, { customerId: id });
+      const templates = await m.countBy(TemplateEntity, { customerId: id });
+      if (triggers + templates > 0) {
+        throw new ConflictError(`customer "${id}" still has ${triggers} trigger(s) and ${templates} template(s); delete them first`);
+      }
+      await m.delete(CustomerEntity, { id });
+    });
+  }
+}

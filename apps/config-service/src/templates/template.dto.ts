@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ORDER_EVENT_TYPES, OrderEventType } from '@postback/contracts';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../common/pagination.dto';
+import type { TemplateEntity, TemplateVersionEntity } from './template.entity';
+
+const EXAMPLE_BODY = `{
+  "event": "<%= it.type %>",
+  "orderId": <%~ json(it.data.id) %>,
+  "reference": <%~ json(it.data.reference) %>,
+  "trackingNumber": <%~ json(it.data.shipment?.trackingNumber) %>
+}`;
+
+export class CreateTemplateDto {
+  @ApiPropertyOptional({ description: 'Owner customer; omit for a global template (Templates section)', example: 'cus_nordic_apparel' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  customerId?: string;
+
+  @ApiProperty({ example: 'Shipment notice (JSON)' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Carrier and tracking for the shop backend' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ enum: ['json'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json'])
+  format?: 'json';
+
+  @ApiPropertyOptional({ description: 'Event types this template suits', enum: ORDER_EVENT_TYPES, isArray: true, example: ['order.shipped'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(ORDER_EVENT_TYPES.length)
+  @IsIn(ORDER_EVENT_TYPES, { each: true })
+  eventTypes?: OrderEventType[];
+
+  @ApiProperty({ description: 'Eta template. `it` is the order event; `json(x)` writes x as a JSON literal.', example: EXAMPLE_BODY })
+  @IsString()
+  @Length(1, 65536)
+  body!: string;
+
+  @ApiPropertyOptional({ description: 'Custom input used for previews: an order event, or any JSON object', example: { data: { id: 'ord_1' } } })
+  @IsOptional()
+  @IsObject()
+  sampleInput?: Record<string, unknown>;
+}
+
+export class UpdateTemplateDto extends PartialType(OmitType(CreateTemplateDto, ['customerId'] as const)) {}
+
+export class ListTemplatesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: '"global" for the Templates section only, or a customer id for that customer\'s templates' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,100}$/)
+  scope?: string;
+}
+
+export class TemplateDto {
+  @ApiProperty({ example: 'tpl_8f3k2m9x1c4v7b6n5q0z' }) id!: string;
+  @ApiProperty({ nullable: true, type: String }) customerId!: string | null;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ enum: ['json'] }) format!: 'json';
+  @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true }) eventTypes!: OrderEventType[];
+  @ApiProperty({ description: 'Newest version number' }) latestVersion!: number;
+  @ApiProperty({ description: 'Body of the newest version' }) body!: string;
+  @ApiPropertyOptional() sampleInput?: Record<string, unknown>;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static from(t: TemplateEntity, v: TemplateVersionEntity): TemplateDto {
+    return {
+      id: t.id,
+      customerId: t.customerId,
+      name: t.name,
+      description: t.description,
+      format: t.format,
+      eventTypes: t.eventTypes,
+      latestVersion: t.latestVersion,
+      body: v.body,
+      sampleInput: v.sampleInput ?? undefined,
+      createdAt: t.createdAt.toISOString(),
+      updatedAt: t.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class TemplateVersionDto {
+  @ApiProperty() templateId!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty() body!: string;
+  @ApiPropertyOptional() sampleInput?: Record<string, unknown>;
+  @ApiProperty() createdAt!: string;
+
+  static from(v: TemplateVersionEntity): TemplateVersionDto {
+    return { templateId: v.templateId, version: v.version, body: v.body, sampleInput: v.sampleInput ?? undefined, createdAt: v.createdAt.toISOString() };
+  }
+}

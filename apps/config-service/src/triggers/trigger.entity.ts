@@ -1,0 +1,85 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { CustomerEntity } from '../customers/customer.entity';
+import { TemplateEntity } from '../templates/template.entity';
+import type { DeliveryChannel, HttpMethod, OrderEventType, TemplateFormat, TriggerStatus } from '@postback/contracts';
+
+/** A customer's trigger: which events, delivered how, rendered with which template. */
+@Entity({ name: 'triggers' })
+export class TriggerEntity {
+  @PrimaryColumn({ type: 'varchar', length: 40 })
+  id!: string;
+
+  @Index('idx_triggers_customer')
+  @Column({ name: 'customer_id', type: 'varchar', length: 100 })
+  customerId!: string;
+
+  @ManyToOne(() => CustomerEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'customer_id', foreignKeyConstraintName: 'fk_triggers_customer' })
+  customer?: CustomerEntity;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ name: 'event_types', type: 'simple-json' })
+  eventTypes!: OrderEventType[];
+
+  @Column({ type: 'varchar', length: 16 })
+  channel!: DeliveryChannel;
+
+  @Column({ type: 'varchar', length: 2048, nullable: true })
+  url!: string | null;
+
+  @Column({ type: 'varchar', length: 8 })
+  method!: HttpMethod;
+
+  @Column({ type: 'varchar', length: 16 })
+  format!: TemplateFormat;
+
+  @Column({ type: 'simple-json' })
+  headers!: Record<string, string>;
+
+  @Column({ name: 'retry_enabled', type: 'boolean' })
+  retryEnabled!: boolean;
+
+  @Column({ name: 'max_attempts', type: 'int' })
+  maxAttempts!: number;
+
+  @Column({ name: 'timeout_ms', type: 'int' })
+  timeoutMs!: number;
+
+  @Index('idx_triggers_template')
+  @Column({ name: 'template_id', type: 'varchar', length: 40 })
+  templateId!: string;
+
+  @ManyToOne(() => TemplateEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'template_id', foreignKeyConstraintName: 'fk_triggers_template' })
+  template?: TemplateEntity;
+
+  /** Pinned template version; null follows the latest. */
+  @Column({ name: 'template_version', type: 'int', nullable: true })
+  templateVersion!: number | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: TriggerStatus;
+
+  /** Signing secret, sealed (libs/security SecretBox); never returned after creation or rotation. */
+  @Column({ name: 'secret_sealed', type: 'varchar', length: 512 })
+  secretSealed!: string;
+
+  @Column({ name: 'previous_secret_sealed', type: 'varchar', length: 512, nullable: true })
+  previousSecretSealed!: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'datetime', precision: 3, nullable: true })
+  previousSecretExpiresAt!: Date | null;
+
+  /** Bumped on every published snapshot; consumers keep the highest. */
+  @Column({ type: 'int', default: 0 })
+  revision!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' })
+  createdAt!: Date;
+
+  // A plain column: MySQL's ON UPDATE keeps the milliseconds (TypeORM's own update value would not).
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,65 @@
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TOPICS } from '@postback/contracts';
+import { TriggerIndex } from '@postback/config-view';
+import { LOGGER, ObservabilityModule } from '@postback/observability';
+import { kafkaProviders } from '@postback/runtime';
+import { SecretBox, SsrfGuard } from '@postback/security';
+import { TemplateRenderer } from '@postback/templating';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { DeliveryChannel } from './channels/channel';
+import { HttpChannel } from './channels/http.channel';
+import { ServiceConfig } from './config/service-config';
+import { DeliveryJobsConsumer } from './deliveries/delivery-jobs.consumer';
+import { DeliveryMetrics } from './deliveries/delivery.metrics';
+import { DeliveryService } from './deliveries/delivery.service';
+import { PATTERNS } from './patterns';
+import { ConfigConsumer } from './trigger-index/config.consumer';
+
+/** Closes the HTTP channel's sockets on shutdown. */
+class Channels extends Map<string, DeliveryChannel> implements OnApplicationShutdown {
+  onApplicationShutdown(): void {
+    for (const c of this.values()) if (c instanceof HttpChannel) c.close();
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ServiceConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ObservabilityModule.forRoot({ service: 'delivery-service', logger })],
+      controllers: [ConfigConsumer, DeliveryJobsConsumer],
+      providers: [
+        { provide: ServiceConfig, useValue: config },
+        { provide: TriggerIndex, useValue: new TriggerIndex() },
+        { provide: DeliveryMetrics, useFactory: (r: Registry) => new DeliveryMetrics(r), inject: [Registry] },
+        { provide: SecretBox, useValue: new SecretBox(config.secretsKey) },
+        { provide: SsrfGuard, useValue: new SsrfGuard({ allowList: config.ssrfAllowList }) },
+        { provide: TemplateRenderer, useFactory: () => new TemplateRenderer(config.render) },
+        {
+          provide: Channels,
+          useFactory: (ssrf: SsrfGuard) =>
+            new Channels([
+              ['http', new HttpChannel({ ssrf, userAgent: config.delivery.userAgent, responseExcerptBytes: config.delivery.responseExcerptBytes, networkRetries: 2 })],
+            ]),
+          inject: [SsrfGuard],
+        },
+        {
+          provide: DeliveryService,
+          useFactory: (index: TriggerIndex, renderer: TemplateRenderer, channels: Channels, box: SecretBox, metrics: DeliveryMetrics, log: Logger) =>
+            new DeliveryService(index, renderer, channels, box, metrics, config.delivery, log),
+          inject: [TriggerIndex, TemplateRenderer, Channels, SecretBox, DeliveryMetrics, LOGGER],
+        },
+        ...kafkaProviders({
+          connection: config.kafka,
+          orderTopics: config.orderTopics,
+          bindings: [
+            { pattern: PATTERNS.config, topics: [TOPICS.config], mode: 'broadcast', groupId: 'postback-delivery-config' },
+            { pattern: PATTERNS.jobs, topics: [TOPICS.deliveries], mode: 'at-least-once', groupId: config.groupId, partitionsConsumedConcurrently: config.partitionsConsumedConcurrently },
+          ],
+        }),
+      ],
+    };
+  }
+}

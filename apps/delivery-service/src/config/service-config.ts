@@ -1,0 +1,56 @@
+import { KafkaConnectionOptions } from '@postback/kafka';
+import { EnvReader, readKafkaEnv } from '@postback/runtime';
+
+export class ServiceConfig {
+  constructor(
+    readonly http: { host: string; port: number },
+    readonly logLevel: string,
+    readonly kafka: KafkaConnectionOptions & { partitions: number },
+    readonly orderTopics: string[],
+    readonly groupId: string,
+    readonly partitionsConsumedConcurrently: number,
+    /** Opens the signing secrets sealed into trigger snapshots (shared with the config service). */
+    readonly secretsKey: string,
+    readonly ssrfAllowList: string[],
+    readonly delivery: {
+      /** Requests in flight at once, over all destinations. */
+      maxConcurrency: number;
+      /** Requests in flight at once to one host. */
+      maxPerHost: number;
+      /** How long a job waits for the config view to reach the trigger revision the router saw. */
+      configWaitMs: number;
+      responseExcerptBytes: number;
+      userAgent: string;
+    },
+    readonly render: { timeoutMs: number; workers: number; maxOutputBytes: number },
+  ) {}
+}
+
+export function loadServiceConfig(envVars: Record<string, string | undefined> = process.env): ServiceConfig {
+  const env = new EnvReader(envVars);
+  const secretsKey = env.string('SECRETS_KEY');
+  env.check(secretsKey && secretsKey.length < 32 ? 'SECRETS_KEY must be at least 32 characters (or 32 bytes in base64)' : undefined);
+  const config = new ServiceConfig(
+    { host: env.string('HOST', '127.0.0.1'), port: env.int('PORT', 3002, { min: 1, max: 65535 }) },
+    env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    readKafkaEnv(env, 'postback-delivery'),
+    env.list('ORDER_EVENT_TOPICS', ['orders.events']),
+    env.string('DELIVERY_GROUP_ID', 'postback-delivery'),
+    env.int('DELIVERY_PARTITIONS_CONCURRENTLY', 3, { min: 1, max: 64 }),
+    secretsKey,
+    env.list('SSRF_ALLOWLIST', []),
+    {
+      maxConcurrency: env.int('DELIVERY_MAX_CONCURRENCY', 200, { min: 1, max: 10_000 }),
+      maxPerHost: env.int('DELIVERY_MAX_PER_HOST', 20, { min: 1, max: 1000 }),
+      configWaitMs: env.int('DELIVERY_CONFIG_WAIT_MS', 10_000, { min: 0, max: 120_000 }),
+      responseExcerptBytes: env.int('DELIVERY_RESPONSE_EXCERPT_BYTES', 2048, { min: 0, max: 65_536 }),
+      userAgent: env.string('DELIVERY_USER_AGENT', 'postback-platform/0.1 (+https://www.standardwebhooks.com)'),
+    },
+    {
+      timeoutMs: env.int('RENDER_TIMEOUT_MS', 100, { min: 5, max: 10_000 }),
+      workers: env.int('RENDER_WORKERS', 2, { min: 1, max: 32 }),
+      maxOutputBytes: env.int('RENDER_MAX_OUTPUT_BYTES', 1024 * 1024, { min: 1024, max: 16 * 1024 * 1024 }),
+    },
+  );
+  return env.done(config);
+}

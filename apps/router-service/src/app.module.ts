@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TOPICS } from '@postback/contracts';
+import { TriggerIndex } from '@postback/config-view';
+import { ObservabilityModule } from '@postback/observability';
+import { kafkaProviders } from '@postback/runtime';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { ServiceConfig } from './config/service-config';
+import { PATTERNS } from './patterns';
+import { EventRouter } from './routing/event-router';
+import { OrderEventsConsumer } from './routing/order-events.consumer';
+import { RouterMetrics } from './routing/router.metrics';
+import { ConfigConsumer } from './trigger-index/config.consumer';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ServiceConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ObservabilityModule.forRoot({ service: 'router-service', logger })],
+      controllers: [ConfigConsumer, OrderEventsConsumer],
+      providers: [
+        { provide: ServiceConfig, useValue: config },
+        { provide: TriggerIndex, useValue: new TriggerIndex() },
+        { provide: RouterMetrics, useFactory: (r: Registry) => new RouterMetrics(r), inject: [Registry] },
+        { provide: EventRouter, useFactory: (i: TriggerIndex, m: RouterMetrics) => new EventRouter(i, m), inject: [TriggerIndex, RouterMetrics] },
+        ...kafkaProviders({
+          connection: config.kafka,
+          orderTopics: config.orderTopics,
+          transactionalIdPrefix: config.transactionalIdPrefix,
+          bindings: [
+            { pattern: PATTERNS.config, topics: [TOPICS.config], mode: 'broadcast', groupId: 'postback-router-config' },
+            {
+              pattern: PATTERNS.orderEvents,
+              topics: config.orderTopics,
+              mode: 'transactional',
+              groupId: config.groupId,
+              partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+            },
+          ],
+        }),
+      ],
+    };
+  }
+}

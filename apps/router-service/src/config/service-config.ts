@@ -1,0 +1,31 @@
+import { hostname } from 'node:os';
+import { KafkaConnectionOptions } from '@postback/kafka';
+import { EnvReader, readKafkaEnv } from '@postback/runtime';
+
+export class ServiceConfig {
+  constructor(
+    readonly http: { host: string; port: number },
+    readonly logLevel: string,
+    readonly kafka: KafkaConnectionOptions & { partitions: number },
+    /** Topics with order events; one or several. */
+    readonly orderTopics: string[],
+    readonly groupId: string,
+    /** Must be stable for an instance across restarts and unique among instances. */
+    readonly transactionalIdPrefix: string,
+    readonly partitionsConsumedConcurrently: number,
+  ) {}
+}
+
+export function loadServiceConfig(envVars: Record<string, string | undefined> = process.env): ServiceConfig {
+  const env = new EnvReader(envVars);
+  const config = new ServiceConfig(
+    { host: env.string('HOST', '127.0.0.1'), port: env.int('PORT', 3001, { min: 1, max: 65535 }) },
+    env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    readKafkaEnv(env, 'postback-router'),
+    env.list('ORDER_EVENT_TOPICS', ['orders.events']),
+    env.string('ROUTER_GROUP_ID', 'postback-router'),
+    env.string('ROUTER_TRANSACTIONAL_ID', `postback-router-${hostname()}`),
+    env.int('ROUTER_PARTITIONS_CONCURRENTLY', 1, { min: 1, max: 64 }),
+  );
+  return env.done(config);
+}

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { KafkaTransport } from '@postback/kafka';
+import { createLogger } from '@postback/observability';
+import { exitOnStartFailure, startService } from '@postback/runtime';
+import { AppModule } from './app.module';
+import { loadServiceConfig } from './config/service-config';
+
+async function main(): Promise<void> {
+  const config = loadServiceConfig();
+  const logger = createLogger({ service: 'router-service', level: config.logLevel });
+  await startService({ module: AppModule.forRoot(config, logger), logger, port: config.http.port, host: config.http.host, transport: KafkaTransport }).catch(
+    exitOnStartFailure(logger),
+  );
+}
+
+void main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+/** Logical consumer names, bound to topics in app.module.ts. */
+export const PATTERNS = {
+  config: 'router.config',
+  orderEvents: 'router.order-events',
+} as const;

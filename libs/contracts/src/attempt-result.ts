@@ -1,0 +1,31 @@
+import { OrderEventType } from './event-types';
+
+export type DeliveryChannel = 'http' | 'email';
+
+/**
+ * What happened to one attempt. `delivered` and `failed` are final; `retry_scheduled` means a later
+ * attempt is queued; `skipped` means nothing was sent (trigger deleted or paused since routing).
+ */
+export type AttemptOutcome = 'delivered' | 'retry_scheduled' | 'failed' | 'skipped';
+
+export interface AttemptResult {
+  schema: 'attempt-result/1';
+  deliveryId: string;
+  attempt: number;
+  triggerId: string;
+  customerId: string;
+  eventId: string;
+  eventType: OrderEventType;
+  orderId: string;
+  channel: DeliveryChannel;
+  outcome: AttemptOutcome;
+  test: boolean;
+  startedAt: string;
+  durationMs: number;
+  /** Milliseconds from the event's occurredAt to the end of this attempt. */
+  endToEndMs: number;
+  request?: { url: string; method: string; bytes: number };
+  response?: { status: number; headers: Record<string, string>; bodyExcerpt: string };
+  error?: { code: string; message: string };
+  nextAttemptAt?: string;
+}

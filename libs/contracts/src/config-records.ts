@@ -1,0 +1,66 @@
+import { OrderEventType } from './event-types';
+import { DeliveryChannel } from './attempt-result';
+
+/**
+ * Snapshots on the compacted config topic, keyed `trigger:<id>`. A null value (tombstone)
+ * deletes. Consumers keep the highest revision they have seen. A trigger snapshot embeds the
+ * resolved template version, so the router and the delivery service need nothing else.
+ */
+export type TriggerStatus = 'draft' | 'active' | 'paused';
+export type TemplateFormat = 'json';
+export type HttpMethod = 'POST' | 'PUT' | 'PATCH';
+
+export interface TriggerSnapshot {
+  kind: 'trigger';
+  id: string;
+  customerId: string;
+  name: string;
+  eventTypes: OrderEventType[];
+  status: TriggerStatus;
+  channel: DeliveryChannel;
+  http?: { url: string; method: HttpMethod; headers: Record<string, string>; timeoutMs: number };
+  retry: { enabled: boolean; maxAttempts: number };
+  /** The template this trigger renders, resolved to one version and embedded. */
+  template: { id: string; version: number; format: TemplateFormat; body: string };
+  /** Signing secrets, sealed with the shared config key (see libs/security secret-box). */
+  sealedSecrets: string;
+  revision: number;
+  updatedAt: string;
+}
+
+export type ConfigSnapshot = TriggerSnapshot;
+
+export const configKey = {
+  trigger: (id: string) => `trigger:${id}`,
+};
+
+/** The signing secrets of a trigger, as sealed into the snapshot. */
+export interface TriggerSecrets {
+  current: string;
+  /** The previous secret keeps signing until `previousExpiresAt` (rotation grace period). */
+  previous?: { secret: string; expiresAt: string };
+}
+
+export type ParsedConfigRecord =
+  | { kind: 'trigger'; id: string; snapshot: TriggerSnapshot }
+  | { kind: 'trigger-deleted'; id: string }
+  | { kind: 'unknown'; reason: string };
+
+/** Reads a record of the config topic; never throws. Unknown kinds are reported, not fatal. */
+export function parseConfigRecord(key: string | null, value: Buffer | null): ParsedConfigRecord {
+  if (!key) return { kind: 'unknown', reason: 'record without a key' };
+  const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+  if (kind !== 'trigger' || !id) return { kind: 'unknown', reason: `unknown key "${key}"` };
+  if (value === null) return { kind: 'trigger-deleted', id };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch (e) {
+    return { kind: 'unknown', reason: `value of ${key} is not JSON: ${(e as Error).message}` };
+  }
+  const s = parsed as Partial<TriggerSnapshot>;
+  if (s?.kind !== 'trigger' || s.id !== id || typeof s.revision !== 'number' || typeof s.customerId !== 'string' || !Array.isArray(s.eventTypes) || !s.template) {
+    return { kind: 'unknown', reason: `value of ${key} is not a trigger snapshot` };
+  }
+  return { kind: 'trigger', id, snapshot: s as TriggerSnapshot };
+}

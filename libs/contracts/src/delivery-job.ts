@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { OrderEvent, parseOrderEvent } from './order-event';
+import { IssueCollector, isPlainObject, Validated, describe } from './validation';
+
+/** One delivery of one event through one trigger. Keyed by order id on Kafka. */
+export interface DeliveryJob {
+  schema: 'delivery-job/1';
+  /** Deterministic from (event id, trigger id): the same across retries, replays and duplicates. */
+  deliveryId: string;
+  triggerId: string;
+  customerId: string;
+  /** The trigger revision the router matched; the delivery service waits until its own view has it. */
+  triggerRevision: number;
+  /** Attempt about to be made, starting at 1. */
+  attempt: number;
+  /** When the router produced the first job for this delivery. */
+  routedAt: string;
+  /** A test-fire from the API: delivered whatever the trigger's state, never retried. */
+  test: boolean;
+  event: OrderEvent;
+}
+
+export function deliveryIdFor(eventId: string, triggerId: string): string {
+  const digest = createHash('sha256').update(eventId).update('\u0000').update(triggerId).digest('base64url');
+  return `msg_${digest.slice(0, 27)}`;
+}
+
+export function parseDeliveryJob(input: unknown): Validated<DeliveryJob> {
+  if (!isPlainObject(input)) return { ok: false, issues: [{ path: '$', message: `job must be an object, got ${describe(input)}` }] };
+  const c = new IssueCollector();
+  if (input.schema !== 'delivery-job/1') c.add('schema', 'must be delivery-job/1');
+  c.string(input, 'deliveryId', 'deliveryId', { max: 100 });
+  c.string(input, 'triggerId', 'triggerId', { max: 100 });
+  c.string(input, 'customerId', 'customerId', { max: 100 });
+  c.integer(input, 'triggerRevision', 'triggerRevision', { min: 0, max: Number.MAX_SAFE_INTEGER });
+  c.integer(input, 'attempt', 'attempt', { min: 1, max: 1000 });
+  c.dateTime(input, 'routedAt', 'routedAt');
+  if (typeof input.test !== 'boolean') c.add('test', 'must be a boolean');
+  const event = parseOrderEvent(input.event);
+  if (!event.ok) for (const i of event.issues) c.add(`event.${i.path}`, i.message);
+  return c.result(input as unknown as DeliveryJob);
+}

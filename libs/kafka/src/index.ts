@@ -1,0 +1,5 @@
+export * from './messages';
+export * from './topic-spec';
+export * from './kafka-client';
+export * from './kafka.transport';
+export * from './topic-provisioner';

@@ -1,0 +1,247 @@
+import { Admin, Consumer, ConsumerConfig, Kafka, KafkaConfig, logLevel, LogEntry, Producer, ProducerConfig } from 'kafkajs';
+import type { Logger } from 'pino';
+import { OutgoingMessage, TopicMessages } from './messages';
+import { TopicSpec } from './topic-spec';
+
+export interface KafkaConnectionOptions {
+  brokers: string[];
+  clientId: string;
+  /** Socket connect timeout (ms). */
+  connectionTimeout?: number;
+  /** Broker request timeout (ms). */
+  requestTimeout?: number;
+  ssl?: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/**
+ * The project's only door to Kafka: everything else uses this wrapper, never kafkajs itself.
+ * Owns the client, its producers, consumers and admin connection, and closes them on shutdown.
+ */
+export class KafkaClient {
+  private readonly kafka: Kafka;
+  private readonly producers = new Set<Producer>();
+  private readonly consumers = new Set<Consumer>();
+  private admin: Admin | undefined;
+  private adminConnecting: Promise<Admin> | undefined;
+
+  constructor(
+    readonly options: KafkaConnectionOptions,
+    private readonly logger: Logger,
+  ) {
+    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+    const config: KafkaConfig = {
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: options.connectionTimeout ?? 3000,
+      requestTimeout: options.requestTimeout ?? 30000,
+      ssl: options.ssl,
+      sasl: options.sasl as KafkaConfig['sasl'],
+      retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => {
+        const level = LEVEL_NAMES[entry.level] ?? 'info';
+        const { message, ...extra } = entry.log;
+        this.logger[level]({ kafka: { namespace: entry.namespace, ...extra } }, `kafka: ${message}`);
+      },
+    };
+    this.kafka = new Kafka(config);
+  }
+
+  /** An idempotent producer (acks=all). Pass `transactionalId` for a transactional one. */
+  async producer(options: { transactionalId?: string } = {}): Promise<KafkaProducer> {
+    const config: ProducerConfig = {
+      idempotent: true,
+      maxInFlightRequests: options.transactionalId ? 1 : 5,
+      transactionalId: options.transactionalId,
+      allowAutoTopicCreation: false,
+      // An idempotent producer must not give up (kafkajs warns otherwise): a send waits out a broker
+      // outage instead of failing, so nothing acknowledged to a caller is lost. A short first retry
+      // matters for transactions: the next one often meets CONCURRENT_TRANSACTIONS for a few ms.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: options.transactionalId ? 20 : 100, maxRetryTime: 5000 },
+    };
+    const producer = this.kafka.producer(config);
+    await producer.connect();
+    this.producers.add(producer);
+    return new KafkaProducer(producer);
+  }
+
+  /** A raw consumer for the transport in this library; not for use elsewhere. */
+  rawConsumer(config: ConsumerConfig): Consumer {
+    const consumer = this.kafka.consumer({ allowAutoTopicCreation: false, ...config });
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  async forgetConsumer(consumer: Consumer): Promise<void> {
+    this.consumers.delete(consumer);
+    await consumer.disconnect();
+  }
+
+  private async adminClient(): Promise<Admin> {
+    if (this.admin) return this.admin;
+    this.adminConnecting ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+      return admin;
+    })().finally(() => {
+      this.adminConnecting = undefined;
+    });
+    return this.adminConnecting;
+  }
+
+  /** Creates missing topics and waits for their leaders. Existing topics are left as they are. */
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<string[]> {
+    const admin = await this.adminClient();
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length === 0) return [];
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions,
+          replicationFactor: -1,
+          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (e) {
+      // Another process may have created them in between; that is fine.
+      if (!/already exists/i.test((e as Error).message)) throw e;
+    }
+    await this.waitForTopics(missing.map((s) => s.topic));
+    return missing.map((s) => s.topic);
+  }
+
+  /** Waits until the topics have leaders for all partitions (metadata is eventually consistent). */
+  async waitForTopics(topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+    const admin = await this.adminClient();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
+        if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+      if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Current end offsets (high watermarks) per partition. */
+  async endOffsets(topic: string): Promise<Map<number, bigint>> {
+    const admin = await this.adminClient();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+  }
+
+  /** Lag of a consumer group: sum over partitions of end offset minus committed offset. */
+  async groupLag(groupId: string, topics: readonly string[]): Promise<Map<string, number>> {
+    const admin = await this.adminClient();
+    const lag = new Map<string, number>();
+    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    for (const t of committed) {
+      const ends = await this.endOffsets(t.topic);
+      let sum = 0;
+      for (const p of t.partitions) {
+        const end = ends.get(p.partition) ?? 0n;
+        const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+        sum += Number(end - at);
+      }
+      lag.set(t.topic, sum);
+    }
+    return lag;
+  }
+
+  /** Broker reachability, for readiness checks. */
+  async ping(): Promise<void> {
+    const admin = await this.adminClient();
+    await admin.describeCluster();
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    const admin = await this.adminClient();
+    await admin.deleteTopics({ topics });
+  }
+
+  /** Nest lifecycle hook, when the client is a provider. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    const consumers = [...this.consumers];
+    this.consumers.clear();
+    await Promise.allSettled(consumers.map((c) => c.disconnect()));
+    const producers = [...this.producers];
+    this.producers.clear();
+    await Promise.allSettled(producers.map((p) => p.disconnect()));
+    if (this.admin) await this.admin.disconnect().catch(() => undefined);
+    this.admin = undefined;
+  }
+}
+
+/** Sends records; resolves once the brokers have acknowledged them (acks=all). */
+export interface MessageSink {
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  sendBatch(batch: TopicMessages[]): Promise<void>;
+}
+
+export class KafkaProducer implements MessageSink {
+  constructor(private readonly producer: Producer) {}
+
+  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  async sendBatch(batch: TopicMessages[]): Promise<void> {
+    const topicMessages = batch.filter((t) => t.messages.length > 0);
+    if (topicMessages.length === 0) return;
+    await this.producer.sendBatch({ acks: -1, topicMessages });
+  }
+
+  /**
+   * Runs `work` inside a Kafka transaction: what it sends, and the consumer offsets given to
+   * `commitOffsets`, become visible together or not at all.
+   */
+  async transaction<T>(
+    work: (sink: MessageSink) => Promise<T>,
+    offsets?: { consumerGroupId: string; topic: string; partition: number; offset: string },
+  ): Promise<T> {
+    const txn = await this.producer.transaction();
+    const sink: MessageSink = {
+      send: async (topic, messages) => {
+        if (messages.length > 0) await txn.send({ topic, acks: -1, messages });
+      },
+      sendBatch: async (batch) => {
+        const topicMessages = batch.filter((t) => t.messages.length > 0);
+        if (topicMessages.length > 0) await txn.sendBatch({ acks: -1, topicMessages });
+      },
+    };
+    try {
+      const result = await work(sink);
+      if (offsets) {
+        await txn.sendOffsets({
+          consumerGroupId: offsets.consumerGroupId,
+          topics: [{ topic: offsets.topic, partitions: [{ partition: offsets.partition, offset: offsets.offset }] }],
+        });
+      }
+      await txn.commit();
+      return result;
+    } catch (e) {
+      await txn.abort().catch(() => undefined);
+      throw e;
+    }
+  }
+}

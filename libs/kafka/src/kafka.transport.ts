@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { CustomTransportStrategy, Server, BaseRpcContext } from '@nestjs/microservices';
+import type { Batch, Consumer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { KafkaClient, KafkaProducer, MessageSink } from './kafka-client';
+import { ConsumedMessage, toConsumed } from './messages';
+
+/**
+ * How a handler's topics are consumed.
+ * - `at-least-once`: a consumer group; offsets are committed after the handler's promise resolves,
+ *   so whatever the handler awaited (e.g. produced outcomes) is durable first.
+ * - `transactional`: as above, but the handler's sends and the consumed offsets are committed in
+ *   one Kafka transaction (consume-transform-produce, exactly once inside Kafka).
+ * - `broadcast`: every instance reads the whole topic from the beginning (a private group that
+ *   never commits); used to build in-memory views from compacted topics. Group consumers start
+ *   only once every broadcast binding has caught up with the end of its topics.
+ */
+export type ConsumptionMode = 'at-least-once' | 'transactional' | 'broadcast';
+
+export interface ConsumerBinding {
+  /** The pattern given to `@EventPattern` on the handler. */
+  pattern: string;
+  topics: string[];
+  mode: ConsumptionMode;
+  /** Consumer group (ignored for broadcast, which uses a private one). */
+  groupId: string;
+  /** Partitions processed at the same time by this instance (default 1; transactional is always 1). */
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  maxBytesPerPartition?: number;
+  /** Where a group with no committed offsets starts (default: the earliest). */
+  fromBeginning?: boolean;
+}
+
+export interface KafkaTransportOptions {
+  client: KafkaClient;
+  logger: Logger;
+  bindings: ConsumerBinding[];
+  /** Transactional ids are `${transactionalIdPrefix}.${pattern}`: stable per instance, unique across instances. */
+  transactionalIdPrefix: string;
+  /** Sends for non-transactional handlers. */
+  producer: KafkaProducer;
+}
+
+/** What a handler receives: one fetched batch of one partition. */
+export interface KafkaBatch {
+  topic: string;
+  partition: number;
+  messages: ConsumedMessage[];
+  highWatermark: string;
+  /** Where to send: the transaction in transactional mode, the shared producer otherwise. */
+  sink: MessageSink;
+  /** Call during long work to keep the group membership alive. */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or the partition was revoked: stop early. */
+  isActive(): boolean;
+}
+
+export class KafkaBatchContext extends BaseRpcContext<[KafkaBatch]> {
+  get batch(): KafkaBatch {
+    return this.args[0];
+  }
+}
+
+interface RunningBinding {
+  binding: ConsumerBinding;
+  consumer: Consumer;
+  crashed?: string;
+  caughtUp: Promise<void>;
+}
+
+/**
+ * A Nest custom transport over our Kafka client: handlers stay declarative (`@EventPattern`)
+ * while batching, commits, transactions and start-up order are ours. Implemented on Nest's
+ * abstract `Server`, not on its Kafka transport.
+ */
+export class KafkaTransport extends Server implements CustomTransportStrategy {
+  private readonly running: RunningBinding[] = [];
+  private readonly transactionalProducers: KafkaProducer[] = [];
+  private stopping = false;
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    super();
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      const broadcast = this.options.bindings.filter((b) => b.mode === 'broadcast');
+      const groups = this.options.bindings.filter((b) => b.mode !== 'broadcast');
+      for (const b of broadcast) this.running.push(await this.start(b));
+      await Promise.all(this.running.map((r) => r.caughtUp));
+      for (const b of groups) this.running.push(await this.start(b));
+      callback();
+    } catch (e) {
+      callback(e);
+    }
+  }
+
+  /** Readiness: every consumer runs and every broadcast view has caught up. */
+  problems(): string[] {
+    const expected = this.options.bindings.length;
+    const problems = this.running.filter((r) => r.crashed).map((r) => `${r.binding.pattern}: ${r.crashed}`);
+    if (this.running.length < expected) problems.push(`${expected - this.running.length} consumer(s) not started yet`);
+    return problems;
+  }
+
+  async close(): Promise<void> {
+    this.stopping = true;
+    const running = this.running.splice(0);
+    await Promise.allSettled(running.map((r) => this.options.client.forgetConsumer(r.consumer)));
+    this.transactionalProducers.splice(0);
+  }
+
+  on(): void {
+    throw new Error('KafkaTransport does not emit events');
+  }
+
+  unwrap<T>(): T {
+    throw new Error('KafkaTransport has no underlying server to unwrap');
+  }
+
+  private async start(binding: ConsumerBinding): Promise<RunningBinding> {
+    const handler = this.getHandlerByPattern(binding.pattern);
+    if (!handler) throw new Error(`no @EventPattern handler for "${binding.pattern}"`);
+    const broadcast = binding.mode === 'broadcast';
+    const groupId = broadcast ? `${binding.groupId}.${randomUUID()}` : binding.groupId;
+    const consumer = this.options.client.rawConsumer({
+      groupId,
+      sessionTimeout: binding.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: binding.maxBytesPerPartition ?? 1024 * 1024,
+      readUncommitted: false,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    const entry: RunningBinding = { binding, consumer, caughtUp: Promise.resolve() };
+    const log = this.options.logger.child({ consumer: binding.pattern, groupId });
+
+    consumer.on(consumer.events.CRASH, (event) => {
+      entry.crashed = event.payload.error.message;
+      log.error({ err: event.payload.error, restart: event.payload.restart }, 'kafka consumer crashed');
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      entry.crashed = undefined;
+      log.info('kafka consumer joined its group');
+    });
+
+    let markProgress: (batch: Batch) => void = () => undefined;
+    if (broadcast) {
+      const targets = new Map<string, bigint>();
+      for (const topic of binding.topics) {
+        for (const [partition, end] of await this.options.client.endOffsets(topic)) if (end > 0n) targets.set(`${topic}:${partition}`, end);
+      }
+      let done: () => void = () => undefined;
+      entry.caughtUp = targets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (done = resolve));
+      markProgress = (batch) => {
+        const key = `${batch.topic}:${batch.partition}`;
+        const target = targets.get(key);
+        if (target !== undefined && BigInt(batch.lastOffset()) + 1n >= target) {
+          targets.delete(key);
+          if (targets.size === 0) done();
+        }
+      };
+    }
+
+    let producer: KafkaProducer | undefined;
+    if (binding.mode === 'transactional') {
+      producer = await this.options.client.producer({ transactionalId: `${this.options.transactionalIdPrefix}.${binding.pattern}` });
+      this.transactionalProducers.push(producer);
+    }
+
+    await consumer.connect();
+    await consumer.subscribe({ topics: binding.topics, fromBeginning: broadcast || (binding.fromBeginning ?? true) });
+    await consumer.run({
+      autoCommit: binding.mode === 'at-least-once',
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: binding.mode === 'transactional' ? 1 : (binding.partitionsConsumedConcurrently ?? 1),
+      eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        if (batch.isEmpty()) return;
+        const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+        const make = (sink: MessageSink): KafkaBatch => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages,
+          highWatermark: batch.highWatermark,
+          sink,
+          heartbeat,
+          isActive: () => isRunning() && !isStale() && !this.stopping,
+        });
+        const last = batch.lastOffset();
+        const next = (BigInt(last) + 1n).toString();
+        if (binding.mode === 'transactional' && producer) {
+          await producer.transaction((sink) => this.invoke(handler, make(sink)), {
+            consumerGroupId: groupId,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: next,
+          });
+          resolveOffset(last);
+        } else {
+          await this.invoke(handler, make(this.options.producer));
+          resolveOffset(last);
+          if (binding.mode === 'at-least-once') {
+            await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+          }
+        }
+        markProgress(batch);
+        await heartbeat();
+      },
+    });
+    log.info({ topics: binding.topics, mode: binding.mode }, 'kafka consumer started');
+    return entry;
+  }
+
+  private async invoke(handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>, batch: KafkaBatch): Promise<void> {
+    const result: unknown = await handler(batch, new KafkaBatchContext([batch]));
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+  }
+}

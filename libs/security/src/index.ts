@@ -1,0 +1,3 @@
+export * from './webhook-signing';
+export * from './secret-box';
+export * from './ssrf-guard';

@@ -1,0 +1,2 @@
+export * from './template-errors';
+export * from './template-renderer';

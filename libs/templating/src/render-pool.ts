@@ -1,0 +1,234 @@
+import { Worker } from 'node:worker_threads';
+import { CONTEXT_SOURCE, WORKER_SOURCE } from './sandbox-source';
+import { TemplateError, TemplateErrorCode } from './template-errors';
+
+export interface RenderRequest {
+  key: string;
+  source: string;
+  format: string;
+  input: string;
+  meta: string;
+  maxOutputBytes: number;
+}
+
+type WireRequest = RenderRequest & { id: number };
+type WireResult =
+  | { id: number; ok: true; output: string; bytes: number }
+  | { id: number; ok: false; code: TemplateErrorCode; line?: number; message: string };
+
+interface Pending {
+  request: WireRequest;
+  resolve: (r: { output: string; bytes: number }) => void;
+  reject: (e: TemplateError) => void;
+}
+
+export interface RenderPoolOptions {
+  workers: number;
+  timeoutMs: number;
+  /** Heap limit of each worker, in MiB. */
+  workerHeapMb: number;
+  cacheSize: number;
+  /** How long a template that hung or exhausted a worker fails fast without being run again. */
+  quarantineMs: number;
+}
+
+class RenderWorker {
+  readonly progress = new Int32Array(new SharedArrayBuffer(8));
+  readonly inFlight = new Map<number, Pending>();
+  worker: Worker;
+  lastCompleted = 0;
+  lastProgressAt = Date.now();
+  dead = false;
+
+  constructor(
+    options: RenderPoolOptions,
+    private readonly onResults: (self: RenderWorker, results: WireResult[]) => void,
+    private readonly onDeath: (self: RenderWorker, reason: 'crash' | 'memory', detail: string) => void,
+  ) {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { progress: this.progress.buffer, contextSource: CONTEXT_SOURCE, cacheSize: options.cacheSize },
+      resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.unref();
+    this.worker.on('message', (results: WireResult[]) => this.onResults(this, results));
+    this.worker.on('error', (err: NodeJS.ErrnoException) => {
+      const memory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.die(memory ? 'memory' : 'crash', err.message);
+    });
+    this.worker.on('exit', (code) => this.die('crash', `render worker exited with code ${code}`));
+  }
+
+  send(batch: Pending[]): void {
+    if (this.inFlight.size === 0) this.lastProgressAt = Date.now();
+    for (const p of batch) this.inFlight.set(p.request.id, p);
+    this.worker.postMessage(batch.map((p) => p.request));
+  }
+
+  /** Id of the request the worker is rendering right now (0 when idle). */
+  current(): number {
+    return Atomics.load(this.progress, 0);
+  }
+
+  completed(): number {
+    return Atomics.load(this.progress, 1);
+  }
+
+  die(reason: 'crash' | 'memory', detail: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.onDeath(this, reason, detail);
+  }
+
+  async terminate(): Promise<void> {
+    this.dead = true;
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * A small pool of render workers. Requests issued in the same tick travel to a worker as one
+ * message. A watchdog stops a worker whose current render has made no progress for `timeoutMs`:
+ * that render fails with TEMPLATE_TIMEOUT, its template is quarantined for a while, the worker is
+ * replaced and the other requests it held are sent again. A worker that runs out of memory is
+ * handled the same way, with TEMPLATE_TOO_LARGE.
+ */
+export class RenderPool {
+  private readonly workers: RenderWorker[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly quarantine = new Map<string, { until: number; code: TemplateErrorCode; message: string }>();
+  private nextId = 1;
+  private flushScheduled = false;
+  private roundRobin = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: RenderPoolOptions) {}
+
+  render(request: RenderRequest): Promise<{ output: string; bytes: number }> {
+    if (this.closed) return Promise.reject(new TemplateError('TEMPLATE_RUNTIME', 'the renderer is shut down'));
+    const q = this.quarantine.get(request.key);
+    if (q && q.until > Date.now()) return Promise.reject(new TemplateError(q.code, `${q.message} (template quarantined, not run again yet)`));
+    return new Promise((resolve, reject) => {
+      const id = this.nextId;
+      this.nextId = this.nextId >= 0x7fffffff ? 1 : this.nextId + 1;
+      this.queue.push({ request: { ...request, id }, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        queueMicrotask(() => this.flush());
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    const workers = this.workers.splice(0);
+    for (const w of workers) for (const p of w.inFlight.values()) p.reject(new TemplateError('TEMPLATE_RUNTIME', 'the renderer is shut down'));
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0 || this.closed) return;
+    const batch = this.queue.splice(0);
+    const worker = this.pickWorker();
+    worker.send(batch);
+    this.ensureWatchdog();
+  }
+
+  private pickWorker(): RenderWorker {
+    while (this.workers.length < this.options.workers) {
+      this.workers.push(new RenderWorker(this.options, (w, r) => this.onResults(w, r), (w, reason, detail) => this.onDeath(w, reason, detail)));
+    }
+    // The least loaded worker; round robin among equals.
+    let best: RenderWorker | undefined;
+    for (let i = 0; i < this.workers.length; i++) {
+      const w = this.workers[(this.roundRobin + i) % this.workers.length] as RenderWorker;
+      if (!best || w.inFlight.size < best.inFlight.size) best = w;
+    }
+    this.roundRobin++;
+    return best as RenderWorker;
+  }
+
+  private onResults(worker: RenderWorker, results: WireResult[]): void {
+    worker.lastProgressAt = Date.now();
+    worker.lastCompleted = worker.completed();
+    for (const r of results) {
+      const p = worker.inFlight.get(r.id);
+      if (!p) continue;
+      worker.inFlight.delete(r.id);
+      if (r.ok) p.resolve({ output: r.output, bytes: r.bytes });
+      else p.reject(new TemplateError(r.code, r.message, r.line));
+    }
+  }
+
+  private onDeath(worker: RenderWorker, reason: 'crash' | 'memory', detail: string): void {
+    const index = this.workers.indexOf(worker);
+    if (index >= 0) this.workers.splice(index, 1);
+    const culprit = worker.inFlight.get(worker.current());
+    const others = [...worker.inFlight.values()].filter((p) => p !== culprit);
+    worker.inFlight.clear();
+    if (culprit) {
+      const code: TemplateErrorCode = reason === 'memory' ? 'TEMPLATE_TOO_LARGE' : 'TEMPLATE_RUNTIME';
+      const message = reason === 'memory' ? `rendering used more than ${this.options.workerHeapMb} MiB of memory and was stopped` : detail;
+      this.quarantine.set(culprit.request.key, { until: Date.now() + this.options.quarantineMs, code, message });
+      culprit.reject(new TemplateError(code, message));
+    }
+    if (!this.closed && culprit && others.length > 0) {
+      this.queue.push(...others);
+      this.flush();
+    } else {
+      // Without a culprit the worker itself failed: fail what it held rather than loop on respawns.
+      const why = this.closed ? 'the renderer is shut down' : `render worker failed: ${detail}`;
+      for (const p of others) p.reject(new TemplateError('TEMPLATE_RUNTIME', why));
+    }
+  }
+
+  private ensureWatchdog(): void {
+    if (this.watchdog) return;
+    const interval = Math.max(5, Math.floor(this.options.timeoutMs / 4));
+    this.watchdog = setInterval(() => this.checkWorkers(), interval);
+    this.watchdog.unref();
+  }
+
+  private checkWorkers(): void {
+    const now = Date.now();
+    let busy = false;
+    for (const w of [...this.workers]) {
+      if (w.inFlight.size === 0) continue;
+      busy = true;
+      const completed = w.completed();
+      if (completed !== w.lastCompleted) {
+        w.lastCompleted = completed;
+        w.lastProgressAt = now;
+        continue;
+      }
+      if (now - w.lastProgressAt <= this.options.timeoutMs) continue;
+      const current = w.current();
+      const culprit = w.inFlight.get(current);
+      if (culprit) {
+        const message = `rendering took longer than ${this.options.timeoutMs} ms and was stopped`;
+        this.quarantine.set(culprit.request.key, { until: now + this.options.quarantineMs, code: 'TEMPLATE_TIMEOUT', message });
+        w.inFlight.delete(current);
+        culprit.reject(new TemplateError('TEMPLATE_TIMEOUT', message));
+      }
+      w.dead = true;
+      this.workers.splice(this.workers.indexOf(w), 1);
+      const others = [...w.inFlight.values()];
+      w.inFlight.clear();
+      void w.worker.terminate();
+      if (others.length > 0) {
+        this.queue.push(...others);
+        this.flush();
+      }
+    }
+    if (!busy && this.watchdog) {
+      clearInterval(this.watchdog);
+      this.watchdog = undefined;
+    }
+    for (const [key, q] of this.quarantine) if (q.until <= now) this.quarantine.delete(key);
+  }
+}

@@ -1,0 +1,180 @@
+import { availableParallelism } from 'node:os';
+import { Script } from 'node:vm';
+import { Eta } from 'eta';
+import { RenderPool } from './render-pool';
+import { TemplateError } from './template-errors';
+
+export type TemplateFormat = 'json';
+
+export interface TemplateSource {
+  body: string;
+  format: TemplateFormat;
+}
+
+/** Extra values a template can read as `meta` (delivery id, attempt, trigger, test flag). */
+export interface RenderMeta {
+  deliveryId?: string;
+  attempt?: number;
+  trigger?: { id: string; name: string };
+  customer?: { id: string };
+  test?: boolean;
+}
+
+export interface RenderResult {
+  output: string;
+  contentType: string;
+  bytes: number;
+}
+
+export interface TemplateRendererOptions {
+  /** A render running longer than this is stopped and fails (default 100 ms). */
+  timeoutMs?: number;
+  /** Largest accepted output in bytes (default 1 MiB). */
+  maxOutputBytes?: number;
+  /** Largest accepted template body in characters (default 64 KiB). */
+  maxBodyChars?: number;
+  /** How many compiled templates to keep, in the main thread and in each worker (default 1000). */
+  cacheSize?: number;
+  /** Render workers (default: 2, or 1 on a single core). */
+  workers?: number;
+  /** Heap limit of each render worker in MiB (default 128). */
+  workerHeapMb?: number;
+  /** How long a template that hung or ran out of memory fails fast (default 30 s). */
+  quarantineMs?: number;
+}
+
+interface CompiledSource {
+  key: string;
+  format: TemplateFormat;
+  source: string;
+}
+
+const FORMATS: Record<TemplateFormat, { contentType: string; escape: string }> = {
+  // In JSON templates `<%= x %>` writes x as the content of a JSON string (so `"<%= x %>"` is
+  // always valid); `<%~ json(x) %>` writes any value as a JSON literal.
+  json: { contentType: 'application/json', escape: '__helpers.escapeJsonString' },
+};
+
+/**
+ * The one render path: preview, test-fire and live delivery all call `render()`, so what an
+ * operator previews is byte for byte what is sent. Templates are Eta, translated once per body
+ * into a JavaScript function (syntax checked here, without running it) and run in sandboxed
+ * render workers (see render-pool.ts and sandbox-source.ts).
+ */
+export class TemplateRenderer {
+  private readonly eta = new Eta({ autoEscape: true, autoTrim: false, debug: true, cache: false, useWith: false, varName: 'it' });
+  private readonly cache = new Map<string, CompiledSource>();
+  private readonly pool: RenderPool;
+  private readonly maxOutputBytes: number;
+  private readonly maxBodyChars: number;
+  private readonly cacheSize: number;
+  private seq = 0;
+
+  constructor(options: TemplateRendererOptions = {}) {
+    this.maxOutputBytes = options.maxOutputBytes ?? 1024 * 1024;
+    this.maxBodyChars = options.maxBodyChars ?? 64 * 1024;
+    this.cacheSize = options.cacheSize ?? 1000;
+    this.pool = new RenderPool({
+      workers: options.workers ?? Math.min(2, availableParallelism()),
+      timeoutMs: options.timeoutMs ?? 100,
+      workerHeapMb: options.workerHeapMb ?? 128,
+      cacheSize: this.cacheSize,
+      quarantineMs: options.quarantineMs ?? 30_000,
+    });
+  }
+
+  /** Checks a template without running it. Throws TemplateError naming the line of a syntax error. */
+  compile(source: TemplateSource): void {
+    this.compiled(source);
+  }
+
+  /** Renders `input` (the event, or any JSON value) and checks the output against the format. */
+  async render(source: TemplateSource, input: unknown, meta: RenderMeta = {}): Promise<RenderResult> {
+    const compiled = this.compiled(source);
+    let inputJson: string;
+    try {
+      inputJson = JSON.stringify(input ?? null);
+    } catch (e) {
+      throw new TemplateError('TEMPLATE_RUNTIME', `input is not serializable as JSON: ${(e as Error).message}`);
+    }
+    const { output, bytes } = await this.pool.render({
+      key: compiled.key,
+      source: compiled.source,
+      format: compiled.format,
+      input: inputJson,
+      meta: JSON.stringify(meta),
+      maxOutputBytes: this.maxOutputBytes,
+    });
+    return { output, bytes, contentType: FORMATS[compiled.format].contentType };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** Nest lifecycle hook, when the renderer is a provider. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  private compiled(source: TemplateSource): CompiledSource {
+    const cacheKey = `${source.format}\u0000${source.body}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit) {
+      this.cache.delete(cacheKey);
+      this.cache.set(cacheKey, hit);
+      return hit;
+    }
+    const compiled = this.translate(source);
+    this.cache.set(cacheKey, compiled);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    return compiled;
+  }
+
+  private translate(source: TemplateSource): CompiledSource {
+    const format = FORMATS[source.format];
+    if (!format) throw new TemplateError('TEMPLATE_SYNTAX', `unknown template format "${String(source.format)}"`);
+    if (typeof source.body !== 'string') throw new TemplateError('TEMPLATE_SYNTAX', 'template body must be a string');
+    if (source.body.length > this.maxBodyChars) {
+      throw new TemplateError('TEMPLATE_TOO_LARGE', `template is ${source.body.length} characters, more than the limit of ${this.maxBodyChars}`);
+    }
+    let body: string;
+    try {
+      body = this.eta.compileBody(this.eta.parse(source.body));
+    } catch (e) {
+      const message = (e as Error).message;
+      const m = /at line (\d+) col (\d+)/.exec(message);
+      const reason = (message.split(' at line ')[0] ?? 'bad template syntax').trim();
+      throw new TemplateError('TEMPLATE_SYNTAX', reason, m ? Number(m[1]) : undefined, m ? Number(m[2]) : undefined);
+    }
+    const header = [
+      '(function (it, meta) {',
+      '"use strict";',
+      'const json = __helpers.json;',
+      `let __eta = { res: "", e: ${format.escape}, f: __helpers.identity, line: 0 };`,
+      'try {',
+    ];
+    const fnSource = [...header, body, '} catch (e) { throw __helpers.fail(e, __eta.line); }', 'return __eta.res;', '})'].join('\n');
+    try {
+      // Parses only; nothing runs here. The workers evaluate the same text in their sandbox.
+      new Script(fnSource, { filename: 'template' });
+    } catch (e) {
+      throw new TemplateError('TEMPLATE_SYNTAX', (e as Error).message, templateLineOf(e as Error, fnSource, header.length));
+    }
+    this.seq++;
+    return { key: `t${this.seq}`, format: source.format, source: fnSource };
+  }
+}
+
+/** Maps a line of the generated function back to the template line, via Eta's `__eta.line=N` markers. */
+function templateLineOf(error: Error, generated: string, headerLines: number): number | undefined {
+  const m = /^template:(\d+)/.exec(error.stack ?? '');
+  if (!m) return undefined;
+  const genLine = Number(m[1]);
+  const lines = generated.split('\n');
+  for (let i = genLine - 1; i >= headerLines; i--) {
+    const marker = /^__eta\.line=(\d+)$/.exec(lines[i] ?? '');
+    if (marker) return Number(marker[1]) + (genLine - 1 - i - 1);
+  }
+  return 1;
+}
