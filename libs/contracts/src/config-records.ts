@@ -42,9 +42,7 @@ export interface TriggerSecrets {
 }
 
 export type ParsedConfigRecord =
-  | { kind: 'trigger'; id: string; snapshot: TriggerSnapshot }
-  | { kind: 'trigger-deleted'; id: string }
-  | { kind: 'unknown'; reason: string };
+  { kind: 'trigger'; id: string; snapshot: TriggerSnapshot } | { kind: 'trigger-deleted'; id: string } | { kind: 'unknown'; reason: string };
 
 /** Reads a record of the config topic; never throws. Unknown kinds are reported, not fatal. */
 export function parseConfigRecord(key: string | null, value: Buffer | null): ParsedConfigRecord {
@@ -59,7 +57,14 @@ export function parseConfigRecord(key: string | null, value: Buffer | null): Par
     return { kind: 'unknown', reason: `value of ${key} is not JSON: ${(e as Error).message}` };
   }
   const s = parsed as Partial<TriggerSnapshot>;
-  if (s?.kind !== 'trigger' || s.id !== id || typeof s.revision !== 'number' || typeof s.customerId !== 'string' || !Array.isArray(s.eventTypes) || !s.template) {
+  if (
+    s?.kind !== 'trigger' ||
+    s.id !== id ||
+    typeof s.revision !== 'number' ||
+    typeof s.customerId !== 'string' ||
+    !Array.isArray(s.eventTypes) ||
+    !s.template
+  ) {
     return { kind: 'unknown', reason: `value of ${key} is not a trigger snapshot` };
   }
   return { kind: 'trigger', id, snapshot: s as TriggerSnapshot };

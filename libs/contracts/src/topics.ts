@@ -1,15 +1,30 @@
+/** The platform's own topics. */
+export interface TopicNames {
+  invalidEvents: string;
+  config: string;
+  deliveries: string;
+  deliveriesDlq: string;
+  deliveryResults: string;
+}
+
 /**
- * Kafka topic names. The only place they are spelled: everything else imports these constants.
- * Input topics are configurable (ROUTER_INPUT_TOPICS); `orders.events` is the default.
+ * Kafka topic names: the only place they are spelled; everything else gets them from here.
+ * `prefix` (KAFKA_TOPIC_PREFIX, e.g. "staging.") lets several installations, or test runs, share
+ * a cluster. The order-event input topics are configured in full (ORDER_EVENT_TOPICS).
  */
-export const TOPICS = {
-  orderEvents: 'orders.events',
-  invalidEvents: 'orders.events.invalid',
-  config: 'postback.config',
-  deliveries: 'postback.deliveries',
-  deliveriesDlq: 'postback.deliveries.dlq',
-  deliveryResults: 'postback.delivery-results',
-} as const;
+export function topicNames(prefix = ''): TopicNames {
+  return {
+    invalidEvents: `${prefix}orders.events.invalid`,
+    config: `${prefix}postback.config`,
+    deliveries: `${prefix}postback.deliveries`,
+    deliveriesDlq: `${prefix}postback.deliveries.dlq`,
+    deliveryResults: `${prefix}postback.delivery-results`,
+  };
+}
+
+export const DEFAULT_ORDER_EVENTS_TOPIC = 'orders.events';
+
+export const TOPICS = { orderEvents: DEFAULT_ORDER_EVENTS_TOPIC, ...topicNames() } as const;
 
 /** Kafka record headers we set. Lower-case, `x-postback-` prefixed. */
 export const KAFKA_HEADERS = {
@@ -46,15 +61,16 @@ export interface TopicLayout {
  * before subscribing; creating an existing topic is a no-op. In production the same layout is
  * declared as Strimzi KafkaTopic resources (deploy/k8s).
  */
-export function topicLayout(options: { partitions: number; orderTopics: readonly string[] }): TopicLayout[] {
+export function topicLayout(options: { partitions: number; orderTopics: readonly string[]; topics: TopicNames }): TopicLayout[] {
   const p = options.partitions;
+  const t = options.topics;
   const week = String(7 * 24 * 3600 * 1000);
   return [
     ...options.orderTopics.map((topic) => ({ topic, partitions: p })),
-    { topic: TOPICS.invalidEvents, partitions: p, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
-    { topic: TOPICS.config, partitions: 1, config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(3600 * 1000) } },
-    { topic: TOPICS.deliveries, partitions: p, config: { 'retention.ms': week } },
-    { topic: TOPICS.deliveriesDlq, partitions: p, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
-    { topic: TOPICS.deliveryResults, partitions: p, config: { 'retention.ms': week } },
+    { topic: t.invalidEvents, partitions: p, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
+    { topic: t.config, partitions: 1, config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(3600 * 1000) } },
+    { topic: t.deliveries, partitions: p, config: { 'retention.ms': week } },
+    { topic: t.deliveriesDlq, partitions: p, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
+    { topic: t.deliveryResults, partitions: p, config: { 'retention.ms': week } },
   ];
 }

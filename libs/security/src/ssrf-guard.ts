@@ -116,14 +116,14 @@ export class SsrfGuard {
   ): void => {
     this.resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
-      const list = addresses as LookupAddress[];
+      const list = addresses;
       for (const a of list) {
         const reason = this.refusalFor(a.address);
         if (reason) return callback(new DestinationRefusedError(`${hostname} resolves to ${reason}`), []);
       }
       if (list.length === 0) return callback(Object.assign(new Error(`${hostname} did not resolve`), { code: 'ENOTFOUND' }), []);
       if (options.all) return callback(null, list);
-      const first = list[0] as LookupAddress;
+      const first = list[0];
       callback(null, first.address, first.family);
     });
   };
@@ -149,7 +149,7 @@ export function embeddedIpv4(v6: string): string | undefined {
   if (zeroUntil(5) && g5 === 0xffff) return fromGroups(g6, g7); // ::ffff:a.b.c.d
   if (zeroUntil(6) && (g6 !== 0 || g7 > 1)) return fromGroups(g6, g7); // ::a.b.c.d (deprecated compatible)
   if (g0 === 0x64 && g1 === 0xff9b && groups.slice(2, 6).every((g) => g === 0)) return fromGroups(g6, g7); // NAT64
-  if (g0 === 0x2002) return fromGroups(groups[1] as number, groups[2] as number); // 6to4
+  if (g0 === 0x2002) return fromGroups(groups[1], groups[2]); // 6to4
   return undefined;
 }
 

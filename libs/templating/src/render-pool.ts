@@ -12,9 +12,7 @@ export interface RenderRequest {
 }
 
 type WireRequest = RenderRequest & { id: number };
-type WireResult =
-  | { id: number; ok: true; output: string; bytes: number }
-  | { id: number; ok: false; code: TemplateErrorCode; line?: number; message: string };
+type WireResult = { id: number; ok: true; output: string; bytes: number } | { id: number; ok: false; code: TemplateErrorCode; line?: number; message: string };
 
 interface Pending {
   request: WireRequest;
@@ -141,12 +139,18 @@ export class RenderPool {
 
   private pickWorker(): RenderWorker {
     while (this.workers.length < this.options.workers) {
-      this.workers.push(new RenderWorker(this.options, (w, r) => this.onResults(w, r), (w, reason, detail) => this.onDeath(w, reason, detail)));
+      this.workers.push(
+        new RenderWorker(
+          this.options,
+          (w, r) => this.onResults(w, r),
+          (w, reason, detail) => this.onDeath(w, reason, detail),
+        ),
+      );
     }
     // The least loaded worker; round robin among equals.
     let best: RenderWorker | undefined;
     for (let i = 0; i < this.workers.length; i++) {
-      const w = this.workers[(this.roundRobin + i) % this.workers.length] as RenderWorker;
+      const w = this.workers[(this.roundRobin + i) % this.workers.length];
       if (!best || w.inFlight.size < best.inFlight.size) best = w;
     }
     this.roundRobin++;

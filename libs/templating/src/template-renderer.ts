@@ -140,7 +140,10 @@ export class TemplateRenderer {
     }
     let body: string;
     try {
-      body = this.eta.compileBody(this.eta.parse(source.body));
+      // Eta writes one statement per line without semicolons; a code block starting with "(" or
+      // "[" would then continue the previous line. A leading ";" in every code block prevents it.
+      const ast = this.eta.parse(source.body).map((node) => (typeof node === 'object' && node.t === 'e' ? { ...node, val: `;${node.val}` } : node));
+      body = this.eta.compileBody(ast);
     } catch (e) {
       const message = (e as Error).message;
       const m = /at line (\d+) col (\d+)/.exec(message);

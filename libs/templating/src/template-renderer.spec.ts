@@ -1,0 +1,200 @@
+import { sampleEvent } from '@postback/contracts';
+import { TemplateError } from './template-errors';
+import { TemplateRenderer } from './template-renderer';
+
+const JSON_TEMPLATE = `{
+  "event": "<%= it.type %>",
+  "orderId": <%~ json(it.data.id) %>,
+  "reference": "<%= it.data.reference %>",
+  "recipient": <%~ json(it.data.shippingAddress?.name) %>,
+  "note": <%~ json(it.data.note) %>,
+  "items": [<% (it.data.items || []).forEach(function (item, i) { %><%~ i ? ',' : '' %>{ "sku": <%~ json(item.sku) %>, "qty": <%~ json(item.quantity) %> }<% }) %>]
+}`;
+
+const HOSTILE = [
+  'quote " and backslash \\ and slash /',
+  'new\nline\r\nand\ttab',
+  'unicode: Zoë Åsa 東京 😀 \u2028\u2029',
+  '</script><script>alert(1)</script>',
+  '\u0000\u0001\u001f control',
+  '<%= it.type %> looks like a tag',
+  "'single' and `backtick` ${x}",
+];
+
+describe('TemplateRenderer', () => {
+  let renderer: TemplateRenderer;
+
+  beforeAll(() => {
+    renderer = new TemplateRenderer({ timeoutMs: 200, workers: 1, quarantineMs: 1000, workerHeapMb: 64 });
+  });
+  afterAll(async () => {
+    await renderer.close();
+  });
+
+  async function render(body: string, input: unknown) {
+    return renderer.render({ body, format: 'json' }, input);
+  }
+
+  async function failure(body: string, input: unknown = {}): Promise<TemplateError> {
+    try {
+      await render(body, input);
+    } catch (e) {
+      if (e instanceof TemplateError) return e;
+      throw e;
+    }
+    throw new Error('expected the render to fail');
+  }
+
+  it('renders the sample event to the expected JSON', async () => {
+    const event = sampleEvent('order.shipped');
+    const result = await render(JSON_TEMPLATE, event);
+    expect(result.contentType).toBe('application/json');
+    expect(JSON.parse(result.output)).toEqual({
+      event: 'order.shipped',
+      orderId: 'ord_7Q2M9K4XHB',
+      reference: 'PO-2026-004817',
+      recipient: 'Åsa Lindqvist',
+      note: null,
+      items: [
+        { sku: 'TSHIRT-ORG-M-NAVY', qty: 2 },
+        { sku: 'HOODIE-ZIP-L-GREY', qty: 1 },
+      ],
+    });
+  });
+
+  it.each(HOSTILE)('keeps the output valid JSON for the hostile string %j, in both json() and "<%%= %%>"', async (hostile) => {
+    const event = sampleEvent('order.shipped');
+    event.data.reference = hostile;
+    event.data.shippingAddress = { name: hostile };
+    (event.data as Record<string, unknown>).note = hostile;
+    const result = await render(JSON_TEMPLATE, event);
+    const parsed = JSON.parse(result.output) as Record<string, unknown>;
+    expect(parsed.reference).toBe(hostile);
+    expect(parsed.recipient).toBe(hostile);
+    expect(parsed.note).toBe(hostile);
+  });
+
+  it('writes missing fields and nulls as JSON null, never as undefined', async () => {
+    const result = await render(JSON_TEMPLATE, { type: 'order.received', data: { id: null } });
+    expect(JSON.parse(result.output)).toEqual({ event: 'order.received', orderId: null, reference: '', recipient: null, note: null, items: [] });
+  });
+
+  it('does not HTML-escape JSON payloads', async () => {
+    const result = await render('{"a": "<%= it.s %>"}', { s: '<b>Tom & "Jerry"</b>' });
+    expect(JSON.parse(result.output)).toEqual({ a: '<b>Tom & "Jerry"</b>' });
+  });
+
+  it('renders the same bytes every time for the same input (what is previewed is what is sent)', async () => {
+    const event = sampleEvent('order.delivered');
+    const outputs = await Promise.all([1, 2, 3].map(() => render(JSON_TEMPLATE, event)));
+    expect(new Set(outputs.map((o) => o.output)).size).toBe(1);
+  });
+
+  it('names the line of a JavaScript syntax error at compile time', () => {
+    const body = '{\n  "a": 1,\n  <% if (it.x { %>\n  "b": 2\n  <% } %>\n}';
+    expect(() => renderer.compile({ body, format: 'json' })).toThrow(TemplateError);
+    try {
+      renderer.compile({ body, format: 'json' });
+    } catch (e) {
+      expect((e as TemplateError).code).toBe('TEMPLATE_SYNTAX');
+      expect((e as TemplateError).line).toBe(3);
+    }
+  });
+
+  it('names line and column of an unclosed tag', () => {
+    try {
+      renderer.compile({ body: '{\n  "a": <%= it.a \n}', format: 'json' });
+      throw new Error('expected a syntax error');
+    } catch (e) {
+      expect(e).toBeInstanceOf(TemplateError);
+      expect((e as TemplateError).toJSON()).toEqual({ code: 'TEMPLATE_SYNTAX', message: 'unclosed tag', line: 2, column: 8 });
+    }
+  });
+
+  it('names the line of a runtime error', async () => {
+    const error = await failure('{\n  "a": 1,\n  "b": <%~ json(it.data.missing.deeper) %>\n}', { data: {} });
+    expect(error.code).toBe('TEMPLATE_RUNTIME');
+    expect(error.line).toBe(3);
+    expect(error.message).toContain("reading 'deeper'");
+  });
+
+  it('refuses output that is not valid JSON, with where it breaks', async () => {
+    const error = await failure('{\n  "a": <%~ it.value %>\n}', { value: 'not-json' });
+    expect(error.code).toBe('TEMPLATE_OUTPUT');
+    expect(error.message).toMatch(/not valid JSON/);
+  });
+
+  it('stops a template that never finishes, and keeps serving others', async () => {
+    const started = Date.now();
+    const error = await failure('<% while (true) {} %>');
+    expect(error.code).toBe('TEMPLATE_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(5000);
+    const ok = await render('{"still": "alive"}', {});
+    expect(JSON.parse(ok.output)).toEqual({ still: 'alive' });
+  });
+
+  it('fails fast while a template that hung is quarantined', async () => {
+    const body = '<% for (;;) {} %>';
+    expect((await failure(body)).code).toBe('TEMPLATE_TIMEOUT');
+    const started = Date.now();
+    const again = await failure(body);
+    expect(again.code).toBe('TEMPLATE_TIMEOUT');
+    expect(again.message).toContain('quarantined');
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
+  it('stops a template that allocates without bound', async () => {
+    const error = await failure('<% const a = []; for (;;) a.push("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" + a.length) %>');
+    expect(['TEMPLATE_TOO_LARGE', 'TEMPLATE_TIMEOUT']).toContain(error.code);
+  });
+
+  it('refuses output above the size limit', async () => {
+    const small = new TemplateRenderer({ workers: 1, maxOutputBytes: 1024 });
+    try {
+      await expect(small.render({ body: '"<%= "x".repeat(5000) %>"', format: 'json' }, {})).rejects.toMatchObject({ code: 'TEMPLATE_TOO_LARGE' });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it.each([
+    ['process', '{"t": <%~ json(typeof process) %>}'],
+    ['require', '{"t": <%~ json(typeof require) %>}'],
+    ['module', '{"t": <%~ json(typeof module) %>}'],
+    ['setTimeout', '{"t": <%~ json(typeof setTimeout) %>}'],
+    ['fetch', '{"t": <%~ json(typeof fetch) %>}'],
+    ['Buffer', '{"t": <%~ json(typeof Buffer) %>}'],
+  ])('gives templates no %s', async (_name, body) => {
+    const result = await render(body, {});
+    expect(JSON.parse(result.output)).toEqual({ t: 'undefined' });
+  });
+
+  it('blocks code generation from strings (the constructor escape)', async () => {
+    const error = await failure('<% const p = it.constructor.constructor("return process")(); %>{}', { a: 1 });
+    expect(error.message).toMatch(/Code generation from strings disallowed/);
+  });
+
+  it('does not let one template change built-ins for the next', async () => {
+    await render('<% try { JSON.stringify = function () { return "pwned" } } catch (e) {} %>{}', {});
+    const result = await render('{"v": <%~ json("safe") %>}', {});
+    expect(JSON.parse(result.output)).toEqual({ v: 'safe' });
+  });
+
+  it('refuses an oversized template body', () => {
+    const big = new TemplateRenderer({ workers: 1, maxBodyChars: 10 });
+    try {
+      expect(() => big.compile({ body: '{"a": "0123456789"}', format: 'json' })).toThrow(/more than the limit/);
+    } finally {
+      void big.close();
+    }
+  });
+
+  it('exposes meta (delivery id, attempt, trigger) to templates', async () => {
+    const result = await renderer.render(
+      { body: '{"id": <%~ json(meta.deliveryId) %>, "n": <%~ json(meta.attempt) %>}', format: 'json' },
+      {},
+      { deliveryId: 'msg_1', attempt: 3 },
+    );
+    expect(JSON.parse(result.output)).toEqual({ id: 'msg_1', n: 3 });
+  });
+});

@@ -1,0 +1,28 @@
+import { OrderEventType, TriggerSnapshot } from '@postback/contracts';
+
+let seq = 0;
+
+/** A trigger snapshot as the config topic carries it; override what the test is about. */
+export function newTriggerSnapshot(overrides: Partial<TriggerSnapshot> = {}): TriggerSnapshot {
+  seq++;
+  return {
+    kind: 'trigger',
+    id: `trg_test_${seq}`,
+    customerId: 'cus_test',
+    name: `trigger ${seq}`,
+    eventTypes: ['order.shipped'] as OrderEventType[],
+    status: 'active',
+    channel: 'http',
+    http: { url: 'http://127.0.0.1:1/hook', method: 'POST', headers: {}, timeoutMs: 1000 },
+    retry: { enabled: true, maxAttempts: 3 },
+    template: { id: 'tpl_test', version: 1, format: 'json', body: '{"id": <%~ json(it.id) %>}' },
+    sealedSecrets: '',
+    revision: 1,
+    updatedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export function snapshotRecord(s: TriggerSnapshot): { key: string; value: Buffer } {
+  return { key: `trigger:${s.id}`, value: Buffer.from(JSON.stringify(s)) };
+}
