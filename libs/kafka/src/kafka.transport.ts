@@ -175,7 +175,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       autoCommit: binding.mode === 'at-least-once',
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: binding.mode === 'transactional' ? 1 : (binding.partitionsConsumedConcurrently ?? 1),
-      eachBatch: async ({ batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const heartbeat = () => payload.heartbeat();
         if (batch.isEmpty()) return;
         const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
         const make = (sink: MessageSink): KafkaBatch => ({
@@ -185,7 +187,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
           highWatermark: batch.highWatermark,
           sink,
           heartbeat,
-          isActive: () => isRunning() && !isStale() && !this.stopping,
+          isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
         });
         const last = batch.lastOffset();
         const next = (BigInt(last) + 1n).toString();
@@ -196,12 +198,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
             partition: batch.partition,
             offset: next,
           });
-          resolveOffset(last);
+          payload.resolveOffset(last);
         } else {
           await this.invoke(handler, make(this.options.producer));
-          resolveOffset(last);
+          payload.resolveOffset(last);
           if (binding.mode === 'at-least-once') {
-            await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+            await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
           }
         }
         markProgress(batch);

@@ -20,11 +20,7 @@ export class ObservabilityModule {
     return {
       module: ObservabilityModule,
       controllers: [ObservabilityController],
-      providers: [
-        { provide: LOGGER, useValue: options.logger },
-        { provide: Registry, useValue: createMetricsRegistry(options.service) },
-        HealthService,
-      ],
+      providers: [{ provide: LOGGER, useValue: options.logger }, { provide: Registry, useValue: createMetricsRegistry(options.service) }, HealthService],
       exports: [LOGGER, Registry, HealthService],
     };
   }

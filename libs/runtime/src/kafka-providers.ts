@@ -1,11 +1,12 @@
 import { OnModuleInit, Provider } from '@nestjs/common';
 import { topicLayout } from '@postback/contracts';
-import { ConsumerBinding, KafkaClient, KafkaConnectionOptions, KafkaProducer, KafkaTransport, provisionTopics } from '@postback/kafka';
+import { ConsumerBinding, KafkaClient, KafkaProducer, KafkaTransport, provisionTopics } from '@postback/kafka';
 import { HealthService, LOGGER } from '@postback/observability';
 import type { Logger } from 'pino';
+import { KafkaSettings } from './kafka-env';
 
 export interface KafkaProvidersOptions {
-  connection: KafkaConnectionOptions & { partitions: number };
+  connection: KafkaSettings;
   orderTopics: readonly string[];
   /** Consumers of this service; none for a producer-only service. */
   bindings?: ConsumerBinding[];
@@ -36,7 +37,11 @@ export function kafkaProviders(options: KafkaProvidersOptions): Provider[] {
     {
       provide: KafkaProducer,
       useFactory: async (client: KafkaClient, log: Logger) => {
-        await provisionTopics(client, topicLayout({ partitions: options.connection.partitions, orderTopics: options.orderTopics }), log);
+        await provisionTopics(
+          client,
+          topicLayout({ partitions: options.connection.partitions, orderTopics: options.orderTopics, topics: options.connection.topics }),
+          log,
+        );
         return client.producer();
       },
       inject: [KafkaClient, LOGGER],
