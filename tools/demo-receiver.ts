@@ -56,9 +56,14 @@ const server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/' || req.url === '')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       const rows = received
-        .map((r) => `<tr><td>${r.at}</td><td>${esc(r.eventType)}</td><td>${esc(r.webhookId)}</td><td>${r.signature}</td><td><pre>${esc(JSON.stringify(r.body, null, 2))}</pre></td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td>${r.at}</td><td>${esc(r.eventType)}</td><td>${esc(r.webhookId)}</td><td>${r.signature}</td><td><pre>${esc(JSON.stringify(r.body, null, 2))}</pre></td></tr>`,
+        )
         .join('');
-      res.end(`<!doctype html><meta http-equiv="refresh" content="3"><title>Demo receiver</title><h1>Postbacks received: ${total}</h1><table border="1" cellpadding="4"><tr><th>at</th><th>event</th><th>webhook-id</th><th>signature</th><th>body</th></tr>${rows}</table>`);
+      res.end(
+        `<!doctype html><meta http-equiv="refresh" content="3"><title>Demo receiver</title><h1>Postbacks received: ${total}</h1><table border="1" cellpadding="4"><tr><th>at</th><th>event</th><th>webhook-id</th><th>signature</th><th>body</th></tr>${rows}</table>`,
+      );
       return;
     }
     if (!['POST', 'PUT', 'PATCH'].includes(req.method ?? '')) {
@@ -68,7 +73,12 @@ const server = createServer((req, res) => {
     const raw = await readBody(req);
     const h = (name: string) => String(req.headers[name] ?? '');
     const known = secrets();
-    const signature = known.length === 0 ? 'unchecked' : known.some((s) => verifySignature(s, { id: h('webhook-id'), timestamp: h('webhook-timestamp'), signature: h('webhook-signature') }, raw)) ? 'valid' : 'invalid';
+    const signature =
+      known.length === 0
+        ? 'unchecked'
+        : known.some((s) => verifySignature(s, { id: h('webhook-id'), timestamp: h('webhook-timestamp'), signature: h('webhook-signature') }, raw))
+          ? 'valid'
+          : 'invalid';
     let body: unknown = raw;
     try {
       body = JSON.parse(raw);
@@ -76,7 +86,17 @@ const server = createServer((req, res) => {
       // kept as text
     }
     total++;
-    const entry: Received = { at: new Date().toISOString(), method: req.method ?? '', path: req.url ?? '', webhookId: h('webhook-id'), eventType: h('x-postback-event-type'), attempt: h('x-postback-attempt'), test: h('x-postback-test') === 'true', signature, body };
+    const entry: Received = {
+      at: new Date().toISOString(),
+      method: req.method ?? '',
+      path: req.url ?? '',
+      webhookId: h('webhook-id'),
+      eventType: h('x-postback-event-type'),
+      attempt: h('x-postback-attempt'),
+      test: h('x-postback-test') === 'true',
+      signature,
+      body,
+    };
     received.unshift(entry);
     received.length = Math.min(received.length, 50);
     console.log(`[demo-receiver] ${entry.at} ${entry.eventType} ${entry.webhookId} signature=${signature} ${raw.length} bytes`);

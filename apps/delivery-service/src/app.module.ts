@@ -1,5 +1,4 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS } from '@postback/contracts';
 import { TriggerIndex } from '@postback/config-view';
 import { LOGGER, ObservabilityModule } from '@postback/observability';
 import { kafkaProviders } from '@postback/runtime';
@@ -41,22 +40,31 @@ export class AppModule {
           provide: Channels,
           useFactory: (ssrf: SsrfGuard) =>
             new Channels([
-              ['http', new HttpChannel({ ssrf, userAgent: config.delivery.userAgent, responseExcerptBytes: config.delivery.responseExcerptBytes, networkRetries: 2 })],
+              [
+                'http',
+                new HttpChannel({ ssrf, userAgent: config.delivery.userAgent, responseExcerptBytes: config.delivery.responseExcerptBytes, networkRetries: 2 }),
+              ],
             ]),
           inject: [SsrfGuard],
         },
         {
           provide: DeliveryService,
           useFactory: (index: TriggerIndex, renderer: TemplateRenderer, channels: Channels, box: SecretBox, metrics: DeliveryMetrics, log: Logger) =>
-            new DeliveryService(index, renderer, channels, box, metrics, config.delivery, log),
+            new DeliveryService(index, renderer, channels, box, metrics, { ...config.delivery, topics: config.kafka.topics }, log),
           inject: [TriggerIndex, TemplateRenderer, Channels, SecretBox, DeliveryMetrics, LOGGER],
         },
         ...kafkaProviders({
           connection: config.kafka,
           orderTopics: config.orderTopics,
           bindings: [
-            { pattern: PATTERNS.config, topics: [TOPICS.config], mode: 'broadcast', groupId: 'postback-delivery-config' },
-            { pattern: PATTERNS.jobs, topics: [TOPICS.deliveries], mode: 'at-least-once', groupId: config.groupId, partitionsConsumedConcurrently: config.partitionsConsumedConcurrently },
+            { pattern: PATTERNS.config, topics: [config.kafka.topics.config], mode: 'broadcast', groupId: 'postback-delivery-config' },
+            {
+              pattern: PATTERNS.jobs,
+              topics: [config.kafka.topics.deliveries],
+              mode: 'at-least-once',
+              groupId: config.groupId,
+              partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+            },
           ],
         }),
       ],

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TOPICS } from '@postback/contracts';
 import { TriggerIndex } from '@postback/config-view';
 import { ObservabilityModule } from '@postback/observability';
 import { kafkaProviders } from '@postback/runtime';
@@ -23,13 +22,17 @@ export class AppModule {
         { provide: ServiceConfig, useValue: config },
         { provide: TriggerIndex, useValue: new TriggerIndex() },
         { provide: RouterMetrics, useFactory: (r: Registry) => new RouterMetrics(r), inject: [Registry] },
-        { provide: EventRouter, useFactory: (i: TriggerIndex, m: RouterMetrics) => new EventRouter(i, m), inject: [TriggerIndex, RouterMetrics] },
+        {
+          provide: EventRouter,
+          useFactory: (i: TriggerIndex, m: RouterMetrics) => new EventRouter(i, m, config.kafka.topics),
+          inject: [TriggerIndex, RouterMetrics],
+        },
         ...kafkaProviders({
           connection: config.kafka,
           orderTopics: config.orderTopics,
           transactionalIdPrefix: config.transactionalIdPrefix,
           bindings: [
-            { pattern: PATTERNS.config, topics: [TOPICS.config], mode: 'broadcast', groupId: 'postback-router-config' },
+            { pattern: PATTERNS.config, topics: [config.kafka.topics.config], mode: 'broadcast', groupId: 'postback-router-config' },
             {
               pattern: PATTERNS.orderEvents,
               topics: config.orderTopics,

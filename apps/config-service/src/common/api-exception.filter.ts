@@ -52,7 +52,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
-      return { statusCode, code: HttpStatus[statusCode] ?? 'HTTP_ERROR', message: Array.isArray(message) ? message.join('; ') : String(message), requestId };
+      return {
+        statusCode,
+        code: HttpStatus[statusCode] ?? 'HTTP_ERROR',
+        message: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : JSON.stringify(message),
+        requestId,
+      };
     }
     if (isDatabaseUnavailable(exception)) {
       return { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'the database is unavailable; try again shortly', requestId };

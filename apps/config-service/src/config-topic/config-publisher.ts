@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { configKey, TOPICS, TriggerSecrets, TriggerSnapshot } from '@postback/contracts';
+import { configKey, TriggerSecrets, TriggerSnapshot } from '@postback/contracts';
 import { SecretBox } from '@postback/security';
 import { EntityManager, IsNull } from 'typeorm';
+import { ServiceConfig } from '../config/service-config';
 import { OutboxService } from '../outbox/outbox.service';
 import { TemplateEntity, TemplateVersionEntity } from '../templates/template.entity';
 import { TriggerEntity } from '../triggers/trigger.entity';
@@ -16,6 +17,7 @@ export class ConfigPublisher {
   constructor(
     private readonly outbox: OutboxService,
     private readonly secrets: SecretBox,
+    private readonly config: ServiceConfig,
   ) {}
 
   async publishTrigger(m: EntityManager, triggerId: string): Promise<TriggerSnapshot> {
@@ -24,7 +26,7 @@ export class ConfigPublisher {
     trigger.revision += 1;
     await m.update(TriggerEntity, { id: trigger.id }, { revision: trigger.revision });
     const snapshot = await this.snapshot(m, trigger);
-    await this.outbox.enqueue(m, [{ topic: TOPICS.config, key: configKey.trigger(trigger.id), value: snapshot }]);
+    await this.outbox.enqueue(m, [{ topic: this.config.kafka.topics.config, key: configKey.trigger(trigger.id), value: snapshot }]);
     return snapshot;
   }
 
@@ -36,7 +38,7 @@ export class ConfigPublisher {
   }
 
   async publishTriggerDeleted(m: EntityManager, triggerId: string): Promise<void> {
-    await this.outbox.enqueue(m, [{ topic: TOPICS.config, key: configKey.trigger(triggerId), value: null }]);
+    await this.outbox.enqueue(m, [{ topic: this.config.kafka.topics.config, key: configKey.trigger(triggerId), value: null }]);
   }
 
   /** Call after the transaction committed. */

@@ -1,5 +1,5 @@
-import { KafkaConnectionOptions } from '@postback/kafka';
-import { EnvReader, readKafkaEnv } from '@postback/runtime';
+import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
+import { EnvReader, KafkaSettings, readKafkaEnv } from '@postback/runtime';
 
 /** The config service's settings: read from the environment once, checked, then injected. */
 export class ServiceConfig {
@@ -7,7 +7,7 @@ export class ServiceConfig {
     readonly http: { host: string; port: number; publicUrl: string },
     readonly logLevel: string,
     readonly databaseUrl: string,
-    readonly kafka: KafkaConnectionOptions & { partitions: number },
+    readonly kafka: KafkaSettings,
     readonly orderTopics: string[],
     /** Seals signing secrets in MySQL and on the config topic (shared with the delivery service). */
     readonly secretsKey: string,
@@ -34,7 +34,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     databaseUrl,
     readKafkaEnv(env, 'postback-config-service'),
-    env.list('ORDER_EVENT_TOPICS', ['orders.events']),
+    env.list('ORDER_EVENT_TOPICS', [DEFAULT_ORDER_EVENTS_TOPIC]),
     secretsKey,
     adminApiKey,
     env.list('SSRF_ALLOWLIST', []),

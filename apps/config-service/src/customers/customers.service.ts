@@ -39,7 +39,12 @@ export class CustomersService {
   async list(query: { q?: string; limit: number; offset: number }): Promise<Page<CustomerEntity>> {
     const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
     const where = pattern ? [{ id: Like(pattern) }, { name: Like(pattern) }, { externalRef: Like(pattern) }] : {};
-    const [items, total] = await this.db.manager.findAndCount(CustomerEntity, { where, order: { createdAt: 'DESC', id: 'ASC' }, take: query.limit, skip: query.offset });
+    const [items, total] = await this.db.manager.findAndCount(CustomerEntity, {
+      where,
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
     return { items, total, limit: query.limit, offset: query.offset };
   }
 

@@ -113,7 +113,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
     await this.producer.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
     // Exactly the ids sent: a lower id still uncommitted when we read must stay for the next poll.
-    await runner.query(`DELETE FROM outbox WHERE id IN (${records.map(() => '?').join(',')})`, records.map((r) => r.id));
+    await runner.query(
+      `DELETE FROM outbox WHERE id IN (${records.map(() => '?').join(',')})`,
+      records.map((r) => r.id),
+    );
     this.published.inc(records.length);
     return records.length;
   }

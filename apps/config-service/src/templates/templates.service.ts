@@ -78,7 +78,12 @@ export class TemplatesService {
   /** `scope`: undefined for all, "global" for the Templates section, or a customer id. */
   async list(query: { scope?: string; limit: number; offset: number }): Promise<Page<TemplateEntity>> {
     const where = query.scope === undefined ? {} : query.scope === 'global' ? { customerId: IsNull() } : { customerId: query.scope };
-    const [items, total] = await this.db.manager.findAndCount(TemplateEntity, { where, order: { createdAt: 'DESC', id: 'ASC' }, take: query.limit, skip: query.offset });
+    const [items, total] = await this.db.manager.findAndCount(TemplateEntity, {
+      where,
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
     return { items, total, limit: query.limit, offset: query.offset };
   }
 
@@ -92,7 +97,8 @@ export class TemplatesService {
       const body = input.body ?? current.body;
       if (input.body !== undefined || input.format !== undefined) this.checkBody(body, format);
       checkSampleInput(input.sampleInput);
-      const newVersion = body !== current.body || (input.sampleInput !== undefined && JSON.stringify(input.sampleInput) !== JSON.stringify(current.sampleInput));
+      const newVersion =
+        body !== current.body || (input.sampleInput !== undefined && JSON.stringify(input.sampleInput) !== JSON.stringify(current.sampleInput));
       const latestVersion = newVersion ? template.latestVersion + 1 : template.latestVersion;
       if (newVersion) {
         await m.save(versionRow(id, latestVersion, body, input.sampleInput ?? current.sampleInput ?? null));
@@ -128,10 +134,14 @@ export class TemplatesService {
   async assertUsableBy(m: EntityManager, templateId: string, customerId: string, version?: number | null): Promise<TemplateEntity> {
     const template = await m.findOneBy(TemplateEntity, { id: templateId });
     if (!template || (template.customerId !== null && template.customerId !== customerId)) {
-      throw new InvalidInputError('the template cannot be used', [{ field: 'templateId', message: `no template "${templateId}" in the Templates section or under customer "${customerId}"` }]);
+      throw new InvalidInputError('the template cannot be used', [
+        { field: 'templateId', message: `no template "${templateId}" in the Templates section or under customer "${customerId}"` },
+      ]);
     }
     if (version !== undefined && version !== null && (version < 1 || version > template.latestVersion)) {
-      throw new InvalidInputError('the template version does not exist', [{ field: 'templateVersion', message: `must be between 1 and ${template.latestVersion}` }]);
+      throw new InvalidInputError('the template version does not exist', [
+        { field: 'templateVersion', message: `must be between 1 and ${template.latestVersion}` },
+      ]);
     }
     return template;
   }

@@ -48,7 +48,13 @@ function IsHeaderMap(): PropertyDecorator {
             entries.length <= 20 &&
             entries.every(
               ([k, v]) =>
-                TOKEN.test(k) && k.length <= 100 && !RESERVED_HEADERS.has(k.toLowerCase()) && !k.toLowerCase().startsWith('x-postback-') && typeof v === 'string' && v.length <= 2000 && !/[\r\n\0]/.test(v),
+                TOKEN.test(k) &&
+                k.length <= 100 &&
+                !RESERVED_HEADERS.has(k.toLowerCase()) &&
+                !k.toLowerCase().startsWith('x-postback-') &&
+                typeof v === 'string' &&
+                v.length <= 2000 &&
+                !/[\r\n\0]/.test(v),
             )
           );
         },
@@ -78,7 +84,10 @@ export class CreateTriggerDto {
   channel?: 'http';
 
   @ApiProperty({ example: 'https://shop.nordic-apparel.example/hooks/orders' })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_underscores: true }, { message: 'url must be an absolute http or https URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_underscores: true },
+    { message: 'url must be an absolute http or https URL' },
+  )
   @MaxLength(2048)
   url!: string;
 

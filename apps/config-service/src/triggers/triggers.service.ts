@@ -90,7 +90,8 @@ export class TriggersService {
       const current = await this.lockTrigger(m, customerId, id);
       const templateId = input.templateId ?? current.templateId;
       const templateVersion = input.templateVersion !== undefined ? input.templateVersion : input.templateId !== undefined ? null : current.templateVersion;
-      if (input.templateId !== undefined || input.templateVersion !== undefined) await this.templates.assertUsableBy(m, templateId, customerId, templateVersion);
+      if (input.templateId !== undefined || input.templateVersion !== undefined)
+        await this.templates.assertUsableBy(m, templateId, customerId, templateVersion);
       await m.update(
         TriggerEntity,
         { id },

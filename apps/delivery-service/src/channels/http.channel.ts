@@ -31,7 +31,14 @@ export class HttpChannel implements DeliveryChannel {
   private readonly httpsAgent: https.Agent;
 
   constructor(private readonly options: HttpChannelOptions) {
-    const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' as const, lookup: options.ssrf.lookup };
+    const agentOptions = {
+      keepAlive: true,
+      keepAliveMsecs: 10_000,
+      maxSockets: 256,
+      maxFreeSockets: 64,
+      scheduling: 'lifo' as const,
+      lookup: options.ssrf.lookup,
+    };
     this.httpAgent = new http.Agent(agentOptions);
     this.httpsAgent = new https.Agent(agentOptions);
     this.client = axios.create({
@@ -76,9 +83,22 @@ export class HttpChannel implements DeliveryChannel {
     };
     if (req.test) headers[WEBHOOK_HEADERS.test] = 'true';
     try {
-      const res = await this.client.request<Readable>({ url: httpConfig.url, method: httpConfig.method, data: req.body, headers, timeout: httpConfig.timeoutMs });
+      const res = await this.client.request<Readable>({
+        url: httpConfig.url,
+        method: httpConfig.method,
+        data: req.body,
+        headers,
+        timeout: httpConfig.timeoutMs,
+      });
       const bodyExcerpt = await readExcerpt(res.data, this.options.responseExcerptBytes, started + httpConfig.timeoutMs);
-      return { kind: 'response', status: res.status, headers: keepHeaders(res.headers as Record<string, unknown>), bodyExcerpt, durationMs: elapsed(started), request };
+      return {
+        kind: 'response',
+        status: res.status,
+        headers: keepHeaders(res.headers),
+        bodyExcerpt,
+        durationMs: elapsed(started),
+        request,
+      };
     } catch (e) {
       const { code, message } = describeError(e, httpConfig.timeoutMs);
       return { kind: 'error', code, message, durationMs: elapsed(started), request };
@@ -98,7 +118,7 @@ function elapsed(started: number): number {
 function keepHeaders(headers: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers).slice(0, HEADERS_KEPT)) {
-    if (v !== undefined && v !== null) out[k] = Array.isArray(v) ? v.join(', ') : String(v).slice(0, 500);
+    if (v !== undefined && v !== null) out[k] = (Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 500);
   }
   return out;
 }
@@ -133,7 +153,7 @@ async function readExcerpt(stream: Readable, limit: number, deadline: number): P
 
 function describeError(e: unknown, timeoutMs: number): { code: string; message: string } {
   if (e instanceof AxiosError) {
-    const cause = e.cause as (Error & { code?: string }) | undefined;
+    const cause = e.cause;
     if (cause?.name === 'DestinationRefusedError' || (e as { code?: string }).code === 'DESTINATION_REFUSED') {
       return { code: 'DESTINATION_REFUSED', message: cause?.message ?? e.message };
     }

@@ -1,11 +1,11 @@
-import { KafkaConnectionOptions } from '@postback/kafka';
-import { EnvReader, readKafkaEnv } from '@postback/runtime';
+import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
+import { EnvReader, KafkaSettings, readKafkaEnv } from '@postback/runtime';
 
 export class ServiceConfig {
   constructor(
     readonly http: { host: string; port: number },
     readonly logLevel: string,
-    readonly kafka: KafkaConnectionOptions & { partitions: number },
+    readonly kafka: KafkaSettings,
     readonly orderTopics: string[],
     readonly groupId: string,
     readonly partitionsConsumedConcurrently: number,
@@ -34,7 +34,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     { host: env.string('HOST', '127.0.0.1'), port: env.int('PORT', 3002, { min: 1, max: 65535 }) },
     env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     readKafkaEnv(env, 'postback-delivery'),
-    env.list('ORDER_EVENT_TOPICS', ['orders.events']),
+    env.list('ORDER_EVENT_TOPICS', [DEFAULT_ORDER_EVENTS_TOPIC]),
     env.string('DELIVERY_GROUP_ID', 'postback-delivery'),
     env.int('DELIVERY_PARTITIONS_CONCURRENTLY', 3, { min: 1, max: 64 }),
     secretsKey,

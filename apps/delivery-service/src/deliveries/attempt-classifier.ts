@@ -27,7 +27,8 @@ export function classifyAttempt(result: ChannelResult, now: number = Date.now())
     const retryAfterMs = parseRetryAfter(result.headers['retry-after'], now);
     return { kind: 'retryable', reason: `HTTP ${s}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
-  if (s >= 300 && s < 400) return { kind: 'permanent', reason: `HTTP ${s}: redirects are not followed${result.headers.location ? ` (to ${result.headers.location})` : ''}` };
+  if (s >= 300 && s < 400)
+    return { kind: 'permanent', reason: `HTTP ${s}: redirects are not followed${result.headers.location ? ` (to ${result.headers.location})` : ''}` };
   return { kind: 'permanent', reason: `HTTP ${s}` };
 }
 

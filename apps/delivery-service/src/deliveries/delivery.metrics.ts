@@ -12,7 +12,12 @@ export class DeliveryMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.attempts = new Counter({ name: 'postback_delivery_attempts_total', help: 'Delivery attempts by channel and outcome', labelNames: ['channel', 'outcome'], registers });
+    this.attempts = new Counter({
+      name: 'postback_delivery_attempts_total',
+      help: 'Delivery attempts by channel and outcome',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    });
     this.attemptDuration = new Histogram({
       name: 'postback_delivery_attempt_duration_seconds',
       help: 'Time of one attempt: request sent to response read',
@@ -34,7 +39,16 @@ export class DeliveryMetrics {
       registers,
     });
     this.renderErrors = new Counter({ name: 'postback_render_errors_total', help: 'Renders that failed, by error code', labelNames: ['code'], registers });
-    this.jobsInvalid = new Counter({ name: 'postback_delivery_jobs_invalid_total', help: 'Delivery jobs that failed validation and were dead-lettered', registers });
-    this.configRecords = new Counter({ name: 'postback_config_records_total', help: 'Config-topic records applied to the trigger view', labelNames: ['outcome'], registers });
+    this.jobsInvalid = new Counter({
+      name: 'postback_delivery_jobs_invalid_total',
+      help: 'Delivery jobs that failed validation and were dead-lettered',
+      registers,
+    });
+    this.configRecords = new Counter({
+      name: 'postback_config_records_total',
+      help: 'Config-topic records applied to the trigger view',
+      labelNames: ['outcome'],
+      registers,
+    });
   }
 }

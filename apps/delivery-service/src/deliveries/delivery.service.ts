@@ -5,7 +5,7 @@ import {
   formatIssues,
   KAFKA_HEADERS,
   parseDeliveryJob,
-  TOPICS,
+  TopicNames,
   TriggerSecrets,
   TriggerSnapshot,
 } from '@postback/contracts';
@@ -20,6 +20,7 @@ import { KeyedSemaphore, Semaphore } from './concurrency';
 import { DeliveryMetrics } from './delivery.metrics';
 
 export interface DeliverySettings {
+  topics: TopicNames;
   configWaitMs: number;
   maxConcurrency: number;
   maxPerHost: number;
@@ -71,13 +72,17 @@ export class DeliveryService {
       [...byKey.values()].map(async (jobs) => {
         for (const job of jobs) {
           const result = await this.attempt(job);
-          results.push({ key: result.deliveryId, value: JSON.stringify(result), headers: { [KAFKA_HEADERS.schema]: result.schema, [KAFKA_HEADERS.eventId]: result.eventId } });
+          results.push({
+            key: result.deliveryId,
+            value: JSON.stringify(result),
+            headers: { [KAFKA_HEADERS.schema]: result.schema, [KAFKA_HEADERS.eventId]: result.eventId },
+          });
         }
       }),
     );
     return [
-      { topic: TOPICS.deliveryResults, messages: results },
-      { topic: TOPICS.deliveriesDlq, messages: deadLetters },
+      { topic: this.settings.topics.deliveryResults, messages: results },
+      { topic: this.settings.topics.deliveriesDlq, messages: deadLetters },
     ];
   }
 
@@ -97,15 +102,22 @@ export class DeliveryService {
     let rendered;
     const stopRender = this.metrics.renderDuration.startTimer();
     try {
-      rendered = await this.renderer.render(
-        { body: trigger.template.body, format: trigger.template.format },
-        job.event,
-        { deliveryId: job.deliveryId, attempt: job.attempt, trigger: { id: trigger.id, name: trigger.name }, customer: { id: trigger.customerId }, test: job.test },
-      );
+      rendered = await this.renderer.render({ body: trigger.template.body, format: trigger.template.format }, job.event, {
+        deliveryId: job.deliveryId,
+        attempt: job.attempt,
+        trigger: { id: trigger.id, name: trigger.name },
+        customer: { id: trigger.customerId },
+        test: job.test,
+      });
     } catch (e) {
       const err = e instanceof TemplateError ? e : new TemplateError('TEMPLATE_RUNTIME', (e as Error).message);
       this.metrics.renderErrors.inc({ code: err.code });
-      return this.finish(base, 'failed', { error: { code: err.code, message: `template ${trigger.template.id} v${trigger.template.version}: ${err.message}` } }, log);
+      return this.finish(
+        base,
+        'failed',
+        { error: { code: err.code, message: `template ${trigger.template.id} v${trigger.template.version}: ${err.message}` } },
+        log,
+      );
     } finally {
       stopRender();
     }
@@ -129,7 +141,8 @@ export class DeliveryService {
     const verdict = classifyAttempt(result);
     const outcome: AttemptOutcome = verdict.kind === 'delivered' ? 'delivered' : 'failed';
     const extra = describeResult(result);
-    if (verdict.kind !== 'delivered') extra.error = { code: extra.error?.code ?? `HTTP_${result.kind === 'response' ? result.status : 'ERROR'}`, message: verdict.reason };
+    if (verdict.kind !== 'delivered')
+      extra.error = { code: extra.error?.code ?? `HTTP_${result.kind === 'response' ? result.status : 'ERROR'}`, message: verdict.reason };
     return this.finish({ ...base, durationMs: result.durationMs }, outcome, extra, log);
   }
 

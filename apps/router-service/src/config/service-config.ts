@@ -1,12 +1,12 @@
+import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
 import { hostname } from 'node:os';
-import { KafkaConnectionOptions } from '@postback/kafka';
-import { EnvReader, readKafkaEnv } from '@postback/runtime';
+import { EnvReader, KafkaSettings, readKafkaEnv } from '@postback/runtime';
 
 export class ServiceConfig {
   constructor(
     readonly http: { host: string; port: number },
     readonly logLevel: string,
-    readonly kafka: KafkaConnectionOptions & { partitions: number },
+    readonly kafka: KafkaSettings,
     /** Topics with order events; one or several. */
     readonly orderTopics: string[],
     readonly groupId: string,
@@ -22,7 +22,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     { host: env.string('HOST', '127.0.0.1'), port: env.int('PORT', 3001, { min: 1, max: 65535 }) },
     env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     readKafkaEnv(env, 'postback-router'),
-    env.list('ORDER_EVENT_TOPICS', ['orders.events']),
+    env.list('ORDER_EVENT_TOPICS', [DEFAULT_ORDER_EVENTS_TOPIC]),
     env.string('ROUTER_GROUP_ID', 'postback-router'),
     env.string('ROUTER_TRANSACTIONAL_ID', `postback-router-${hostname()}`),
     env.int('ROUTER_PARTITIONS_CONCURRENTLY', 1, { min: 1, max: 64 }),

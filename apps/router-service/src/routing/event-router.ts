@@ -1,4 +1,4 @@
-import { DeliveryJob, deliveryIdFor, formatIssues, KAFKA_HEADERS, OrderEvent, parseOrderEvent, TOPICS, EVENT_LIMITS } from '@postback/contracts';
+import { DeliveryJob, deliveryIdFor, formatIssues, KAFKA_HEADERS, OrderEvent, parseOrderEvent, TopicNames, EVENT_LIMITS } from '@postback/contracts';
 import { TriggerIndex } from '@postback/config-view';
 import { ConsumedMessage, OutgoingMessage, TopicMessages } from '@postback/kafka';
 import { RouterMetrics } from './router.metrics';
@@ -18,6 +18,7 @@ export class EventRouter {
   constructor(
     private readonly index: TriggerIndex,
     private readonly metrics: RouterMetrics,
+    private readonly topics: TopicNames,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -59,8 +60,8 @@ export class EventRouter {
     this.metrics.jobsProduced.inc(jobs.length);
     return {
       out: [
-        { topic: TOPICS.deliveries, messages: jobs },
-        { topic: TOPICS.invalidEvents, messages: invalid },
+        { topic: this.topics.deliveries, messages: jobs },
+        { topic: this.topics.invalidEvents, messages: invalid },
       ],
       jobs: jobs.length,
       invalid: invalid.length,

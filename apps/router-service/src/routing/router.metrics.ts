@@ -12,10 +12,30 @@ export class RouterMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.eventsConsumed = new Counter({ name: 'postback_events_consumed_total', help: 'Order events read from the input topics', labelNames: ['topic'], registers });
-    this.eventsInvalid = new Counter({ name: 'postback_events_invalid_total', help: 'Order events refused and sent to the invalid-events topic', labelNames: ['reason'], registers });
-    this.triggersMatched = new Counter({ name: 'postback_triggers_matched_total', help: 'Event-trigger matches (one delivery job each)', labelNames: ['event_type'], registers });
-    this.eventsUnmatched = new Counter({ name: 'postback_events_unmatched_total', help: 'Valid events no active trigger listens to', labelNames: ['event_type'], registers });
+    this.eventsConsumed = new Counter({
+      name: 'postback_events_consumed_total',
+      help: 'Order events read from the input topics',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.eventsInvalid = new Counter({
+      name: 'postback_events_invalid_total',
+      help: 'Order events refused and sent to the invalid-events topic',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.triggersMatched = new Counter({
+      name: 'postback_triggers_matched_total',
+      help: 'Event-trigger matches (one delivery job each)',
+      labelNames: ['event_type'],
+      registers,
+    });
+    this.eventsUnmatched = new Counter({
+      name: 'postback_events_unmatched_total',
+      help: 'Valid events no active trigger listens to',
+      labelNames: ['event_type'],
+      registers,
+    });
     this.jobsProduced = new Counter({ name: 'postback_delivery_jobs_produced_total', help: 'Delivery jobs produced', registers });
     this.batchDuration = new Histogram({
       name: 'postback_router_batch_duration_seconds',
@@ -23,6 +43,11 @@ export class RouterMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
-    this.configRecords = new Counter({ name: 'postback_config_records_total', help: 'Config-topic records applied to the trigger index', labelNames: ['outcome'], registers });
+    this.configRecords = new Counter({
+      name: 'postback_config_records_total',
+      help: 'Config-topic records applied to the trigger index',
+      labelNames: ['outcome'],
+      registers,
+    });
   }
 }
