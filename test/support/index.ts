@@ -1,1 +1,3 @@
 export * from './factories';
+export * from './environment';
+export * from './http-receiver';

@@ -3,3 +3,4 @@ export * from './topic-spec';
 export * from './kafka-client';
 export * from './kafka.transport';
 export * from './topic-provisioner';
+export * from './topic-collector';

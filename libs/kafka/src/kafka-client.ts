@@ -22,6 +22,20 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
+ * kafkajs logs every failed request at ERROR, also those it retries by design: a transaction
+ * still completing (CONCURRENT_TRANSACTIONS) or a coordinator still loading. Those are lowered so
+ * that an operator's ERROR lines mean something; what kafkajs finally gives up on stays an error.
+ */
+function levelFor(entry: LogEntry): 'error' | 'warn' | 'info' | 'debug' {
+  const level = LEVEL_NAMES[entry.level] ?? 'info';
+  if (level !== 'error') return level;
+  const text = `${entry.log.message} ${String(entry.log.error ?? '')}`;
+  if (/concurrent operation on the same transaction/i.test(text)) return 'debug';
+  if (entry.namespace === 'Connection' || /coordinator (is loading|is not available)/i.test(text)) return 'warn';
+  return 'error';
+}
+
+/**
  * The project's only door to Kafka: everything else uses this wrapper, never kafkajs itself.
  * Owns the client, its producers, consumers and admin connection, and closes them on shutdown.
  */
@@ -47,7 +61,7 @@ export class KafkaClient {
       retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
       logLevel: logLevel.WARN,
       logCreator: () => (entry: LogEntry) => {
-        const level = LEVEL_NAMES[entry.level] ?? 'info';
+        const level = levelFor(entry);
         const { message, ...extra } = entry.log;
         this.logger[level]({ kafka: { namespace: entry.namespace, ...extra } }, `kafka: ${message}`);
       },

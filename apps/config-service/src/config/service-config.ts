@@ -21,7 +21,7 @@ export class ServiceConfig {
 
 export function loadServiceConfig(envVars: Record<string, string | undefined> = process.env): ServiceConfig {
   const env = new EnvReader(envVars);
-  const port = env.int('PORT', 3000, { min: 1, max: 65535 });
+  const port = env.int('PORT', 3000, { min: 0, max: 65535 });
   const host = env.string('HOST', '127.0.0.1');
   const secretsKey = env.string('SECRETS_KEY');
   env.check(secretsKey && secretsKey.length < 32 ? 'SECRETS_KEY must be at least 32 characters (or 32 bytes in base64)' : undefined);

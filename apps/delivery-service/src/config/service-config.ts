@@ -31,7 +31,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
   const secretsKey = env.string('SECRETS_KEY');
   env.check(secretsKey && secretsKey.length < 32 ? 'SECRETS_KEY must be at least 32 characters (or 32 bytes in base64)' : undefined);
   const config = new ServiceConfig(
-    { host: env.string('HOST', '127.0.0.1'), port: env.int('PORT', 3002, { min: 1, max: 65535 }) },
+    { host: env.string('HOST', '127.0.0.1'), port: env.int('PORT', 3002, { min: 0, max: 65535 }) },
     env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     readKafkaEnv(env, 'postback-delivery'),
     env.list('ORDER_EVENT_TOPICS', [DEFAULT_ORDER_EVENTS_TOPIC]),

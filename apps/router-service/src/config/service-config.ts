@@ -19,7 +19,7 @@ export class ServiceConfig {
 export function loadServiceConfig(envVars: Record<string, string | undefined> = process.env): ServiceConfig {
   const env = new EnvReader(envVars);
   const config = new ServiceConfig(
-    { host: env.string('HOST', '127.0.0.1'), port: env.int('PORT', 3001, { min: 1, max: 65535 }) },
+    { host: env.string('HOST', '127.0.0.1'), port: env.int('PORT', 3001, { min: 0, max: 65535 }) },
     env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     readKafkaEnv(env, 'postback-router'),
     env.list('ORDER_EVENT_TOPICS', [DEFAULT_ORDER_EVENTS_TOPIC]),

@@ -1,0 +1,48 @@
+# Shared helpers for the project's scripts (sourced, not run).
+# shellcheck shell=bash
+
+REPO_ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+LOCAL_DIR="$REPO_ROOT/.local"
+
+say() { printf '\033[1m[%s]\033[0m %s\n' "${SCRIPT_NAME:-postback}" "$*"; }
+die() { printf '\033[1;31m[%s] %s\033[0m\n' "${SCRIPT_NAME:-postback}" "$*" >&2; exit 1; }
+
+require_tools() {
+  command -v node >/dev/null || die "Node.js 20+ is required (node not found)"
+  command -v npm >/dev/null || die "npm is required"
+  command -v java >/dev/null || die "Java 17 is required to run the local Kafka broker (java not found)"
+  command -v mvn >/dev/null || die "Maven is required to fetch the Kafka broker's jars (mvn not found)"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js 20+ is required, found $(node -v)"
+}
+
+# Installs dependencies when node_modules is missing or older than the lockfile.
+ensure_dependencies() {
+  local marker="$REPO_ROOT/node_modules/.package-lock.json"
+  if [ ! -f "$marker" ] || [ "$REPO_ROOT/package-lock.json" -nt "$marker" ]; then
+    say "installing dependencies (npm ci)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Exits unless MySQL/MariaDB answers at the server URL (mysql://user[:pass]@host:port).
+ensure_mysql() {
+  local url=$1
+  (cd "$REPO_ROOT" && node -e '
+    const mysql = require("mysql2/promise");
+    mysql.createConnection({ uri: process.argv[1], connectTimeout: 5000 })
+      .then(async (c) => { await c.query("SELECT 1"); await c.end(); })
+      .catch((e) => { console.error(e.message); process.exit(1); });
+  ' "$url") || die "MySQL/MariaDB is not reachable at $url (start it, or set the URL)"
+}
+
+# Waits until an HTTP endpoint answers 200, or fails after $2 seconds.
+wait_http() {
+  local url=$1 timeout=${2:-60} i=0
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -le $((timeout * 2)) ] || return 1
+    sleep 0.5
+  done
+}

@@ -1,0 +1,119 @@
+import { INestApplication } from '@nestjs/common';
+import { KafkaClient, KafkaTransport } from '@postback/kafka';
+import { startService } from '@postback/runtime';
+import { AppModule as ConfigAppModule } from '../../apps/config-service/src/app.module';
+import { loadServiceConfig as loadConfigServiceConfig } from '../../apps/config-service/src/config/service-config';
+import { setupHttp } from '../../apps/config-service/src/http-setup';
+import { AppModule as DeliveryAppModule } from '../../apps/delivery-service/src/app.module';
+import { loadServiceConfig as loadDeliveryConfig } from '../../apps/delivery-service/src/config/service-config';
+import { AppModule as RouterAppModule } from '../../apps/router-service/src/app.module';
+import { loadServiceConfig as loadRouterConfig } from '../../apps/router-service/src/config/service-config';
+import { createTestDatabase, TestDatabase } from './database';
+import { TEST_ADMIN_KEY, TEST_SECRETS_KEY, testKafkaSettings, testLogger, uniqueSuffix } from './environment';
+
+export interface TestPlatform {
+  prefix: string;
+  orderTopic: string;
+  env: Record<string, string>;
+  db: TestDatabase;
+  kafka: KafkaClient;
+  configService: INestApplication;
+  router: INestApplication;
+  delivery: INestApplication;
+  apiUrl: string;
+  api<T = unknown>(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: T }>;
+  /** Resolves once the router has consumed (and committed) everything on the order topic. */
+  routerCaughtUp(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  env?: Record<string, string>;
+  /** Skip a service (e.g. to start it later or to crash it). */
+  without?: Array<'router' | 'delivery'>;
+}
+
+/**
+ * The three services in this process, each with its own Nest app, on a real Kafka broker (topics
+ * under a unique prefix) and a fresh MySQL/MariaDB database.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+  const suffix = uniqueSuffix();
+  const prefix = `t${suffix}.`;
+  const orderTopic = `${prefix}orders.events`;
+  const db = await createTestDatabase();
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    ORDER_EVENT_TOPICS: orderTopic,
+    DATABASE_URL: db.url,
+    SECRETS_KEY: TEST_SECRETS_KEY,
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    SSRF_ALLOWLIST: '127.0.0.1/32',
+    ROUTER_GROUP_ID: `${prefix}router`,
+    ROUTER_TRANSACTIONAL_ID: `${prefix}router-tx`,
+    DELIVERY_GROUP_ID: `${prefix}delivery`,
+    OUTBOX_POLL_INTERVAL_MS: '200',
+    RENDER_WORKERS: '1',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...options.env,
+  };
+  const kafka = new KafkaClient(testKafkaSettings('test-harness', prefix), testLogger('harness'));
+  const configService = await startService({
+    module: ConfigAppModule.forRoot(loadConfigServiceConfig(env), testLogger('config-service')),
+    logger: testLogger('config-service'),
+    port: 0,
+    host: '127.0.0.1',
+    setup: setupHttp,
+  });
+  const router = options.without?.includes('router') ? undefined : await startRouter(env);
+  const delivery = options.without?.includes('delivery') ? undefined : await startDelivery(env);
+  const apiUrl = (await configService.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    prefix,
+    orderTopic,
+    env,
+    db,
+    kafka,
+    configService,
+    router: router as INestApplication,
+    delivery: delivery as INestApplication,
+    apiUrl,
+    async api<T>(method: string, path: string, body?: unknown, key = TEST_ADMIN_KEY) {
+      const res = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+    async routerCaughtUp(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const lag = await kafka.groupLag(env.ROUTER_GROUP_ID, [orderTopic]);
+        if ((lag.get(orderTopic) ?? 0) === 0 && lag.size > 0) return;
+        if (Date.now() > deadline) throw new Error(`router still has lag ${JSON.stringify([...lag])} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      await Promise.allSettled([router?.close(), delivery?.close()]);
+      await configService.close();
+      await kafka.close();
+      await db.drop();
+    },
+  };
+}
+
+export async function startRouter(env: Record<string, string>): Promise<INestApplication> {
+  const logger = testLogger('router-service');
+  return startService({ module: RouterAppModule.forRoot(loadRouterConfig(env), logger), logger, port: 0, host: '127.0.0.1', transport: KafkaTransport });
+}
+
+export async function startDelivery(env: Record<string, string>): Promise<INestApplication> {
+  const logger = testLogger('delivery-service');
+  return startService({ module: DeliveryAppModule.forRoot(loadDeliveryConfig(env), logger), logger, port: 0, host: '127.0.0.1', transport: KafkaTransport });
+}
