@@ -82,6 +82,12 @@ start_process() {
 say "preparing the database"
 node dist/apps/config-service/apps/config-service/src/main.js migrate >>"$LOG_DIR/config-service.log" 2>&1 || die "database migration failed; see $LOG_DIR/config-service.log"
 
+say "starting the demo receiver"
+# It reads the demo trigger's signing secret from this file on every request (written by the seed below).
+DEMO_RECEIVER_PORT=$RECEIVER_PORT DEMO_SIGNING_SECRETS_FILE="$LOCAL_DIR/demo-signing-secret" \
+  start_process demo-receiver "$RECEIVER_PORT" npx ts-node --transpile-only -r tsconfig-paths/register tools/demo-receiver.ts
+wait_http "http://127.0.0.1:$RECEIVER_PORT/postbacks" 60 || die "the demo receiver did not start; see $LOG_DIR/demo-receiver.log"
+
 say "starting the services"
 start_process config-service "$CONFIG_PORT" node dist/apps/config-service/apps/config-service/src/main.js
 start_process router-service "$ROUTER_PORT" node dist/apps/router-service/apps/router-service/src/main.js
@@ -94,9 +100,6 @@ say "creating the demo customer, template and trigger"
 CONFIG_API_URL="http://127.0.0.1:$CONFIG_PORT" DEMO_RECEIVER_URL="http://127.0.0.1:$RECEIVER_PORT" DEMO_SECRET_FILE="$LOCAL_DIR/demo-signing-secret" \
   npx ts-node --transpile-only -r tsconfig-paths/register tools/seed-demo.ts >"$LOCAL_DIR/demo.json"
 
-DEMO_RECEIVER_PORT=$RECEIVER_PORT DEMO_SIGNING_SECRETS_FILE="$LOCAL_DIR/demo-signing-secret" \
-  start_process demo-receiver "$RECEIVER_PORT" npx ts-node --transpile-only -r tsconfig-paths/register tools/demo-receiver.ts
-wait_http "http://127.0.0.1:$RECEIVER_PORT/postbacks" 60 || die "the demo receiver did not start; see $LOG_DIR/demo-receiver.log"
 
 cat <<INFO
 

@@ -86,10 +86,20 @@ export class DeliveryService {
     ];
   }
 
-  /** One attempt of one job, never throwing: every failure becomes a result. */
+  /** One attempt of one job, never throwing: every failure becomes a result, so no job can wedge its partition. */
   async attempt(job: DeliveryJob): Promise<AttemptResult> {
     const startedAt = new Date();
     const log = this.logger.child({ deliveryId: job.deliveryId, eventId: job.event.id, triggerId: job.triggerId, attempt: job.attempt });
+    try {
+      return await this.tryAttempt(job, startedAt, log);
+    } catch (e) {
+      log.error({ err: e }, 'delivery attempt failed unexpectedly');
+      const base = this.baseResult(job, this.index.get(job.triggerId), startedAt);
+      return this.finish(base, 'failed', { error: { code: 'INTERNAL_ERROR', message: (e as Error).message } }, log);
+    }
+  }
+
+  private async tryAttempt(job: DeliveryJob, startedAt: Date, log: Logger): Promise<AttemptResult> {
     const trigger = await this.index.waitFor(job.triggerId, job.triggerRevision, this.settings.configWaitMs);
     const base = this.baseResult(job, trigger, startedAt);
     if (!trigger) return this.finish(base, 'skipped', { error: { code: 'TRIGGER_NOT_FOUND', message: 'the trigger was deleted or is unknown' } }, log);
@@ -122,6 +132,12 @@ export class DeliveryService {
       stopRender();
     }
 
+    let secrets: string[];
+    try {
+      secrets = this.secretsOf(trigger);
+    } catch (e) {
+      return this.finish(base, 'failed', { error: { code: 'SECRETS_UNREADABLE', message: `the signing secrets cannot be opened (is SECRETS_KEY the config service's?): ${(e as Error).message}` } }, log);
+    }
     const host = hostOf(trigger);
     const result = await this.overall.run(() =>
       this.perHost.run(host, () =>
@@ -133,7 +149,7 @@ export class DeliveryService {
           event: job.event,
           body: rendered.output,
           contentType: rendered.contentType,
-          secrets: this.secretsOf(trigger),
+          secrets,
         }),
       ),
     );
