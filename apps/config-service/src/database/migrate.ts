@@ -24,13 +24,13 @@ export async function migrateDatabase(databaseUrl: string, logger: Logger): Prom
   const runner = ds.createQueryRunner();
   try {
     await runner.connect();
-    await runner.query('SELECT GET_LOCK(?, 60)', ['postback.migrations']);
+    await runner.query('SELECT GET_LOCK(?, 60)', [`postback.migrations.${database}`.slice(0, 64)]);
     const applied = await ds.runMigrations({ transaction: 'each' });
     const names = applied.map((m) => m.name);
     logger.info({ database, applied: names }, names.length ? 'database migrated' : 'database schema is up to date');
     return names;
   } finally {
-    await runner.query('SELECT RELEASE_LOCK(?)', ['postback.migrations']).catch(() => undefined);
+    await runner.query('SELECT RELEASE_LOCK(?)', [`postback.migrations.${database}`.slice(0, 64)]).catch(() => undefined);
     await runner.release();
     await ds.destroy();
   }

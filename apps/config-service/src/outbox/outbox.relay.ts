@@ -7,8 +7,6 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { ServiceConfig } from '../config/service-config';
 import { OutboxRecordEntity } from './outbox-record.entity';
 
-const LOCK_NAME = 'postback.outbox.relay';
-
 /**
  * Publishes outbox records to Kafka in id order, then deletes them. One relay at a time across
  * all config-service instances holds a MySQL named lock (GET_LOCK, on MySQL and MariaDB); the
@@ -25,6 +23,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly published: Counter;
   private readonly pending: Gauge;
   private leader = false;
+  /** Named locks are server-wide in MySQL: the database name keeps installations sharing a server apart. */
+  private readonly lockName: string;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,6 +34,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     registry: Registry,
   ) {
     this.published = new Counter({ name: 'postback_outbox_published_total', help: 'Outbox records published to Kafka', registers: [registry] });
+    this.lockName = `postback.outbox.${new URL(config.databaseUrl).pathname.slice(1)}`.slice(0, 64);
     this.pending = new Gauge({ name: 'postback_outbox_pending', help: 'Outbox records waiting at the last poll', registers: [registry] });
   }
 
@@ -93,7 +94,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.runner = this.dataSource.createQueryRunner();
       await this.runner.connect();
     }
-    const rows = (await this.runner.query('SELECT GET_LOCK(?, 0) AS acquired', [LOCK_NAME])) as Array<{ acquired: number | string | null }>;
+    const rows = (await this.runner.query('SELECT GET_LOCK(?, 0) AS acquired', [this.lockName])) as Array<{ acquired: number | string | null }>;
     this.leader = Number(rows[0]?.acquired) === 1;
     if (this.leader) this.logger.info('outbox relay is the leader');
     return this.leader;
@@ -126,7 +127,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.runner = undefined;
     this.leader = false;
     if (runner && !runner.isReleased) {
-      await runner.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]).catch(() => undefined);
+      await runner.query('SELECT RELEASE_LOCK(?)', [this.lockName]).catch(() => undefined);
       await runner.release().catch(() => undefined);
     }
   }

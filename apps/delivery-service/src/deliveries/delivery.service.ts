@@ -136,7 +136,17 @@ export class DeliveryService {
     try {
       secrets = this.secretsOf(trigger);
     } catch (e) {
-      return this.finish(base, 'failed', { error: { code: 'SECRETS_UNREADABLE', message: `the signing secrets cannot be opened (is SECRETS_KEY the config service's?): ${(e as Error).message}` } }, log);
+      return this.finish(
+        base,
+        'failed',
+        {
+          error: {
+            code: 'SECRETS_UNREADABLE',
+            message: `the signing secrets cannot be opened (is SECRETS_KEY the config service's?): ${(e as Error).message}`,
+          },
+        },
+        log,
+      );
     }
     const host = hostOf(trigger);
     const result = await this.overall.run(() =>
