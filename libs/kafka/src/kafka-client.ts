@@ -226,33 +226,23 @@ export class KafkaProducer implements MessageSink {
   }
 
   /**
-   * Runs `work` inside a Kafka transaction: what it sends, and the consumer offsets given to
-   * `commitOffsets`, become visible together or not at all.
+   * Sends records and commits consumer offsets in one Kafka transaction: all of it becomes
+   * visible (to read_committed consumers) together, or none of it.
    */
-  async transaction<T>(
-    work: (sink: MessageSink) => Promise<T>,
-    offsets?: { consumerGroupId: string; topic: string; partition: number; offset: string },
-  ): Promise<T> {
+  async commitTransaction(
+    batch: TopicMessages[],
+    offsets: { consumerGroupId: string; partitions: Array<{ topic: string; partition: number; offset: string }> },
+  ): Promise<void> {
     const txn = await this.producer.transaction();
-    const sink: MessageSink = {
-      send: async (topic, messages) => {
-        if (messages.length > 0) await txn.send({ topic, acks: -1, messages });
-      },
-      sendBatch: async (batch) => {
-        const topicMessages = batch.filter((t) => t.messages.length > 0);
-        if (topicMessages.length > 0) await txn.sendBatch({ acks: -1, topicMessages });
-      },
-    };
     try {
-      const result = await work(sink);
-      if (offsets) {
-        await txn.sendOffsets({
-          consumerGroupId: offsets.consumerGroupId,
-          topics: [{ topic: offsets.topic, partitions: [{ partition: offsets.partition, offset: offsets.offset }] }],
-        });
+      const topicMessages = batch.filter((t) => t.messages.length > 0);
+      if (topicMessages.length > 0) await txn.sendBatch({ acks: -1, topicMessages });
+      const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+      for (const o of offsets.partitions) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
+      if (byTopic.size > 0) {
+        await txn.sendOffsets({ consumerGroupId: offsets.consumerGroupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
       }
       await txn.commit();
-      return result;
     } catch (e) {
       await txn.abort().catch(() => undefined);
       throw e;

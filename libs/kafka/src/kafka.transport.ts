@@ -3,6 +3,7 @@ import { CustomTransportStrategy, Server, BaseRpcContext } from '@nestjs/microse
 import type { Batch, Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { GroupCommitter } from './group-commit';
 import { KafkaClient, KafkaProducer, MessageSink } from './kafka-client';
 import { ConsumedMessage, toConsumed } from './messages';
 
@@ -25,7 +26,7 @@ export interface ConsumerBinding {
   mode: ConsumptionMode;
   /** Consumer group (ignored for broadcast, which uses a private one). */
   groupId: string;
-  /** Partitions processed at the same time by this instance (default 1; transactional is always 1). */
+  /** Partitions processed at the same time by this instance (default 1). In transactional mode their batches share a transaction. */
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   maxBytesPerPartition?: number;
@@ -77,7 +78,6 @@ interface RunningBinding {
  */
 export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly running: RunningBinding[] = [];
-  private readonly transactionalProducers: KafkaProducer[] = [];
   private stopping = false;
 
   constructor(private readonly options: KafkaTransportOptions) {
@@ -109,7 +109,6 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     this.stopping = true;
     const running = this.running.splice(0);
     await Promise.allSettled(running.map((r) => this.options.client.forgetConsumer(r.consumer)));
-    this.transactionalProducers.splice(0);
   }
 
   on(): void {
@@ -163,10 +162,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       };
     }
 
-    let producer: KafkaProducer | undefined;
+    let committer: GroupCommitter | undefined;
     if (binding.mode === 'transactional') {
-      producer = await this.options.client.producer({ transactionalId: `${this.options.transactionalIdPrefix}.${binding.pattern}` });
-      this.transactionalProducers.push(producer);
+      const producer = await this.options.client.producer({ transactionalId: `${this.options.transactionalIdPrefix}.${binding.pattern}` });
+      committer = new GroupCommitter(producer, groupId);
     }
 
     await consumer.connect();
@@ -174,7 +173,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     await consumer.run({
       autoCommit: binding.mode === 'at-least-once',
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: binding.mode === 'transactional' ? 1 : (binding.partitionsConsumedConcurrently ?? 1),
+      partitionsConsumedConcurrently: binding.partitionsConsumedConcurrently ?? 1,
       eachBatch: async (payload) => {
         const { batch } = payload;
         const heartbeat = () => payload.heartbeat();
@@ -191,13 +190,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         });
         const last = batch.lastOffset();
         const next = (BigInt(last) + 1n).toString();
-        if (binding.mode === 'transactional' && producer) {
-          await producer.transaction((sink) => this.invoke(handler, make(sink)), {
-            consumerGroupId: groupId,
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: next,
-          });
+        if (committer) {
+          await committer.submit((sink) => this.invoke(handler, make(sink)), { topic: batch.topic, partition: batch.partition, offset: next });
           payload.resolveOffset(last);
         } else {
           await this.invoke(handler, make(this.options.producer));

@@ -25,7 +25,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.list('ORDER_EVENT_TOPICS', [DEFAULT_ORDER_EVENTS_TOPIC]),
     env.string('ROUTER_GROUP_ID', 'postback-router'),
     env.string('ROUTER_TRANSACTIONAL_ID', `postback-router-${hostname()}`),
-    env.int('ROUTER_PARTITIONS_CONCURRENTLY', 1, { min: 1, max: 64 }),
+    env.int('ROUTER_PARTITIONS_CONCURRENTLY', 6, { min: 1, max: 64 }),
   );
   return env.done(config);
 }
