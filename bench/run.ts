@@ -149,7 +149,7 @@ async function benchRender(): Promise<Record<string, number>> {
 async function main(): Promise<void> {
   const receiver = await new CountingReceiver().start();
   const kafka = new KafkaClient({ brokers: BROKERS.split(','), clientId: 'bench' }, logger);
-  const producer = await kafka.producer();
+  const producer = kafka.producer();
   const processes: BenchProcess[] = [];
   const dbName = `pb_bench_${suffix}`;
   const result: Record<string, unknown> = {

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const client = new KafkaClient({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: 'publish-event' }, logger);
   const event = sampleEvent(type, { id: `evt_${randomUUID()}`, customerId, occurredAt: new Date().toISOString() });
   try {
-    const producer = await client.producer();
+    const producer = client.producer();
     await producer.send(topic, [{ key: event.data.id, value: JSON.stringify(event) }]);
     console.log(`published ${event.type} ${event.id} for customer ${customerId} to ${topic}`);
   } finally {

@@ -68,6 +68,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     host: '127.0.0.1',
     setup: setupHttp,
   });
+  await waitReady(configService);
   const router = options.without?.includes('router') ? undefined : await startRouter(env);
   const delivery = options.without?.includes('delivery') ? undefined : await startDelivery(env);
   const apiUrl = (await configService.getUrl()).replace('[::1]', '127.0.0.1');
@@ -110,10 +111,28 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
 
 export async function startRouter(env: Record<string, string>): Promise<INestApplication> {
   const logger = testLogger('router-service');
-  return startService({ module: RouterAppModule.forRoot(loadRouterConfig(env), logger), logger, port: 0, host: '127.0.0.1', transport: KafkaTransport });
+  return waitReady(
+    await startService({ module: RouterAppModule.forRoot(loadRouterConfig(env), logger), logger, port: 0, host: '127.0.0.1', transport: KafkaTransport }),
+  );
 }
 
 export async function startDelivery(env: Record<string, string>): Promise<INestApplication> {
   const logger = testLogger('delivery-service');
-  return startService({ module: DeliveryAppModule.forRoot(loadDeliveryConfig(env), logger), logger, port: 0, host: '127.0.0.1', transport: KafkaTransport });
+  return waitReady(
+    await startService({ module: DeliveryAppModule.forRoot(loadDeliveryConfig(env), logger), logger, port: 0, host: '127.0.0.1', transport: KafkaTransport }),
+  );
+}
+
+/** Services start their Kafka consumers in the background: wait until /health/ready says so. */
+export async function waitReady(app: INestApplication, timeoutMs = 60_000): Promise<INestApplication> {
+  const url = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/health/ready`;
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const res = await fetch(url);
+    if (res.ok) return app;
+    last = await res.text();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms: ${last}`);
 }

@@ -2,19 +2,18 @@ import 'reflect-metadata';
 import { createLogger } from '@postback/observability';
 import { exitOnStartFailure, startService } from '@postback/runtime';
 import { AppModule } from './app.module';
-import { loadServiceConfig } from './config/service-config';
+import { loadDatabaseUrl, loadServiceConfig } from './config/service-config';
 import { migrateDatabase } from './database/migrate';
 import { setupHttp } from './http-setup';
 
 async function main(): Promise<void> {
-  const config = loadServiceConfig();
-  const logger = createLogger({ service: 'config-service', level: config.logLevel });
-  const command = process.argv[2];
-  if (command === 'migrate') {
-    await migrateDatabase(config.databaseUrl, logger);
+  if (process.argv[2] === 'migrate') {
+    await migrateDatabase(loadDatabaseUrl(), createLogger({ service: 'config-service', level: 'info' }));
     return;
   }
-  await migrateDatabase(config.databaseUrl, logger).catch(exitOnStartFailure(logger));
+  const config = loadServiceConfig();
+  const logger = createLogger({ service: 'config-service', level: config.logLevel });
+  if (config.migrateOnStart) await migrateDatabase(config.databaseUrl, logger).catch(exitOnStartFailure(logger));
   await startService({ module: AppModule.forRoot(config, logger), logger, port: config.http.port, host: config.http.host, setup: setupHttp }).catch(
     exitOnStartFailure(logger),
   );

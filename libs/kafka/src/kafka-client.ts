@@ -45,6 +45,8 @@ export class KafkaClient {
   private readonly consumers = new Set<Consumer>();
   private admin: Admin | undefined;
   private adminConnecting: Promise<Admin> | undefined;
+  /** Also while still connecting, so that close() stops its retries. */
+  private adminCreated: Admin | undefined;
 
   constructor(
     readonly options: KafkaConnectionOptions,
@@ -69,8 +71,12 @@ export class KafkaClient {
     this.kafka = new Kafka(config);
   }
 
-  /** An idempotent producer (acks=all). Pass `transactionalId` for a transactional one. */
-  async producer(options: { transactionalId?: string } = {}): Promise<KafkaProducer> {
+  /**
+   * An idempotent producer (acks=all); pass `transactionalId` for a transactional one. It connects
+   * on first use (or `connect()`), so a service can start, and answer health checks, while the
+   * broker is still unreachable.
+   */
+  producer(options: { transactionalId?: string } = {}): KafkaProducer {
     const config: ProducerConfig = {
       idempotent: true,
       maxInFlightRequests: options.transactionalId ? 1 : 5,
@@ -82,7 +88,6 @@ export class KafkaClient {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: options.transactionalId ? 20 : 100, maxRetryTime: 5000 },
     };
     const producer = this.kafka.producer(config);
-    await producer.connect();
     this.producers.add(producer);
     return new KafkaProducer(producer);
   }
@@ -103,6 +108,7 @@ export class KafkaClient {
     if (this.admin) return this.admin;
     this.adminConnecting ??= (async () => {
       const admin = this.kafka.admin();
+      this.adminCreated = admin;
       await admin.connect();
       this.admin = admin;
       return admin;
@@ -200,8 +206,10 @@ export class KafkaClient {
     const producers = [...this.producers];
     this.producers.clear();
     await Promise.allSettled(producers.map((p) => p.disconnect()));
-    if (this.admin) await this.admin.disconnect().catch(() => undefined);
+    const admin = this.adminCreated;
     this.admin = undefined;
+    this.adminCreated = undefined;
+    if (admin) await admin.disconnect().catch(() => undefined);
   }
 }
 
@@ -212,16 +220,29 @@ export interface MessageSink {
 }
 
 export class KafkaProducer implements MessageSink {
+  private connecting: Promise<void> | undefined;
+
   constructor(private readonly producer: Producer) {}
+
+  /** Connects once; a failed attempt is forgotten so that the next call tries again. */
+  connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().catch((e: unknown) => {
+      this.connecting = undefined;
+      throw e;
+    });
+    return this.connecting;
+  }
 
   async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    await this.connect();
     await this.producer.send({ topic, acks: -1, messages });
   }
 
   async sendBatch(batch: TopicMessages[]): Promise<void> {
     const topicMessages = batch.filter((t) => t.messages.length > 0);
     if (topicMessages.length === 0) return;
+    await this.connect();
     await this.producer.sendBatch({ acks: -1, topicMessages });
   }
 
@@ -233,6 +254,7 @@ export class KafkaProducer implements MessageSink {
     batch: TopicMessages[],
     offsets: { consumerGroupId: string; partitions: Array<{ topic: string; partition: number; offset: string }> },
   ): Promise<void> {
+    await this.connect();
     const txn = await this.producer.transaction();
     try {
       const topicMessages = batch.filter((t) => t.messages.length > 0);

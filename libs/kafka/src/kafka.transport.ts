@@ -42,6 +42,8 @@ export interface KafkaTransportOptions {
   transactionalIdPrefix: string;
   /** Sends for non-transactional handlers. */
   producer: KafkaProducer;
+  /** Runs (and is retried) before any consumer starts, e.g. topic provisioning. */
+  beforeStart?: () => Promise<void>;
 }
 
 /** What a handler receives: one fetched batch of one partition. */
@@ -79,34 +81,72 @@ interface RunningBinding {
 export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly running: RunningBinding[] = [];
   private stopping = false;
+  private startError: string | undefined;
+  private wake: (() => void) | undefined;
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
   }
 
-  async listen(callback: (err?: unknown) => void): Promise<void> {
-    try {
-      const broadcast = this.options.bindings.filter((b) => b.mode === 'broadcast');
-      const groups = this.options.bindings.filter((b) => b.mode !== 'broadcast');
-      for (const b of broadcast) this.running.push(await this.start(b));
-      await Promise.all(this.running.map((r) => r.caughtUp));
-      for (const b of groups) this.running.push(await this.start(b));
-      callback();
-    } catch (e) {
-      callback(e);
+  /**
+   * Returns at once (so the service's HTTP side keeps answering) and starts the consumers in the
+   * background, retrying while the broker is unreachable: broadcast views first, until they have
+   * caught up with their topics, then the group consumers. Readiness reports progress.
+   */
+  listen(callback: (err?: unknown) => void): void {
+    const missing = this.options.bindings.find((b) => !this.getHandlerByPattern(b.pattern));
+    if (missing) return callback(new Error(`no @EventPattern handler for "${missing.pattern}"`));
+    callback();
+    void this.startWithRetries();
+  }
+
+  private async startWithRetries(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.options.beforeStart?.();
+        const broadcast = this.options.bindings.filter((b) => b.mode === 'broadcast');
+        const groups = this.options.bindings.filter((b) => b.mode !== 'broadcast');
+        for (const b of broadcast) this.running.push(await this.start(b));
+        await Promise.all(this.running.map((r) => r.caughtUp));
+        for (const b of groups) this.running.push(await this.start(b));
+        if (this.stopping) throw new Error('stopping');
+        this.startError = undefined;
+        return;
+      } catch (e) {
+        this.startError = (e as Error).message;
+        this.options.logger.warn({ err: e, attempt }, 'kafka consumers could not start; retrying');
+        const running = this.running.splice(0);
+        await Promise.allSettled(running.map((r) => this.options.client.forgetConsumer(r.consumer)));
+        await this.pause(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
+      }
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** Readiness: every consumer runs and every broadcast view has caught up. */
   problems(): string[] {
     const expected = this.options.bindings.length;
     const problems = this.running.filter((r) => r.crashed).map((r) => `${r.binding.pattern}: ${r.crashed}`);
-    if (this.running.length < expected) problems.push(`${expected - this.running.length} consumer(s) not started yet`);
+    if (this.running.length < expected) {
+      problems.push(`${expected - this.running.length} consumer(s) not started yet${this.startError ? ` (${this.startError})` : ''}`);
+    }
     return problems;
   }
 
   async close(): Promise<void> {
     this.stopping = true;
+    this.wake?.();
+    // Not waiting for a start still retrying against an unreachable broker: the client's close()
+    // disconnects whatever it created, and the start loop stops at its next step.
     const running = this.running.splice(0);
     await Promise.allSettled(running.map((r) => this.options.client.forgetConsumer(r.consumer)));
   }
@@ -164,7 +204,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
     let committer: GroupCommitter | undefined;
     if (binding.mode === 'transactional') {
-      const producer = await this.options.client.producer({ transactionalId: `${this.options.transactionalIdPrefix}.${binding.pattern}` });
+      const producer = this.options.client.producer({ transactionalId: `${this.options.transactionalIdPrefix}.${binding.pattern}` });
       committer = new GroupCommitter(producer, groupId);
     }
 

@@ -1,8 +1,9 @@
 import { OnModuleInit, Provider } from '@nestjs/common';
 import { topicLayout } from '@postback/contracts';
-import { ConsumerBinding, KafkaClient, KafkaProducer, KafkaTransport, provisionTopics } from '@postback/kafka';
+import { ConsumerBinding, KafkaClient, KafkaProducer, KafkaTransport, TopicProvisioner } from '@postback/kafka';
 import { HealthService, LOGGER } from '@postback/observability';
 import type { Logger } from 'pino';
+import { Gauge, Registry } from 'prom-client';
 import { KafkaSettings } from './kafka-env';
 
 export interface KafkaProvidersOptions {
@@ -11,6 +12,34 @@ export interface KafkaProvidersOptions {
   /** Consumers of this service; none for a producer-only service. */
   bindings?: ConsumerBinding[];
   transactionalIdPrefix?: string;
+}
+
+/**
+ * `postback_consumer_lag_messages`: per consumer group and topic, end offsets minus committed
+ * offsets, read from the broker at scrape time (so a stuck consumer shows its growing lag).
+ */
+function registerLagGauge(registry: Registry, client: KafkaClient, bindings: ConsumerBinding[]): void {
+  const groups = bindings.filter((b) => b.mode !== 'broadcast');
+  if (groups.length === 0) return;
+  new Gauge({
+    name: 'postback_consumer_lag_messages',
+    help: 'Messages not yet consumed (and committed) by a consumer group, per topic',
+    labelNames: ['consumer_group', 'topic'],
+    registers: [registry],
+    async collect() {
+      for (const b of groups) {
+        try {
+          const lag = await Promise.race([
+            client.groupLag(b.groupId, b.topics),
+            new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+          ]);
+          for (const [topic, value] of lag) this.set({ consumer_group: b.groupId, topic }, value);
+        } catch {
+          // The broker is unreachable: keep the last values; the readiness check reports it.
+        }
+      }
+    },
+  });
 }
 
 class KafkaReadiness implements OnModuleInit {
@@ -28,22 +57,23 @@ class KafkaReadiness implements OnModuleInit {
 }
 
 /**
- * The Kafka client, a producer (created once the topics exist: KRaft refuses unknown topics),
- * the consuming transport when the service has consumers, and their readiness checks.
+ * The Kafka client, a producer (connecting on first use), the topic provisioner, the consuming
+ * transport when the service has consumers (it provisions the topics before subscribing: KRaft
+ * refuses unknown topics), and their readiness checks. Nothing here waits for the broker, so a
+ * service starts and answers /health/live while Kafka is unreachable.
  */
 export function kafkaProviders(options: KafkaProvidersOptions): Provider[] {
   const providers: Provider[] = [
     { provide: KafkaClient, useFactory: (log: Logger) => new KafkaClient(options.connection, log), inject: [LOGGER] },
+    { provide: KafkaProducer, useFactory: (client: KafkaClient) => client.producer(), inject: [KafkaClient] },
     {
-      provide: KafkaProducer,
-      useFactory: async (client: KafkaClient, log: Logger) => {
-        await provisionTopics(
+      provide: TopicProvisioner,
+      useFactory: (client: KafkaClient, log: Logger) =>
+        new TopicProvisioner(
           client,
           topicLayout({ partitions: options.connection.partitions, orderTopics: options.orderTopics, topics: options.connection.topics }),
           log,
-        );
-        return client.producer();
-      },
+        ),
       inject: [KafkaClient, LOGGER],
     },
   ];
@@ -51,15 +81,25 @@ export function kafkaProviders(options: KafkaProvidersOptions): Provider[] {
   if (bindings?.length) {
     providers.push({
       provide: KafkaTransport,
-      useFactory: (client: KafkaClient, producer: KafkaProducer, log: Logger) =>
-        new KafkaTransport({ client, producer, logger: log, transactionalIdPrefix: options.transactionalIdPrefix ?? options.connection.clientId, bindings }),
-      inject: [KafkaClient, KafkaProducer, LOGGER],
+      useFactory: (client: KafkaClient, producer: KafkaProducer, topics: TopicProvisioner, log: Logger) =>
+        new KafkaTransport({
+          client,
+          producer,
+          logger: log,
+          transactionalIdPrefix: options.transactionalIdPrefix ?? options.connection.clientId,
+          bindings,
+          beforeStart: () => topics.ensure(),
+        }),
+      inject: [KafkaClient, KafkaProducer, TopicProvisioner, LOGGER],
     });
   }
   providers.push({
     provide: KafkaReadiness,
-    useFactory: (h: HealthService, k: KafkaClient, t?: KafkaTransport) => new KafkaReadiness(h, k, t),
-    inject: bindings?.length ? [HealthService, KafkaClient, KafkaTransport] : [HealthService, KafkaClient],
+    useFactory: (h: HealthService, k: KafkaClient, registry: Registry, t?: KafkaTransport) => {
+      registerLagGauge(registry, k, bindings ?? []);
+      return new KafkaReadiness(h, k, t);
+    },
+    inject: bindings?.length ? [HealthService, KafkaClient, Registry, KafkaTransport] : [HealthService, KafkaClient, Registry],
   });
   return providers;
 }

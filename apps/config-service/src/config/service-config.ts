@@ -16,7 +16,22 @@ export class ServiceConfig {
     readonly ssrfAllowList: string[],
     readonly outbox: { pollIntervalMs: number; batchSize: number },
     readonly triggerDefaults: { maxAttempts: number; timeoutMs: number },
+    /** Run pending migrations at start (the local stack); off where a migration job does it (Kubernetes). */
+    readonly migrateOnStart: boolean,
   ) {}
+}
+
+/** Only the database URL: for `main.js migrate`, which needs nothing else. */
+export function loadDatabaseUrl(envVars: Record<string, string | undefined> = process.env): string {
+  const env = new EnvReader(envVars);
+  const url = readDatabaseUrl(env);
+  return env.done(url);
+}
+
+function readDatabaseUrl(env: EnvReader): string {
+  const databaseUrl = env.string('DATABASE_URL', 'mysql://root@127.0.0.1:3306/postback');
+  env.check(/^mysql:\/\//.test(databaseUrl) ? undefined : 'DATABASE_URL must be a mysql:// URL');
+  return databaseUrl;
 }
 
 export function loadServiceConfig(envVars: Record<string, string | undefined> = process.env): ServiceConfig {
@@ -27,8 +42,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
   env.check(secretsKey && secretsKey.length < 32 ? 'SECRETS_KEY must be at least 32 characters (or 32 bytes in base64)' : undefined);
   const adminApiKey = env.string('ADMIN_API_KEY');
   env.check(adminApiKey && adminApiKey.length < 24 ? 'ADMIN_API_KEY must be at least 24 characters' : undefined);
-  const databaseUrl = env.string('DATABASE_URL', 'mysql://root@127.0.0.1:3306/postback');
-  env.check(/^mysql:\/\//.test(databaseUrl) ? undefined : 'DATABASE_URL must be a mysql:// URL');
+  const databaseUrl = readDatabaseUrl(env);
   const config = new ServiceConfig(
     { host, port, publicUrl: env.string('PUBLIC_URL', `http://${host}:${port}`) },
     env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
@@ -46,6 +60,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
       maxAttempts: env.int('TRIGGER_DEFAULT_MAX_ATTEMPTS', 8, { min: 1, max: 50 }),
       timeoutMs: env.int('TRIGGER_DEFAULT_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
     },
+    env.bool('DB_MIGRATE_ON_START', true),
   );
   return env.done(config);
 }

@@ -26,6 +26,10 @@ export async function migrateDatabase(databaseUrl: string, logger: Logger): Prom
     await runner.connect();
     await runner.query('SELECT GET_LOCK(?, 60)', [`postback.migrations.${database}`.slice(0, 64)]);
     const applied = await ds.runMigrations({ transaction: 'each' });
+    // Timestamps default to CURRENT_TIMESTAMP (the session's time zone) and are read as UTC.
+    const [tz] = (await runner.query('SELECT TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), NOW()) AS tz_offset')) as Array<{ tz_offset: number | string }>;
+    if (Number(tz?.tz_offset) !== 0)
+      logger.warn({ offsetMinutes: Number(tz?.tz_offset) }, 'the MySQL server time zone is not UTC: set default-time-zone=+00:00, or stored times will be off');
     const names = applied.map((m) => m.name);
     logger.info({ database, applied: names }, names.length ? 'database migrated' : 'database schema is up to date');
     return names;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { KafkaProducer } from '@postback/kafka';
+import { KafkaProducer, TopicProvisioner } from '@postback/kafka';
 import { LOGGER } from '@postback/observability';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
@@ -21,7 +21,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private nudged = false;
   private loop: Promise<void> | undefined;
   private readonly published: Counter;
-  private readonly pending: Gauge;
   private leader = false;
   /** Named locks are server-wide in MySQL: the database name keeps installations sharing a server apart. */
   private readonly lockName: string;
@@ -29,13 +28,43 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly dataSource: DataSource,
     private readonly producer: KafkaProducer,
+    private readonly topics: TopicProvisioner,
     private readonly config: ServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     registry: Registry,
   ) {
     this.published = new Counter({ name: 'postback_outbox_published_total', help: 'Outbox records published to Kafka', registers: [registry] });
     this.lockName = `postback.outbox.${new URL(config.databaseUrl).pathname.slice(1)}`.slice(0, 64);
-    this.pending = new Gauge({ name: 'postback_outbox_pending', help: 'Outbox records waiting at the last poll', registers: [registry] });
+    const db = dataSource;
+    new Gauge({
+      name: 'postback_outbox_pending',
+      help: 'Outbox records not yet published to Kafka',
+      registers: [registry],
+      async collect() {
+        const rows = (await db.query('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox').catch(() => undefined)) as
+          Array<{ n: string | number; oldest: Date | null }> | undefined;
+        if (rows?.[0]) this.set(Number(rows[0].n));
+      },
+    });
+    new Gauge({
+      name: 'postback_outbox_oldest_age_seconds',
+      help: 'Age of the oldest outbox record not yet published (0 when none)',
+      registers: [registry],
+      async collect() {
+        const rows = (await db.query('SELECT TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) AS age FROM outbox').catch(() => undefined)) as
+          Array<{ age: string | number | null }> | undefined;
+        if (rows?.[0]) this.set(rows[0].age === null ? 0 : Number(rows[0].age) / 1e6);
+      },
+    });
+    const relay = () => this.leader;
+    new Gauge({
+      name: 'postback_outbox_relay_leader',
+      help: '1 on the config-service instance that publishes the outbox, 0 on the others',
+      registers: [registry],
+      collect() {
+        this.set(relay() ? 1 : 0);
+      },
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -73,6 +102,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     while (!this.stopped) {
       try {
         if (await this.holdLock()) {
+          await this.topics.ensure();
           this.nudged = false;
           const n = await this.publishBatch();
           failures = 0;
@@ -104,7 +134,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const runner = this.runner;
     if (!runner) return 0;
     const records = await runner.manager.find(OutboxRecordEntity, { order: { id: 'ASC' }, take: this.config.outbox.batchSize });
-    this.pending.set(records.length);
     if (records.length === 0) return 0;
     const byTopic = new Map<string, Array<{ key: string; value: string | null }>>();
     for (const r of records) {
