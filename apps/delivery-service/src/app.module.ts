@@ -1,5 +1,5 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
-import { TriggerIndex } from '@postback/config-view';
+import { ConfigViewUpdater, TriggerIndex } from '@postback/config-view';
 import { LOGGER, ObservabilityModule } from '@postback/observability';
 import { kafkaProviders } from '@postback/runtime';
 import { SecretBox, SsrfGuard } from '@postback/security';
@@ -32,6 +32,11 @@ export class AppModule {
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: TriggerIndex, useValue: new TriggerIndex() },
+        {
+          provide: ConfigViewUpdater,
+          useFactory: (i: TriggerIndex, r: Registry, log: Logger) => new ConfigViewUpdater(i, r, log),
+          inject: [TriggerIndex, Registry, LOGGER],
+        },
         { provide: DeliveryMetrics, useFactory: (r: Registry) => new DeliveryMetrics(r), inject: [Registry] },
         { provide: SecretBox, useValue: new SecretBox(config.secretsKey) },
         { provide: SsrfGuard, useValue: new SsrfGuard({ allowList: config.ssrfAllowList }) },

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TriggerIndex } from '@postback/config-view';
-import { ObservabilityModule } from '@postback/observability';
+import { ConfigViewUpdater, TriggerIndex } from '@postback/config-view';
+import { LOGGER, ObservabilityModule } from '@postback/observability';
 import { kafkaProviders } from '@postback/runtime';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -21,6 +21,11 @@ export class AppModule {
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: TriggerIndex, useValue: new TriggerIndex() },
+        {
+          provide: ConfigViewUpdater,
+          useFactory: (i: TriggerIndex, r: Registry, log: Logger) => new ConfigViewUpdater(i, r, log),
+          inject: [TriggerIndex, Registry, LOGGER],
+        },
         { provide: RouterMetrics, useFactory: (r: Registry) => new RouterMetrics(r), inject: [Registry] },
         {
           provide: EventRouter,

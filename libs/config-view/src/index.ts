@@ -1,1 +1,2 @@
 export * from './trigger-index';
+export * from './config-view-updater';

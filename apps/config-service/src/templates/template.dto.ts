@@ -62,7 +62,8 @@ export class ListTemplatesQueryDto extends PageQueryDto {
   scope?: string;
 }
 
-export class TemplateDto {
+/** A template without its body, as lists show it. */
+export class TemplateSummaryDto {
   @ApiProperty({ example: 'tpl_8f3k2m9x1c4v7b6n5q0z' }) id!: string;
   @ApiProperty({ nullable: true, type: String }) customerId!: string | null;
   @ApiProperty() name!: string;
@@ -70,12 +71,10 @@ export class TemplateDto {
   @ApiProperty({ enum: ['json'] }) format!: 'json';
   @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true }) eventTypes!: OrderEventType[];
   @ApiProperty({ description: 'Newest version number' }) latestVersion!: number;
-  @ApiProperty({ description: 'Body of the newest version' }) body!: string;
-  @ApiPropertyOptional() sampleInput?: Record<string, unknown>;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
-  static from(t: TemplateEntity, v: TemplateVersionEntity): TemplateDto {
+  static from(t: TemplateEntity): TemplateSummaryDto {
     return {
       id: t.id,
       customerId: t.customerId,
@@ -84,11 +83,18 @@ export class TemplateDto {
       format: t.format,
       eventTypes: t.eventTypes,
       latestVersion: t.latestVersion,
-      body: v.body,
-      sampleInput: v.sampleInput ?? undefined,
       createdAt: t.createdAt.toISOString(),
       updatedAt: t.updatedAt.toISOString(),
     };
+  }
+}
+
+export class TemplateDto extends TemplateSummaryDto {
+  @ApiProperty({ description: 'Body of the newest version' }) body!: string;
+  @ApiPropertyOptional() sampleInput?: Record<string, unknown>;
+
+  static fromVersion(t: TemplateEntity, v: TemplateVersionEntity): TemplateDto {
+    return { ...TemplateSummaryDto.from(t), body: v.body, sampleInput: v.sampleInput ?? undefined };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/pagination.dto';
-import { CreateTemplateDto, ListTemplatesQueryDto, TemplateDto, TemplateVersionDto, UpdateTemplateDto } from './template.dto';
+import { CreateTemplateDto, ListTemplatesQueryDto, TemplateDto, TemplateSummaryDto, TemplateVersionDto, UpdateTemplateDto } from './template.dto';
 import { TemplatesService } from './templates.service';
 
 @ApiTags('templates')
@@ -14,33 +14,20 @@ export class TemplatesController {
   @ApiCreatedResponse({ type: TemplateDto })
   async create(@Body() body: CreateTemplateDto): Promise<TemplateDto> {
     const t = await this.templates.create(body);
-    return TemplateDto.from(t.template, t.version);
+    return TemplateDto.fromVersion(t.template, t.version);
   }
 
   @Get()
-  async list(@Query() query: ListTemplatesQueryDto): Promise<Page<Omit<TemplateDto, 'body'>>> {
+  async list(@Query() query: ListTemplatesQueryDto): Promise<Page<TemplateSummaryDto>> {
     const page = await this.templates.list(query);
-    return {
-      ...page,
-      items: page.items.map((t) => ({
-        id: t.id,
-        customerId: t.customerId,
-        name: t.name,
-        description: t.description,
-        format: t.format,
-        eventTypes: t.eventTypes,
-        latestVersion: t.latestVersion,
-        createdAt: t.createdAt.toISOString(),
-        updatedAt: t.updatedAt.toISOString(),
-      })),
-    };
+    return { ...page, items: page.items.map((t) => TemplateSummaryDto.from(t)) };
   }
 
   @Get(':templateId')
   @ApiOkResponse({ type: TemplateDto })
   async get(@Param('templateId') id: string): Promise<TemplateDto> {
     const t = await this.templates.get(id);
-    return TemplateDto.from(t.template, t.version);
+    return TemplateDto.fromVersion(t.template, t.version);
   }
 
   @Get(':templateId/versions')
@@ -59,7 +46,7 @@ export class TemplatesController {
   @ApiOkResponse({ type: TemplateDto })
   async update(@Param('templateId') id: string, @Body() body: UpdateTemplateDto): Promise<TemplateDto> {
     const t = await this.templates.update(id, body);
-    return TemplateDto.from(t.template, t.version);
+    return TemplateDto.fromVersion(t.template, t.version);
   }
 
   @Delete(':templateId')

@@ -8,7 +8,6 @@ export class DeliveryMetrics {
   readonly renderDuration: Histogram;
   readonly renderErrors: Counter<'code'>;
   readonly jobsInvalid: Counter;
-  readonly configRecords: Counter<'outcome'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -42,12 +41,6 @@ export class DeliveryMetrics {
     this.jobsInvalid = new Counter({
       name: 'postback_delivery_jobs_invalid_total',
       help: 'Delivery jobs that failed validation and were dead-lettered',
-      registers,
-    });
-    this.configRecords = new Counter({
-      name: 'postback_config_records_total',
-      help: 'Config-topic records applied to the trigger view',
-      labelNames: ['outcome'],
       registers,
     });
   }

@@ -8,7 +8,6 @@ export class RouterMetrics {
   readonly jobsProduced: Counter;
   readonly eventsUnmatched: Counter<'event_type'>;
   readonly batchDuration: Histogram;
-  readonly configRecords: Counter<'outcome'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -41,12 +40,6 @@ export class RouterMetrics {
       name: 'postback_router_batch_duration_seconds',
       help: 'Time to route one consumed batch, transaction commit included',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers,
-    });
-    this.configRecords = new Counter({
-      name: 'postback_config_records_total',
-      help: 'Config-topic records applied to the trigger index',
-      labelNames: ['outcome'],
       registers,
     });
   }
