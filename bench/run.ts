@@ -221,13 +221,13 @@ async function main(): Promise<void> {
     const template = await api('POST', '/templates', { name: 'bench', body: TEMPLATE });
     for (const c of customers) {
       await api('POST', '/customers', { id: c, name: c });
-      await api('POST', `/customers/${c}/triggers`, {
+      const trigger = await api('POST', `/customers/${c}/triggers`, {
         name: 'bench',
         eventTypes: ['order.shipped'],
         url: `${receiver.url}/platform`,
         templateId: template.id,
-        status: 'active',
       });
+      await api('POST', `/customers/${c}/triggers/${trigger.id}/activate`, { force: true, reason: 'benchmark' });
     }
     const router = new BenchProcess('router-service', 'node', [...profile, main('router-service')], { ...env, PORT: '3901' });
     const delivery = new BenchProcess('delivery-service', 'node', [...profile, main('delivery-service')], { ...env, PORT: '3902' });

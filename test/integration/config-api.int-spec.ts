@@ -111,7 +111,6 @@ describe('config API on MySQL/MariaDB, publishing through the outbox', () => {
         url: 'https://hooks.example.com/orders',
         headers: { 'X-Shop': 'Åsa ✓' },
         templateId,
-        status: 'active',
       },
     );
     expect(created.status).toBe(201);
@@ -129,7 +128,7 @@ describe('config API on MySQL/MariaDB, publishing through the outbox', () => {
 
     await config.waitFor(() => snapshotsOf(id).length >= 1, 15_000, 'the first snapshot');
     const first = snapshotsOf(id)[0] as TriggerSnapshot;
-    expect(first).toMatchObject({ kind: 'trigger', id, customerId, status: 'active', revision: 1, template: { id: templateId, version: 1, format: 'json' } });
+    expect(first).toMatchObject({ kind: 'trigger', id, customerId, status: 'draft', revision: 1, template: { id: templateId, version: 1, format: 'json' } });
     expect(JSON.stringify(first)).not.toContain(created.body.signingSecret.slice(6));
 
     expect((await platform.api('PATCH', `/customers/${customerId}/triggers/${id}`, { name: 'Renamed' })).status).toBe(200);

@@ -43,10 +43,14 @@ describe('order event to signed postback, on the real broker and database', () =
       eventTypes: ['order.shipped'],
       url: `${receiver.url}/hooks/orders`,
       templateId: template.body.id,
-      status: 'active',
     });
     expect(created.status).toBe(201);
-    trigger = created.body;
+    const activated = await platform.api<{ revision: number }>('POST', `/customers/${customerId}/triggers/${created.body.id}/activate`, {
+      force: true,
+      reason: 'integration test',
+    });
+    expect(activated.status).toBe(200);
+    trigger = { ...created.body, revision: activated.body.revision };
   });
 
   afterAll(async () => {
@@ -121,7 +125,7 @@ describe('order event to signed postback, on the real broker and database', () =
     // before the trigger is activated again.
     await platform.routerCaughtUp();
 
-    const resumed = await platform.api<{ revision: number }>('POST', `/customers/${customerId}/triggers/${trigger.id}/activate`);
+    const resumed = await platform.api<{ revision: number }>('POST', `/customers/${customerId}/triggers/${trigger.id}/activate`, { force: true });
     await platform.router.get(TriggerIndex).waitFor(trigger.id, resumed.body.revision, 15_000);
     const sentinel = sampleEvent('order.shipped', { id: `evt_${randomUUID()}`, customerId });
     await publish(sentinel);

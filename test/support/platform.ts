@@ -67,6 +67,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     port: 0,
     host: '127.0.0.1',
     setup: setupHttp,
+    transport: KafkaTransport,
   });
   await waitReady(configService);
   const router = options.without?.includes('router') ? undefined : await startRouter(env);

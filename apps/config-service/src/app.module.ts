@@ -7,8 +7,11 @@ import { SecretBox, SsrfGuard } from '@postback/security';
 import { TemplateRenderer } from '@postback/templating';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import { ApiKeyService } from './auth/api-key.service';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { apiValidationPipe } from './common/validation';
@@ -17,15 +20,24 @@ import { ConfigPublisher } from './config-topic/config-publisher';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
 import { dataSourceOptions } from './database/data-source-options';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DeliveriesService } from './deliveries/deliveries.service';
+import { DeliveryLogWriter } from './deliveries/delivery-log.writer';
+import { DeliveryResultsConsumer } from './deliveries/delivery-results.consumer';
 import { EventTypesController } from './event-types/event-types.controller';
+import { MapperController } from './mapper/mapper.controller';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxService } from './outbox/outbox.service';
-import { TemplatesController } from './templates/templates.controller';
+import { PATTERNS } from './patterns';
+import { PreviewController } from './preview/preview.controller';
+import { PreviewService } from './preview/preview.service';
+import { CustomerTemplatesController, TemplatesController } from './templates/templates.controller';
 import { TemplatesService } from './templates/templates.service';
+import { TestFireService } from './test-fire/test-fire.service';
 import { TriggersController } from './triggers/triggers.controller';
 import { TriggersService } from './triggers/triggers.service';
 
-/** MySQL in the readiness checks (Kafka's comes with kafkaProviders). */
+/** MySQL in the readiness checks (Kafka's come with kafkaProviders). */
 class DatabaseReadiness implements OnModuleInit {
   constructor(
     private readonly health: HealthService,
@@ -46,10 +58,34 @@ export class AppModule implements NestModule {
         ObservabilityModule.forRoot({ service: 'config-service', logger }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 10, retryDelay: 2000 }),
       ],
-      controllers: [CustomersController, TemplatesController, TriggersController, EventTypesController],
+      controllers: [
+        CustomersController,
+        TemplatesController,
+        CustomerTemplatesController,
+        PreviewController,
+        MapperController,
+        TriggersController,
+        EventTypesController,
+        DeliveriesController,
+        ApiKeysController,
+        AuditController,
+        DeliveryResultsConsumer,
+      ],
       providers: [
         { provide: ServiceConfig, useValue: config },
-        ...kafkaProviders({ connection: config.kafka, orderTopics: config.orderTopics }),
+        ...kafkaProviders({
+          connection: config.kafka,
+          orderTopics: config.orderTopics,
+          bindings: [
+            {
+              pattern: PATTERNS.deliveryResults,
+              topics: [config.kafka.topics.deliveryResults],
+              mode: 'at-least-once',
+              groupId: config.deliveryLogGroupId,
+              partitionsConsumedConcurrently: 3,
+            },
+          ],
+        }),
         { provide: SecretBox, useValue: new SecretBox(config.secretsKey) },
         { provide: SsrfGuard, useValue: new SsrfGuard({ allowList: config.ssrfAllowList }) },
         { provide: TemplateRenderer, useFactory: () => new TemplateRenderer({ workers: 1 }) },
@@ -57,13 +93,18 @@ export class AppModule implements NestModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: apiValidationPipe },
         { provide: DatabaseReadiness, useFactory: (h: HealthService, db: DataSource) => new DatabaseReadiness(h, db), inject: [HealthService, DataSource] },
-        ApiKeyService,
+        ApiKeysService,
+        AuditService,
         OutboxService,
         OutboxRelay,
         ConfigPublisher,
         CustomersService,
         TemplatesService,
+        PreviewService,
         TriggersService,
+        TestFireService,
+        DeliveriesService,
+        DeliveryLogWriter,
       ],
     };
   }

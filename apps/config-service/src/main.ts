@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { KafkaTransport } from '@postback/kafka';
 import { createLogger } from '@postback/observability';
 import { exitOnStartFailure, startService } from '@postback/runtime';
 import { AppModule } from './app.module';
@@ -14,9 +15,14 @@ async function main(): Promise<void> {
   const config = loadServiceConfig();
   const logger = createLogger({ service: 'config-service', level: config.logLevel });
   if (config.migrateOnStart) await migrateDatabase(config.databaseUrl, logger).catch(exitOnStartFailure(logger));
-  await startService({ module: AppModule.forRoot(config, logger), logger, port: config.http.port, host: config.http.host, setup: setupHttp }).catch(
-    exitOnStartFailure(logger),
-  );
+  await startService({
+    module: AppModule.forRoot(config, logger),
+    logger,
+    port: config.http.port,
+    host: config.http.host,
+    setup: setupHttp,
+    transport: KafkaTransport,
+  }).catch(exitOnStartFailure(logger));
 }
 
 void main().catch((e: unknown) => {

@@ -45,6 +45,7 @@ export class AppModule {
               groupId: config.groupId,
               partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
             },
+            { pattern: PATTERNS.testEvents, topics: [config.kafka.topics.testEvents], mode: 'transactional', groupId: `${config.groupId}.tests` },
           ],
         }),
       ],

@@ -2,4 +2,5 @@
 export const PATTERNS = {
   config: 'router.config',
   orderEvents: 'router.order-events',
+  testEvents: 'router.test-events',
 } as const;

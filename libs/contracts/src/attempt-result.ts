@@ -24,7 +24,8 @@ export interface AttemptResult {
   durationMs: number;
   /** Milliseconds from the event's occurredAt to the end of this attempt. */
   endToEndMs: number;
-  request?: { url: string; method: string; bytes: number };
+  /** What was sent; `headers` and `body` only for test deliveries (so the operator sees them). */
+  request?: { url: string; method: string; bytes: number; headers?: Record<string, string>; body?: string };
   response?: { status: number; headers: Record<string, string>; bodyExcerpt: string };
   error?: { code: string; message: string };
   nextAttemptAt?: string;

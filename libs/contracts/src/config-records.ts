@@ -19,6 +19,7 @@ export interface TriggerSnapshot {
   status: TriggerStatus;
   channel: DeliveryChannel;
   http?: { url: string; method: HttpMethod; headers: Record<string, string>; timeoutMs: number };
+  email?: EmailConfig;
   retry: { enabled: boolean; maxAttempts: number };
   /** The template this trigger renders, resolved to one version and embedded. */
   template: { id: string; version: number; format: TemplateFormat; body: string };
@@ -33,6 +34,14 @@ export type ConfigSnapshot = TriggerSnapshot;
 export const configKey = {
   trigger: (id: string) => `trigger:${id}`,
 };
+
+/** An email trigger's addressing; the subject is an Eta template over the event. */
+export interface EmailConfig {
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+}
 
 /** The signing secrets of a trigger, as sealed into the snapshot. */
 export interface TriggerSecrets {

@@ -6,3 +6,4 @@ export * from './topics';
 export * from './delivery-job';
 export * from './attempt-result';
 export * from './config-records';
+export * from './test-request';

@@ -5,6 +5,7 @@ export interface TopicNames {
   deliveries: string;
   deliveriesDlq: string;
   deliveryResults: string;
+  testEvents: string;
 }
 
 /**
@@ -19,6 +20,7 @@ export function topicNames(prefix = ''): TopicNames {
     deliveries: `${prefix}postback.deliveries`,
     deliveriesDlq: `${prefix}postback.deliveries.dlq`,
     deliveryResults: `${prefix}postback.delivery-results`,
+    testEvents: `${prefix}postback.test-events`,
   };
 }
 
@@ -72,5 +74,6 @@ export function topicLayout(options: { partitions: number; orderTopics: readonly
     { topic: t.deliveries, partitions: p, config: { 'retention.ms': week } },
     { topic: t.deliveriesDlq, partitions: p, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
     { topic: t.deliveryResults, partitions: p, config: { 'retention.ms': week } },
+    { topic: t.testEvents, partitions: 1, config: { 'retention.ms': String(24 * 3600 * 1000) } },
   ];
 }

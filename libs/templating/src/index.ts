@@ -1,2 +1,3 @@
 export * from './template-errors';
 export * from './template-renderer';
+export * from './mapper';

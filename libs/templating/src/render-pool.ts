@@ -12,7 +12,8 @@ export interface RenderRequest {
 }
 
 type WireRequest = RenderRequest & { id: number };
-type WireResult = { id: number; ok: true; output: string; bytes: number } | { id: number; ok: false; code: TemplateErrorCode; line?: number; message: string };
+type WireResult =
+  { id: number; ok: true; output: string; bytes: number } | { id: number; ok: false; code: TemplateErrorCode; line?: number; message: string; output?: string };
 
 interface Pending {
   request: WireRequest;
@@ -165,7 +166,7 @@ export class RenderPool {
       if (!p) continue;
       worker.inFlight.delete(r.id);
       if (r.ok) p.resolve({ output: r.output, bytes: r.bytes });
-      else p.reject(new TemplateError(r.code, r.message, r.line));
+      else p.reject(new TemplateError(r.code, r.message, r.line, undefined, r.output));
     }
   }
 

@@ -36,7 +36,69 @@ const CONTEXT_SOURCE = String.raw`
     try { message = String(error && error.message !== undefined ? error.message : error); } catch (_) { message = 'error'; }
     return { templateError: true, line: line, message: message };
   }
-  const helpers = Object.freeze({ json: json, escapeJsonString: escapeJsonString, identity: identity, fail: fail });
+  // Template Mapper helpers. Each maps over arrays element by element (join excepted).
+  const PATH_PART = /([^.[\]]+)|\[(\d*)\]/g;
+  function get(obj, path) {
+    const parts = [];
+    String(path).replace(PATH_PART, function (_, name, index) { parts.push(name !== undefined ? { name: name } : { index: index }); return ''; });
+    function walk(value, i) {
+      if (i === parts.length) return value;
+      if (value === null || value === undefined) return undefined;
+      const part = parts[i];
+      if (part.name !== undefined) return walk(Object.prototype.hasOwnProperty.call(Object(value), part.name) ? value[part.name] : undefined, i + 1);
+      if (!Array.isArray(value)) return undefined;
+      if (part.index === '') return value.map(function (el) { return walk(el, i + 1); });
+      return walk(value[Number(part.index)], i + 1);
+    }
+    return walk(obj, 0);
+  }
+  function each(fn) {
+    return function self(v) {
+      if (Array.isArray(v)) return v.map(function (x) { return self(x); });
+      return v === undefined || v === null ? v : fn(v);
+    };
+  }
+  const string = each(function (v) { return typeof v === 'object' ? stringify(v) : String(v); });
+  const number = each(function (v) { const n = typeof v === 'number' ? v : Number(String(v).trim()); return Number.isFinite(n) && String(v).trim() !== '' ? n : null; });
+  const boolean = each(function (v) {
+    if (typeof v === 'boolean') return v;
+    const t = String(v).trim().toLowerCase();
+    return t === 'true' || t === '1' || t === 'yes' ? true : t === 'false' || t === '0' || t === 'no' || t === '' ? false : null;
+  });
+  const upper = each(function (v) { return String(v).toUpperCase(); });
+  const lower = each(function (v) { return String(v).toLowerCase(); });
+  const trim = each(function (v) { return String(v).trim(); });
+  function pad(n, w) { n = String(n); while (n.length < w) n = '0' + n; return n; }
+  function date(v, format) {
+    return each(function (x) {
+      const d = new Date(typeof x === 'number' ? x : String(x));
+      const t = d.getTime();
+      if (Number.isNaN(t)) return null;
+      if (format === 'iso' || format === undefined) return d.toISOString();
+      if (format === 'unix') return Math.floor(t / 1000);
+      if (format === 'unixMs') return t;
+      return String(format).replace(/YYYY|MM|DD|HH|mm|ss|SSS/g, function (tok) {
+        switch (tok) {
+          case 'YYYY': return pad(d.getUTCFullYear(), 4);
+          case 'MM': return pad(d.getUTCMonth() + 1, 2);
+          case 'DD': return pad(d.getUTCDate(), 2);
+          case 'HH': return pad(d.getUTCHours(), 2);
+          case 'mm': return pad(d.getUTCMinutes(), 2);
+          case 'ss': return pad(d.getUTCSeconds(), 2);
+          default: return pad(d.getUTCMilliseconds(), 3);
+        }
+      });
+    })(v);
+  }
+  function join(v, separator) {
+    if (v === undefined || v === null) return v;
+    return (Array.isArray(v) ? v : [v]).filter(function (x) { return x !== undefined && x !== null; }).map(function (x) { return typeof x === 'object' ? stringify(x) : String(x); }).join(separator === undefined ? ', ' : String(separator));
+  }
+
+  const helpers = Object.freeze({
+    json: json, escapeJsonString: escapeJsonString, identity: identity, fail: fail,
+    get: get, string: string, number: number, boolean: boolean, upper: upper, lower: lower, trim: trim, date: date, join: join,
+  });
   Object.defineProperty(g, '__helpers', { value: helpers, writable: false, configurable: false, enumerable: false });
 
   // Runs one compiled template. Input and meta arrive as JSON text; the result leaves as text:
@@ -123,7 +185,7 @@ function renderOne(r) {
     return { id: r.id, ok: false, code: 'TEMPLATE_TOO_LARGE', message: 'output is ' + bytes + ' bytes, more than the limit of ' + r.maxOutputBytes };
   }
   const bad = checkOutput(r.format, output);
-  if (bad) return { id: r.id, ok: false, code: 'TEMPLATE_OUTPUT', message: bad };
+  if (bad) return { id: r.id, ok: false, code: 'TEMPLATE_OUTPUT', message: bad, output: output.slice(0, 65536) };
   return { id: r.id, ok: true, output: output, bytes: bytes };
 }
 

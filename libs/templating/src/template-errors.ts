@@ -7,6 +7,8 @@ export class TemplateError extends Error {
     message: string,
     readonly line?: number,
     readonly column?: number,
+    /** For TEMPLATE_OUTPUT: what the template produced (capped), so the author can see what is wrong. */
+    readonly output?: string,
   ) {
     super(line === undefined ? message : `line ${line}${column === undefined ? '' : `, column ${column}`}: ${message}`);
     this.name = 'TemplateError';

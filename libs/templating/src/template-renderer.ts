@@ -4,7 +4,8 @@ import { Eta } from 'eta';
 import { RenderPool } from './render-pool';
 import { TemplateError } from './template-errors';
 
-export type TemplateFormat = 'json';
+/** `json` for payloads (checked to be valid JSON); `text` for plain text such as email subjects. */
+export type TemplateFormat = 'json' | 'text';
 
 export interface TemplateSource {
   body: string;
@@ -53,6 +54,7 @@ const FORMATS: Record<TemplateFormat, { contentType: string; escape: string }> =
   // In JSON templates `<%= x %>` writes x as the content of a JSON string (so `"<%= x %>"` is
   // always valid); `<%~ json(x) %>` writes any value as a JSON literal.
   json: { contentType: 'application/json', escape: '__helpers.escapeJsonString' },
+  text: { contentType: 'text/plain; charset=utf-8', escape: '__helpers.identity' },
 };
 
 /**
@@ -153,7 +155,7 @@ export class TemplateRenderer {
     const header = [
       '(function (it, meta) {',
       '"use strict";',
-      'const json = __helpers.json;',
+      'const { json, get, string, number, boolean, upper, lower, trim, date, join } = __helpers;',
       `let __eta = { res: "", e: ${format.escape}, f: __helpers.identity, line: 0 };`,
       'try {',
     ];

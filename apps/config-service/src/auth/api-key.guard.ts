@@ -1,25 +1,38 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ObservabilityController } from '@postback/observability';
 import type { Request } from 'express';
-import { UnauthorizedError } from '../common/domain.errors';
-import { ApiKeyService } from './api-key.service';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { ForbiddenError, UnauthorizedError } from '../common/domain.errors';
+import { RequestContext } from '../common/request-context';
+import { REQUIRED_SCOPE } from './scopes';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Every endpoint needs an API key (`Authorization: Bearer <key>` or `X-Api-Key: <key>`),
- * except health and metrics.
+ * Every endpoint needs an API key (`Authorization: Bearer <key>` or `X-Api-Key: <key>`), except
+ * health and metrics. Read-only keys may only read; API-key management needs an admin key.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly keys: ApiKeyService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly reflector: Reflector,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http' || context.getClass() === ObservabilityController) return true;
-    const req = context.switchToHttp().getRequest<Request & { principal?: unknown }>();
+    const req = context.switchToHttp().getRequest<Request>();
     const presented = presentedKey(req);
     if (!presented) throw new UnauthorizedError('an API key is required: send "Authorization: Bearer <key>" or "X-Api-Key: <key>"');
-    const principal = this.keys.authenticate(presented);
-    if (!principal) throw new UnauthorizedError('the API key is not valid');
-    req.principal = principal;
+    const actor = await this.keys.authenticate(presented);
+    if (!actor) throw new UnauthorizedError('the API key is not valid (unknown or revoked)');
+    const required =
+      this.reflector.getAllAndOverride<'admin' | 'read' | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ??
+      (READ_METHODS.has(req.method) ? 'read' : 'admin');
+    const allowed = actor.scopes.includes('admin') || (required === 'read' && actor.scopes.includes('read'));
+    if (!allowed) throw new ForbiddenError(`this needs an API key with the "${required}" scope; "${actor.name}" has ${actor.scopes.join(', ') || 'none'}`);
+    RequestContext.setActor(actor);
     return true;
   }
 }

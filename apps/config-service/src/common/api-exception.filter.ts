@@ -21,6 +21,7 @@ export interface ApiErrorBody {
   code: string;
   message: string;
   errors?: FieldError[];
+  details?: Record<string, unknown>;
   requestId: string;
 }
 
@@ -46,7 +47,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private toBody(exception: unknown, requestId: string): ApiErrorBody {
     if (exception instanceof DomainError) {
       const statusCode = STATUS_BY_CODE[exception.code] ?? 500;
-      return { statusCode, code: exception.code, message: exception.message, ...(exception.errors.length ? { errors: exception.errors } : {}), requestId };
+      return {
+        statusCode,
+        code: exception.code,
+        message: exception.message,
+        ...(exception.errors.length ? { errors: exception.errors } : {}),
+        ...(exception.details ? { details: exception.details } : {}),
+        requestId,
+      };
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();

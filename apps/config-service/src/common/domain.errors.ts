@@ -16,6 +16,8 @@ export abstract class DomainError extends Error {
   constructor(
     message: string,
     readonly errors: FieldError[] = [],
+    /** Extra facts for the caller, returned as `details`. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;

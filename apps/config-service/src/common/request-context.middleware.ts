@@ -3,6 +3,7 @@ import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { LOGGER } from '@postback/observability';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { RequestContext } from './request-context';
 
 /** Gives every request an id (kept from X-Request-Id when sent), echoes it, and logs one line per request. */
 @Injectable()
@@ -20,6 +21,6 @@ export class RequestContextMiddleware implements NestMiddleware {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.logger.info({ requestId: id, method: req.method, path: req.path, status: res.statusCode, durationMs: Math.round(ms * 10) / 10 }, 'http request');
     });
-    next();
+    RequestContext.run(id, next);
   }
 }

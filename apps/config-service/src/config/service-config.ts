@@ -18,6 +18,8 @@ export class ServiceConfig {
     readonly triggerDefaults: { maxAttempts: number; timeoutMs: number },
     /** Run pending migrations at start (the local stack); off where a migration job does it (Kubernetes). */
     readonly migrateOnStart: boolean,
+    /** Consumer group that writes attempt results into the delivery log. */
+    readonly deliveryLogGroupId: string,
   ) {}
 }
 
@@ -61,6 +63,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
       timeoutMs: env.int('TRIGGER_DEFAULT_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
     },
     env.bool('DB_MIGRATE_ON_START', true),
+    env.string('DELIVERY_LOG_GROUP_ID', 'postback-delivery-log'),
   );
   return env.done(config);
 }

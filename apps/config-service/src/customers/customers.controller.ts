@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiStandardErrors } from '../common/api-docs';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/pagination.dto';
 import { CreateCustomerDto, CustomerDto, ListCustomersQueryDto, UpdateCustomerDto } from './customer.dto';
 import { CustomersService } from './customers.service';
 
 @ApiTags('customers')
-@ApiSecurity('api-key')
+@ApiStandardErrors()
 @Controller('customers')
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}

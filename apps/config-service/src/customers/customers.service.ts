@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Like } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError } from '../common/domain.errors';
 import { newId } from '../common/ids';
 import { Page } from '../common/pagination.dto';
@@ -16,7 +17,10 @@ export interface CustomerInput {
 
 @Injectable()
 export class CustomersService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   async create(input: CustomerInput): Promise<CustomerEntity> {
     const id = input.id ?? newId('cus');
@@ -26,6 +30,7 @@ export class CustomersService {
         throw new ConflictError(`another customer has external reference "${input.externalRef}"`, [{ field: 'externalRef', message: 'is taken' }]);
       }
       await m.insert(CustomerEntity, { id, name: input.name, externalRef: input.externalRef ?? null, contactEmail: input.contactEmail ?? null });
+      await this.audit.record(m, 'customer.create', 'customer', id, { name: input.name });
       return m.findOneByOrFail(CustomerEntity, { id });
     });
   }
@@ -56,6 +61,7 @@ export class CustomersService {
         throw new ConflictError(`another customer has external reference "${input.externalRef}"`, [{ field: 'externalRef', message: 'is taken' }]);
       }
       await m.update(CustomerEntity, { id }, { ...input, revision: current.revision + 1 });
+      await this.audit.record(m, 'customer.update', 'customer', id, { changed: Object.keys(input) });
       return m.findOneByOrFail(CustomerEntity, { id });
     });
   }
@@ -70,6 +76,7 @@ export class CustomersService {
         throw new ConflictError(`customer "${id}" still has ${triggers} trigger(s) and ${templates} template(s); delete them first`);
       }
       await m.delete(CustomerEntity, { id });
+      await this.audit.record(m, 'customer.delete', 'customer', id);
     });
   }
 }

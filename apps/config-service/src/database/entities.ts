@@ -1,6 +1,19 @@
+import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { CustomerEntity } from '../customers/customer.entity';
+import { DeliveryAttemptEntity, DeliveryEntity } from '../deliveries/delivery.entity';
 import { OutboxRecordEntity } from '../outbox/outbox-record.entity';
 import { TemplateEntity, TemplateVersionEntity } from '../templates/template.entity';
 import { TriggerEntity } from '../triggers/trigger.entity';
 
-export const ENTITIES = [CustomerEntity, TemplateEntity, TemplateVersionEntity, TriggerEntity, OutboxRecordEntity];
+export const ENTITIES = [
+  CustomerEntity,
+  TemplateEntity,
+  TemplateVersionEntity,
+  TriggerEntity,
+  OutboxRecordEntity,
+  ApiKeyEntity,
+  AuditEntryEntity,
+  DeliveryEntity,
+  DeliveryAttemptEntity,
+];

@@ -1,11 +1,12 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiStandardErrors } from '../common/api-docs';
+import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { EVENT_TYPE_CATALOGUE, EventTypeInfo, isOrderEventType, ORDER_EVENT_TYPES, OrderEvent, sampleEvent } from '@postback/contracts';
 import { NotFoundError } from '../common/domain.errors';
 
 /** The event-type catalogue and a realistic sample payload per type (from libs/contracts). */
 @ApiTags('event types')
-@ApiSecurity('api-key')
+@ApiStandardErrors()
 @Controller('event-types')
 export class EventTypesController {
   @Get()

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ORDER_EVENT_TYPES, OrderEventType } from '@postback/contracts';
-import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, ValidateNested, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
+import { MappingRuleDto } from './mapping-rule.dto';
 import type { TemplateEntity, TemplateVersionEntity } from './template.entity';
 
 const EXAMPLE_BODY = `{
@@ -41,10 +43,23 @@ export class CreateTemplateDto {
   @IsIn(ORDER_EVENT_TYPES, { each: true })
   eventTypes?: OrderEventType[];
 
-  @ApiProperty({ description: 'Eta template. `it` is the order event; `json(x)` writes x as a JSON literal.', example: EXAMPLE_BODY })
+  @ApiPropertyOptional({
+    description: 'Eta template. `it` is the order event; `json(x)` writes x as a JSON literal. Omit it to compile one from `mapping`.',
+    example: EXAMPLE_BODY,
+  })
+  @IsOptional()
   @IsString()
   @Length(1, 65536)
-  body!: string;
+  body?: string;
+
+  @ApiPropertyOptional({ type: [MappingRuleDto], description: 'Template Mapper rules; the body is compiled from them when no body is given' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => MappingRuleDto)
+  mapping?: MappingRuleDto[];
 
   @ApiPropertyOptional({ description: 'Custom input used for previews: an order event, or any JSON object', example: { data: { id: 'ord_1' } } })
   @IsOptional()
@@ -53,6 +68,9 @@ export class CreateTemplateDto {
 }
 
 export class UpdateTemplateDto extends PartialType(OmitType(CreateTemplateDto, ['customerId'] as const)) {}
+
+/** A template created from the customer's profile: the customer comes from the path. */
+export class CreateCustomerTemplateDto extends OmitType(CreateTemplateDto, ['customerId'] as const) {}
 
 export class ListTemplatesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: '"global" for the Templates section only, or a customer id for that customer\'s templates' })
@@ -92,9 +110,10 @@ export class TemplateSummaryDto {
 export class TemplateDto extends TemplateSummaryDto {
   @ApiProperty({ description: 'Body of the newest version' }) body!: string;
   @ApiPropertyOptional() sampleInput?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [MappingRuleDto] }) mapping?: MappingRuleDto[];
 
   static fromVersion(t: TemplateEntity, v: TemplateVersionEntity): TemplateDto {
-    return { ...TemplateSummaryDto.from(t), body: v.body, sampleInput: v.sampleInput ?? undefined };
+    return { ...TemplateSummaryDto.from(t), body: v.body, sampleInput: v.sampleInput ?? undefined, mapping: v.mapping ?? undefined };
   }
 }
 
@@ -103,9 +122,17 @@ export class TemplateVersionDto {
   @ApiProperty() version!: number;
   @ApiProperty() body!: string;
   @ApiPropertyOptional() sampleInput?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [MappingRuleDto] }) mapping?: MappingRuleDto[];
   @ApiProperty() createdAt!: string;
 
   static from(v: TemplateVersionEntity): TemplateVersionDto {
-    return { templateId: v.templateId, version: v.version, body: v.body, sampleInput: v.sampleInput ?? undefined, createdAt: v.createdAt.toISOString() };
+    return {
+      templateId: v.templateId,
+      version: v.version,
+      body: v.body,
+      sampleInput: v.sampleInput ?? undefined,
+      mapping: v.mapping ?? undefined,
+      createdAt: v.createdAt.toISOString(),
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 import type { OrderEventType, TemplateFormat } from '@postback/contracts';
+import type { MappingRule } from '@postback/templating';
 
 /**
  * A postback template: global (Templates section) when `customerId` is null, or owned by a
@@ -57,6 +58,10 @@ export class TemplateVersionEntity {
 
   @Column({ type: 'mediumtext' })
   body!: string;
+
+  /** Template Mapper rules this version's body was compiled from, if it was. */
+  @Column({ type: 'simple-json', nullable: true })
+  mapping!: MappingRule[] | null;
 
   /** Custom input the operator previewed with (JSON), if any. */
   @Column({ name: 'sample_input', type: 'simple-json', nullable: true })

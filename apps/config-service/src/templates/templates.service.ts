@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { OrderEventType } from '@postback/contracts';
-import { TemplateError, TemplateRenderer } from '@postback/templating';
+import { compileMapping, MappingError, MappingRule, TemplateError, TemplateRenderer } from '@postback/templating';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { ConfigPublisher } from '../config-topic/config-publisher';
 import { ConflictError, InvalidInputError, InvalidTemplateError, NotFoundError } from '../common/domain.errors';
 import { newId } from '../common/ids';
@@ -16,7 +17,9 @@ export interface TemplateInput {
   description?: string;
   format?: 'json';
   eventTypes?: OrderEventType[];
-  body: string;
+  /** The Eta body; when omitted, compiled from `mapping`. */
+  body?: string;
+  mapping?: MappingRule[];
   sampleInput?: Record<string, unknown>;
 }
 
@@ -27,36 +30,47 @@ export interface TemplateWithVersion {
 
 const MAX_SAMPLE_INPUT_BYTES = 60 * 1024;
 
-/** Templates in the Templates section (global) or under a customer, each change a new version. */
+/**
+ * Templates in the Templates section (global) or under a customer. Every change of the body, the
+ * mapping or the sample input makes a new immutable version; triggers follow the latest version
+ * unless they pin one; an older version can be restored (copied as the newest).
+ */
 @Injectable()
 export class TemplatesService {
   constructor(
     private readonly db: DataSource,
     private readonly renderer: TemplateRenderer,
     private readonly publisher: ConfigPublisher,
+    private readonly audit: AuditService,
   ) {}
 
   async create(input: TemplateInput): Promise<TemplateWithVersion> {
-    const format = input.format ?? 'json';
-    this.checkBody(input.body, format);
-    checkSampleInput(input.sampleInput);
-    const id = newId('tpl');
-    await this.db.transaction(async (m) => {
-      if (input.customerId && !(await m.existsBy(CustomerEntity, { id: input.customerId }))) throw new NotFoundError('customer', input.customerId);
-      await m.insert(TemplateEntity, {
-        id,
-        customerId: input.customerId ?? null,
-        name: input.name,
-        description: input.description ?? null,
-        format,
-        eventTypes: input.eventTypes ?? [],
-        latestVersion: 1,
-      });
-      await m.save(versionRow(id, 1, input.body, input.sampleInput ?? null));
-    });
+    const id = await this.db.transaction((m) => this.createIn(m, input));
     return this.get(id);
   }
 
+  /** Creates a template inside the caller's transaction (also used for a trigger's inline template). */
+  async createIn(m: EntityManager, input: TemplateInput): Promise<string> {
+    const format = input.format ?? 'json';
+    const body = this.bodyOf(input.body, input.mapping, format);
+    checkSampleInput(input.sampleInput);
+    if (input.customerId && !(await m.existsBy(CustomerEntity, { id: input.customerId }))) throw new NotFoundError('customer', input.customerId);
+    const id = newId('tpl');
+    await m.insert(TemplateEntity, {
+      id,
+      customerId: input.customerId ?? null,
+      name: input.name,
+      description: input.description ?? null,
+      format,
+      eventTypes: input.eventTypes ?? [],
+      latestVersion: 1,
+    });
+    await m.save(versionRow(id, 1, body, input.mapping ?? null, input.sampleInput ?? null));
+    await this.audit.record(m, 'template.create', 'template', id, { name: input.name, customerId: input.customerId ?? null, version: 1 });
+    return id;
+  }
+
+  /** `customerId`: when given, the template must belong to that customer (the customer profile's view). */
   async get(id: string, customerId?: string): Promise<TemplateWithVersion> {
     const template = await this.db.manager.findOneBy(TemplateEntity, { id });
     if (!template || (customerId !== undefined && template.customerId !== customerId)) throw new NotFoundError('template', id);
@@ -78,6 +92,9 @@ export class TemplatesService {
   /** `scope`: undefined for all, "global" for the Templates section, or a customer id. */
   async list(query: { scope?: string; limit: number; offset: number }): Promise<Page<TemplateEntity>> {
     const where = query.scope === undefined ? {} : query.scope === 'global' ? { customerId: IsNull() } : { customerId: query.scope };
+    if (query.scope !== undefined && query.scope !== 'global' && !(await this.db.manager.existsBy(CustomerEntity, { id: query.scope }))) {
+      throw new NotFoundError('customer', query.scope);
+    }
     const [items, total] = await this.db.manager.findAndCount(TemplateEntity, {
       where,
       order: { createdAt: 'DESC', id: 'ASC' },
@@ -87,22 +104,24 @@ export class TemplatesService {
     return { items, total, limit: query.limit, offset: query.offset };
   }
 
-  /** A body or sample change makes a new version; the triggers that follow the latest get it. */
-  async update(id: string, input: Partial<Omit<TemplateInput, 'customerId'>>): Promise<TemplateWithVersion> {
+  /** A body, mapping or sample change makes a new version; the triggers that follow the latest get it. */
+  async update(id: string, input: Partial<Omit<TemplateInput, 'customerId'>>, customerId?: string): Promise<TemplateWithVersion> {
     await this.db.transaction(async (m) => {
-      const template = await m.findOne(TemplateEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!template) throw new NotFoundError('template', id);
-      const format = input.format ?? template.format;
+      const template = await this.lock(m, id, customerId);
       const current = await m.findOneByOrFail(TemplateVersionEntity, { templateId: id, version: template.latestVersion });
-      const body = input.body ?? current.body;
-      if (input.body !== undefined || input.format !== undefined) this.checkBody(body, format);
+      const format = input.format ?? template.format;
+      const mapping = input.mapping !== undefined ? input.mapping : current.mapping;
+      // New rules without a new body: the body is compiled from the rules.
+      const body = input.body !== undefined ? input.body : input.mapping !== undefined ? this.bodyOf(undefined, input.mapping, format) : current.body;
+      if (input.body !== undefined || input.format !== undefined) this.bodyOf(body, undefined, format);
       checkSampleInput(input.sampleInput);
-      const newVersion =
-        body !== current.body || (input.sampleInput !== undefined && JSON.stringify(input.sampleInput) !== JSON.stringify(current.sampleInput));
-      const latestVersion = newVersion ? template.latestVersion + 1 : template.latestVersion;
-      if (newVersion) {
-        await m.save(versionRow(id, latestVersion, body, input.sampleInput ?? current.sampleInput ?? null));
-      }
+      const sampleInput = input.sampleInput !== undefined ? input.sampleInput : current.sampleInput;
+      const changed =
+        body !== current.body ||
+        JSON.stringify(mapping) !== JSON.stringify(current.mapping) ||
+        JSON.stringify(sampleInput) !== JSON.stringify(current.sampleInput);
+      const latestVersion = changed ? template.latestVersion + 1 : template.latestVersion;
+      if (changed) await m.save(versionRow(id, latestVersion, body, mapping ?? null, sampleInput ?? null));
       await m.update(
         TemplateEntity,
         { id },
@@ -114,19 +133,37 @@ export class TemplatesService {
           latestVersion,
         },
       );
+      await this.audit.record(m, 'template.update', 'template', id, { changed: Object.keys(input), version: latestVersion });
       if (body !== current.body || format !== template.format) await this.publisher.publishTriggersOfTemplate(m, id);
     });
     this.publisher.flush();
     return this.get(id);
   }
 
-  /** Refused while a trigger uses the template. */
-  async delete(id: string): Promise<void> {
+  /** Rollback by copy: the given version's body, mapping and sample become the newest version. */
+  async restoreVersion(id: string, version: number, customerId?: string): Promise<TemplateWithVersion> {
     await this.db.transaction(async (m) => {
-      if (!(await m.existsBy(TemplateEntity, { id }))) throw new NotFoundError('template', id);
+      const template = await this.lock(m, id, customerId);
+      const old = await m.findOneBy(TemplateVersionEntity, { templateId: id, version });
+      if (!old) throw new NotFoundError('template version', `${id}@${version}`);
+      const latestVersion = template.latestVersion + 1;
+      await m.save(versionRow(id, latestVersion, old.body, old.mapping, old.sampleInput));
+      await m.update(TemplateEntity, { id }, { latestVersion });
+      await this.audit.record(m, 'template.restore', 'template', id, { from: version, version: latestVersion });
+      await this.publisher.publishTriggersOfTemplate(m, id);
+    });
+    this.publisher.flush();
+    return this.get(id);
+  }
+
+  /** Refused while a trigger uses the template. */
+  async delete(id: string, customerId?: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await this.lock(m, id, customerId);
       const users = await m.countBy(TriggerEntity, { templateId: id });
       if (users > 0) throw new ConflictError(`template "${id}" is used by ${users} trigger(s); point them at another template first`);
       await m.delete(TemplateEntity, { id });
+      await this.audit.record(m, 'template.delete', 'template', id);
     });
   }
 
@@ -146,24 +183,55 @@ export class TemplatesService {
     return template;
   }
 
-  private checkBody(body: string, format: 'json'): void {
+  /** The body to store: the given one (checked) or the one compiled from the mapping rules. */
+  bodyOf(body: string | undefined, mapping: MappingRule[] | undefined | null, format: 'json'): string {
+    let result = body;
+    if (result === undefined) {
+      if (!mapping)
+        throw new InvalidInputError('a template needs a body or mapping rules', [
+          { field: 'body', message: 'give a body, or mapping rules to compile one from' },
+        ]);
+      try {
+        result = compileMapping(mapping);
+      } catch (e) {
+        if (e instanceof MappingError)
+          throw new InvalidInputError(
+            'the mapping rules are invalid',
+            e.problems.map((p) => ({ field: `mapping[${p.rule}].${p.field}`, message: p.message })),
+          );
+        throw e;
+      }
+    }
     try {
-      this.renderer.compile({ body, format });
+      this.renderer.compile({ body: result, format });
     } catch (e) {
       if (e instanceof TemplateError) {
         throw new InvalidTemplateError(`the template does not compile: ${e.message}`, [{ field: 'body', message: e.reason, line: e.line, column: e.column }]);
       }
       throw e;
     }
+    return result;
+  }
+
+  private async lock(m: EntityManager, id: string, customerId?: string): Promise<TemplateEntity> {
+    const template = await m.findOne(TemplateEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!template || (customerId !== undefined && template.customerId !== customerId)) throw new NotFoundError('template', id);
+    return template;
   }
 }
 
-function versionRow(templateId: string, version: number, body: string, sampleInput: Record<string, unknown> | null): TemplateVersionEntity {
-  return Object.assign(new TemplateVersionEntity(), { templateId, version, body, sampleInput });
+function versionRow(
+  templateId: string,
+  version: number,
+  body: string,
+  mapping: MappingRule[] | null,
+  sampleInput: Record<string, unknown> | null,
+): TemplateVersionEntity {
+  return Object.assign(new TemplateVersionEntity(), { templateId, version, body, mapping, sampleInput });
 }
 
 function checkSampleInput(sample: unknown): void {
-  if (sample === undefined) return;
+  if (sample === undefined || sample === null) return;
   if (Buffer.byteLength(JSON.stringify(sample) ?? '') > MAX_SAMPLE_INPUT_BYTES) {
     throw new InvalidInputError('sampleInput is too large', [{ field: 'sampleInput', message: `must be at most ${MAX_SAMPLE_INPUT_BYTES} bytes of JSON` }]);
   }

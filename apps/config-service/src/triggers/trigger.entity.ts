@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 import { TemplateEntity } from '../templates/template.entity';
-import type { DeliveryChannel, HttpMethod, OrderEventType, TemplateFormat, TriggerStatus } from '@postback/contracts';
+import type { DeliveryChannel, EmailConfig, HttpMethod, OrderEventType, TemplateFormat, TriggerStatus } from '@postback/contracts';
 
 /** A customer's trigger: which events, delivered how, rendered with which template. */
 @Entity({ name: 'triggers' })
@@ -71,6 +71,23 @@ export class TriggerEntity {
 
   @Column({ name: 'previous_secret_expires_at', type: 'datetime', precision: 3, nullable: true })
   previousSecretExpiresAt!: Date | null;
+
+  /** Email delivery: recipients and subject template (delivery by email comes with the email channel). */
+  @Column({ name: 'email_config', type: 'simple-json', nullable: true })
+  email!: EmailConfig | null;
+
+  /** Fingerprint of the configuration that last passed a test-fire; activation requires the current one. */
+  @Column({ name: 'tested_config_hash', type: 'char', length: 64, nullable: true })
+  testedConfigHash!: string | null;
+
+  @Column({ name: 'last_test_at', type: 'datetime', precision: 3, nullable: true })
+  lastTestAt!: Date | null;
+
+  @Column({ name: 'last_test_delivery_id', type: 'varchar', length: 40, nullable: true })
+  lastTestDeliveryId!: string | null;
+
+  @Column({ name: 'last_test_outcome', type: 'varchar', length: 16, nullable: true })
+  lastTestOutcome!: string | null;
 
   /** Bumped on every published snapshot; consumers keep the highest. */
   @Column({ type: 'int', default: 0 })

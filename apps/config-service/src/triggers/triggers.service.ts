@@ -1,32 +1,49 @@
 import { Injectable } from '@nestjs/common';
-import { OrderEventType, TriggerStatus } from '@postback/contracts';
+import { EmailConfig, OrderEventType, TriggerStatus } from '@postback/contracts';
 import { DestinationRefusedError, generateSigningSecret, SecretBox, SsrfGuard } from '@postback/security';
-import { DataSource, EntityManager } from 'typeorm';
+import { TemplateError, TemplateRenderer } from '@postback/templating';
+import { DataSource, EntityManager, FindOptionsWhere, Like } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { ConfigPublisher } from '../config-topic/config-publisher';
-import { InvalidInputError, NotFoundError } from '../common/domain.errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain.errors';
 import { newId } from '../common/ids';
+import { Page } from '../common/pagination.dto';
 import { ServiceConfig } from '../config/service-config';
 import { CustomerEntity } from '../customers/customer.entity';
-import { TemplatesService } from '../templates/templates.service';
+import { TemplateEntity } from '../templates/template.entity';
+import { TemplateInput, TemplatesService } from '../templates/templates.service';
+import { triggerConfigHash } from './trigger-config-hash';
 import { TriggerEntity } from './trigger.entity';
 
 export interface TriggerInput {
   name: string;
   eventTypes: OrderEventType[];
-  channel?: 'http';
-  url: string;
+  channel?: 'http' | 'email';
+  url?: string;
+  email?: EmailConfig;
   method?: 'POST' | 'PUT' | 'PATCH';
   format?: 'json';
   headers?: Record<string, string>;
   retryOnFailure?: boolean;
   maxAttempts?: number;
   timeoutMs?: number;
-  templateId: string;
+  templateId?: string;
+  /** A template to create under the customer in the same transaction, instead of `templateId`. */
+  template?: Omit<TemplateInput, 'customerId'>;
   templateVersion?: number | null;
-  status?: TriggerStatus;
 }
 
-/** Triggers under a customer. Every change is published to the config topic in the same transaction. */
+/** A trigger with the fingerprint of its current configuration (for "tested?"). */
+export interface TriggerView {
+  trigger: TriggerEntity;
+  configHash: string;
+}
+
+/**
+ * Triggers under a customer: draft → active ⇄ paused. Every change is published to the config
+ * topic and recorded in the audit log, in the transaction of the change. Activation needs a passed
+ * test-fire of the current configuration unless forced.
+ */
 @Injectable()
 export class TriggersService {
   constructor(
@@ -35,59 +52,81 @@ export class TriggersService {
     private readonly publisher: ConfigPublisher,
     private readonly secrets: SecretBox,
     private readonly ssrf: SsrfGuard,
+    private readonly renderer: TemplateRenderer,
+    private readonly audit: AuditService,
     private readonly config: ServiceConfig,
   ) {}
 
-  async create(customerId: string, input: TriggerInput): Promise<{ trigger: TriggerEntity; signingSecret: string }> {
-    await this.checkDestination(input.url);
+  async create(customerId: string, input: TriggerInput): Promise<TriggerView & { signingSecret: string }> {
+    const channel = input.channel ?? 'http';
+    await this.checkChannel(channel, input.url, input.email);
+    if ((input.templateId === undefined) === (input.template === undefined)) {
+      throw new InvalidInputError('give templateId or template', [
+        { field: 'templateId', message: 'exactly one of templateId (an existing template) or template (a new one) is needed' },
+      ]);
+    }
     const id = newId('trg');
     const signingSecret = generateSigningSecret();
     await this.db.transaction(async (m) => {
       await this.assertCustomer(m, customerId);
-      await this.templates.assertUsableBy(m, input.templateId, customerId, input.templateVersion);
+      const templateId = input.template ? await this.templates.createIn(m, { ...input.template, customerId }) : (input.templateId as string);
+      await this.templates.assertUsableBy(m, templateId, customerId, input.templateVersion);
       await m.insert(TriggerEntity, {
         id,
         customerId,
         name: input.name,
         eventTypes: dedupe(input.eventTypes),
-        channel: input.channel ?? 'http',
-        url: input.url,
+        channel,
+        url: channel === 'http' ? (input.url ?? null) : null,
+        email: channel === 'email' ? (input.email ?? null) : null,
         method: input.method ?? 'POST',
         format: input.format ?? 'json',
         headers: input.headers ?? {},
         retryEnabled: input.retryOnFailure ?? true,
         maxAttempts: input.maxAttempts ?? this.config.triggerDefaults.maxAttempts,
         timeoutMs: input.timeoutMs ?? this.config.triggerDefaults.timeoutMs,
-        templateId: input.templateId,
+        templateId,
         templateVersion: input.templateVersion ?? null,
-        status: input.status ?? 'draft',
+        status: 'draft',
         secretSealed: this.secrets.seal(signingSecret),
         revision: 0,
       });
+      await this.audit.record(m, 'trigger.create', 'trigger', id, { customerId, name: input.name, channel, templateId });
       await this.publisher.publishTrigger(m, id);
     });
     this.publisher.flush();
-    return { trigger: await this.get(customerId, id), signingSecret };
+    return { ...(await this.get(customerId, id)), signingSecret };
   }
 
-  async get(customerId: string, id: string): Promise<TriggerEntity> {
+  async get(customerId: string, id: string): Promise<TriggerView> {
     const found = await this.db.manager.findOneBy(TriggerEntity, { id, customerId });
     if (!found) {
       await this.assertCustomer(this.db.manager, customerId);
       throw new NotFoundError('trigger', id);
     }
-    return found;
+    return this.view(this.db.manager, found);
   }
 
-  async list(customerId: string): Promise<TriggerEntity[]> {
+  async list(customerId: string, q: { status?: TriggerStatus; eventType?: OrderEventType; limit: number; offset: number }): Promise<Page<TriggerView>> {
     await this.assertCustomer(this.db.manager, customerId);
-    return this.db.manager.find(TriggerEntity, { where: { customerId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const where: FindOptionsWhere<TriggerEntity> = { customerId };
+    if (q.status) where.status = q.status;
+    // event_types is JSON text (simple-json): the quoted type is a safe substring match.
+    if (q.eventType) where.eventTypes = Like(`%"${q.eventType}"%`) as unknown as FindOptionsWhere<TriggerEntity>['eventTypes'];
+    const [items, total] = await this.db.manager.findAndCount(TriggerEntity, { where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset });
+    return { items: await Promise.all(items.map((t) => this.view(this.db.manager, t))), total, limit: q.limit, offset: q.offset };
   }
 
-  async update(customerId: string, id: string, input: Partial<TriggerInput>): Promise<TriggerEntity> {
-    if (input.url !== undefined) await this.checkDestination(input.url);
+  async update(customerId: string, id: string, input: Partial<Omit<TriggerInput, 'channel' | 'template'>>): Promise<TriggerView> {
     await this.db.transaction(async (m) => {
       const current = await this.lockTrigger(m, customerId, id);
+      if (input.url !== undefined || input.email !== undefined) {
+        await this.checkChannel(current.channel, input.url ?? current.url ?? undefined, input.email ?? current.email ?? undefined);
+      }
+      if (current.channel === 'email' && input.url !== undefined)
+        throw new InvalidInputError('an email trigger has no URL', [{ field: 'url', message: 'not used by the email method' }]);
+      if (current.channel === 'http' && input.email !== undefined)
+        throw new InvalidInputError('a URL trigger has no email settings', [{ field: 'email', message: 'not used by the URL method' }]);
       const templateId = input.templateId ?? current.templateId;
       const templateVersion = input.templateVersion !== undefined ? input.templateVersion : input.templateId !== undefined ? null : current.templateVersion;
       if (input.templateId !== undefined || input.templateVersion !== undefined)
@@ -99,6 +138,7 @@ export class TriggersService {
           name: input.name,
           eventTypes: input.eventTypes ? dedupe(input.eventTypes) : undefined,
           url: input.url,
+          email: input.email,
           method: input.method,
           format: input.format,
           headers: input.headers,
@@ -107,21 +147,52 @@ export class TriggersService {
           timeoutMs: input.timeoutMs,
           templateId,
           templateVersion,
-          status: input.status,
         },
       );
+      await this.audit.record(m, 'trigger.update', 'trigger', id, { changed: Object.keys(input) });
       await this.publisher.publishTrigger(m, id);
     });
     this.publisher.flush();
     return this.get(customerId, id);
   }
 
-  async setStatus(customerId: string, id: string, status: TriggerStatus): Promise<TriggerEntity> {
-    return this.update(customerId, id, { status });
+  /** draft/paused → active: needs a passed test of the current configuration, or `force` (audited). */
+  async activate(customerId: string, id: string, options: { force?: boolean; reason?: string }): Promise<TriggerView> {
+    await this.db.transaction(async (m) => {
+      const current = await this.lockTrigger(m, customerId, id);
+      if (current.status === 'active') return;
+      const { configHash } = await this.view(m, current);
+      const tested = current.testedConfigHash === configHash;
+      if (!tested && !options.force) {
+        throw new ConflictError('the trigger has not passed a test of its current configuration: run POST …/test first, or activate with "force": true', [
+          {
+            field: 'force',
+            message: current.lastTestOutcome ? `the last test (${current.lastTestOutcome}) was of another configuration or failed` : 'no test yet',
+          },
+        ]);
+      }
+      await m.update(TriggerEntity, { id }, { status: 'active' });
+      await this.audit.record(m, tested ? 'trigger.activate' : 'trigger.activate.forced', 'trigger', id, tested ? {} : { reason: options.reason ?? null });
+      await this.publisher.publishTrigger(m, id);
+    });
+    this.publisher.flush();
+    return this.get(customerId, id);
+  }
+
+  async pause(customerId: string, id: string, reason?: string): Promise<TriggerView> {
+    await this.db.transaction(async (m) => {
+      const current = await this.lockTrigger(m, customerId, id);
+      if (current.status === 'paused') return;
+      await m.update(TriggerEntity, { id }, { status: 'paused' });
+      await this.audit.record(m, 'trigger.pause', 'trigger', id, reason ? { reason } : {});
+      await this.publisher.publishTrigger(m, id);
+    });
+    this.publisher.flush();
+    return this.get(customerId, id);
   }
 
   /** New secret now; the old one keeps signing (both signatures sent) for `graceSeconds`. */
-  async rotateSecret(customerId: string, id: string, graceSeconds: number): Promise<{ trigger: TriggerEntity; signingSecret: string }> {
+  async rotateSecret(customerId: string, id: string, graceSeconds: number): Promise<TriggerView & { signingSecret: string }> {
     const signingSecret = generateSigningSecret();
     await this.db.transaction(async (m) => {
       const current = await this.lockTrigger(m, customerId, id);
@@ -134,23 +205,45 @@ export class TriggersService {
           previousSecretExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
         },
       );
+      await this.audit.record(m, 'trigger.rotate-secret', 'trigger', id, { graceSeconds });
       await this.publisher.publishTrigger(m, id);
     });
     this.publisher.flush();
-    return { trigger: await this.get(customerId, id), signingSecret };
+    return { ...(await this.get(customerId, id)), signingSecret };
   }
 
   async revealSecret(customerId: string, id: string): Promise<string> {
-    return this.secrets.open((await this.get(customerId, id)).secretSealed);
+    const { trigger } = await this.get(customerId, id);
+    await this.db.transaction((m) => this.audit.record(m, 'trigger.reveal-secret', 'trigger', id));
+    return this.secrets.open(trigger.secretSealed);
   }
 
   async delete(customerId: string, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
       await this.lockTrigger(m, customerId, id);
       await m.delete(TriggerEntity, { id });
+      await this.audit.record(m, 'trigger.delete', 'trigger', id);
       await this.publisher.publishTriggerDeleted(m, id);
     });
     this.publisher.flush();
+  }
+
+  /** Records a test-fire's outcome; a delivered test of `configHash` allows activation. */
+  async recordTest(id: string, configHash: string, deliveryId: string, outcome: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const passed = outcome === 'delivered';
+      await m.update(
+        TriggerEntity,
+        { id },
+        { lastTestAt: new Date(), lastTestDeliveryId: deliveryId, lastTestOutcome: outcome, ...(passed ? { testedConfigHash: configHash } : {}) },
+      );
+      await this.audit.record(m, 'trigger.test', 'trigger', id, { deliveryId, outcome });
+    });
+  }
+
+  async view(m: EntityManager, trigger: TriggerEntity): Promise<TriggerView> {
+    const template = await m.findOneByOrFail(TemplateEntity, { id: trigger.templateId });
+    return { trigger, configHash: triggerConfigHash(trigger, trigger.templateVersion ?? template.latestVersion) };
   }
 
   private async lockTrigger(m: EntityManager, customerId: string, id: string): Promise<TriggerEntity> {
@@ -164,6 +257,22 @@ export class TriggersService {
 
   private async assertCustomer(m: EntityManager, customerId: string): Promise<void> {
     if (!(await m.existsBy(CustomerEntity, { id: customerId }))) throw new NotFoundError('customer', customerId);
+  }
+
+  private async checkChannel(channel: 'http' | 'email', url: string | undefined, email: EmailConfig | undefined): Promise<void> {
+    if (channel === 'http') {
+      if (!url) throw new InvalidInputError('a URL trigger needs a url', [{ field: 'url', message: 'is required for the URL method' }]);
+      await this.checkDestination(url);
+      return;
+    }
+    if (!email) throw new InvalidInputError('an email trigger needs email settings', [{ field: 'email', message: 'is required for the email method' }]);
+    try {
+      this.renderer.compile({ body: email.subject, format: 'text' });
+    } catch (e) {
+      if (e instanceof TemplateError)
+        throw new InvalidInputError('the subject template does not compile', [{ field: 'email.subject', message: e.reason, line: e.line, column: e.column }]);
+      throw e;
+    }
   }
 
   /** SSRF: scheme and literal addresses always; names that resolve to a refused address too. */

@@ -17,6 +17,8 @@ export interface RequestSummary {
   url: string;
   method: string;
   bytes: number;
+  /** The headers sent (signature included). */
+  headers?: Record<string, string>;
 }
 
 /** What came back: a response (any status), or an error before one arrived. */

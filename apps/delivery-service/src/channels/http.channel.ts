@@ -5,7 +5,7 @@ import { WEBHOOK_HEADERS } from '@postback/contracts';
 import { signatureHeader, SsrfGuard } from '@postback/security';
 import axios, { AxiosError, AxiosInstance } from 'axios';
 import axiosRetry, { isNetworkError } from 'axios-retry';
-import { ChannelRequest, ChannelResult, DeliveryChannel } from './channel';
+import { ChannelRequest, ChannelResult, DeliveryChannel, RequestSummary } from './channel';
 
 export interface HttpChannelOptions {
   ssrf: SsrfGuard;
@@ -63,7 +63,7 @@ export class HttpChannel implements DeliveryChannel {
   async send(req: ChannelRequest): Promise<ChannelResult> {
     const httpConfig = req.trigger.http;
     const started = performance.now();
-    const request = { url: httpConfig?.url ?? '', method: httpConfig?.method ?? 'POST', bytes: Buffer.byteLength(req.body) };
+    const request: RequestSummary = { url: httpConfig?.url ?? '', method: httpConfig?.method ?? 'POST', bytes: Buffer.byteLength(req.body) };
     if (!httpConfig) return { kind: 'error', code: 'NO_URL', message: 'the trigger has no URL', durationMs: 0, request };
     try {
       this.options.ssrf.assertUrl(httpConfig.url);
@@ -82,6 +82,7 @@ export class HttpChannel implements DeliveryChannel {
       [WEBHOOK_HEADERS.attempt]: String(req.attempt),
     };
     if (req.test) headers[WEBHOOK_HEADERS.test] = 'true';
+    request.headers = headers;
     try {
       const res = await this.client.request<Readable>({
         url: httpConfig.url,

@@ -167,7 +167,7 @@ export class DeliveryService {
     this.metrics.attemptDuration.observe({ channel: channel.name }, result.durationMs / 1000);
     const verdict = classifyAttempt(result);
     const outcome: AttemptOutcome = verdict.kind === 'delivered' ? 'delivered' : 'failed';
-    const extra = describeResult(result);
+    const extra = describeResult(result, job.test ? rendered.output : undefined);
     if (verdict.kind !== 'delivered')
       extra.error = { code: extra.error?.code ?? `HTTP_${result.kind === 'response' ? result.status : 'ERROR'}`, message: verdict.reason };
     return this.finish({ ...base, durationMs: result.durationMs }, outcome, extra, log);
@@ -257,9 +257,12 @@ function hostOf(trigger: TriggerSnapshot): string {
   }
 }
 
-function describeResult(result: ChannelResult): Partial<AttemptResult> {
+/** `testBody`: for test deliveries the request's body and headers are reported too. */
+function describeResult(result: ChannelResult, testBody?: string): Partial<AttemptResult> {
+  const { headers, ...summary } = result.request;
+  const request = testBody === undefined ? summary : { ...summary, headers, body: testBody };
   if (result.kind === 'response') {
-    return { request: result.request, response: { status: result.status, headers: result.headers, bodyExcerpt: result.bodyExcerpt } };
+    return { request, response: { status: result.status, headers: result.headers, bodyExcerpt: result.bodyExcerpt } };
   }
-  return { request: result.request, error: { code: result.code, message: result.message } };
+  return { request, error: { code: result.code, message: result.message } };
 }

@@ -1,4 +1,16 @@
-import { DeliveryJob, deliveryIdFor, formatIssues, KAFKA_HEADERS, OrderEvent, parseOrderEvent, TopicNames, EVENT_LIMITS } from '@postback/contracts';
+import {
+  AttemptResult,
+  DeliveryJob,
+  deliveryIdFor,
+  EVENT_LIMITS,
+  formatIssues,
+  KAFKA_HEADERS,
+  OrderEvent,
+  parseOrderEvent,
+  parseTestRequest,
+  TopicNames,
+  TriggerSnapshot,
+} from '@postback/contracts';
 import { TriggerIndex } from '@postback/config-view';
 import { ConsumedMessage, OutgoingMessage, TopicMessages } from '@postback/kafka';
 import { RouterMetrics } from './router.metrics';
@@ -38,22 +50,7 @@ export class EventRouter {
       const triggers = this.index.match(event.customerId, event.type);
       if (triggers.length === 0) this.metrics.eventsUnmatched.inc({ event_type: event.type });
       for (const trigger of triggers) {
-        const job: DeliveryJob = {
-          schema: 'delivery-job/1',
-          deliveryId: deliveryIdFor(event.id, trigger.id),
-          triggerId: trigger.id,
-          customerId: event.customerId,
-          triggerRevision: trigger.revision,
-          attempt: 1,
-          routedAt,
-          test: false,
-          event,
-        };
-        jobs.push({
-          key: event.data.id,
-          value: JSON.stringify(job),
-          headers: { [KAFKA_HEADERS.schema]: job.schema, [KAFKA_HEADERS.eventId]: event.id },
-        });
+        jobs.push(jobRecord(event, trigger, routedAt, false));
         this.metrics.triggersMatched.inc({ event_type: event.type });
       }
     }
@@ -62,6 +59,48 @@ export class EventRouter {
       out: [
         { topic: this.topics.deliveries, messages: jobs },
         { topic: this.topics.invalidEvents, messages: invalid },
+      ],
+      jobs: jobs.length,
+      invalid: invalid.length,
+    };
+  }
+
+  /**
+   * Test-fires from the config API: one job for the named trigger, whatever its state, once this
+   * router's index has the trigger revision the test was asked for. A trigger the index does not
+   * know answers with a `skipped` attempt result, so the waiting API call learns why at once.
+   */
+  async routeTests(messages: readonly ConsumedMessage[], waitMs: number): Promise<RoutingResult> {
+    const jobs: OutgoingMessage[] = [];
+    const invalid: OutgoingMessage[] = [];
+    const results: OutgoingMessage[] = [];
+    const routedAt = this.now().toISOString();
+    for (const message of messages) {
+      let json: unknown;
+      try {
+        json = message.value ? JSON.parse(message.value.toString('utf8')) : undefined;
+      } catch {
+        json = undefined;
+      }
+      const request = parseTestRequest(json);
+      if (!request.ok) {
+        invalid.push(invalidRecord(message, `invalid test request: ${formatIssues(request.issues)}`));
+        continue;
+      }
+      const { event, triggerId, triggerRevision } = request.value;
+      const trigger = await this.index.waitFor(triggerId, triggerRevision, waitMs);
+      if (!trigger || trigger.revision < triggerRevision) {
+        const result = skippedTest(event, triggerId, trigger ? 'TRIGGER_NOT_CURRENT' : 'TRIGGER_NOT_FOUND');
+        results.push({ key: result.deliveryId, value: JSON.stringify(result), headers: { [KAFKA_HEADERS.schema]: result.schema } });
+        continue;
+      }
+      jobs.push(jobRecord(event, trigger, routedAt, true));
+    }
+    return {
+      out: [
+        { topic: this.topics.deliveries, messages: jobs },
+        { topic: this.topics.invalidEvents, messages: invalid },
+        { topic: this.topics.deliveryResults, messages: results },
       ],
       jobs: jobs.length,
       invalid: invalid.length,
@@ -83,6 +122,45 @@ export class EventRouter {
     if (!validated.ok) return { ok: false, reason: formatIssues(validated.issues), category: 'schema' };
     return { ok: true, event: validated.value };
   }
+}
+
+function jobRecord(event: OrderEvent, trigger: TriggerSnapshot, routedAt: string, test: boolean): OutgoingMessage {
+  const job: DeliveryJob = {
+    schema: 'delivery-job/1',
+    deliveryId: deliveryIdFor(event.id, trigger.id),
+    triggerId: trigger.id,
+    customerId: event.customerId,
+    triggerRevision: trigger.revision,
+    attempt: 1,
+    routedAt,
+    test,
+    event,
+  };
+  return { key: event.data.id, value: JSON.stringify(job), headers: { [KAFKA_HEADERS.schema]: job.schema, [KAFKA_HEADERS.eventId]: event.id } };
+}
+
+function skippedTest(event: OrderEvent, triggerId: string, code: string): AttemptResult {
+  const now = new Date();
+  return {
+    schema: 'attempt-result/1',
+    deliveryId: deliveryIdFor(event.id, triggerId),
+    attempt: 1,
+    triggerId,
+    customerId: event.customerId,
+    eventId: event.id,
+    eventType: event.type,
+    orderId: event.data.id,
+    channel: 'http',
+    outcome: 'skipped',
+    test: true,
+    startedAt: now.toISOString(),
+    durationMs: 0,
+    endToEndMs: now.getTime() - Date.parse(event.occurredAt),
+    error: {
+      code,
+      message: code === 'TRIGGER_NOT_FOUND' ? 'the router does not know this trigger' : 'the router has not seen the current revision of this trigger yet',
+    },
+  };
 }
 
 function invalidRecord(message: ConsumedMessage, reason: string): OutgoingMessage {

@@ -1,4 +1,5 @@
 import { Foundation1795850055633 } from './1795850055633-Foundation';
+import { OperatorWorkflow1795853979931 } from './1795853979931-OperatorWorkflow';
 
 /** Every migration, in order. Generated with the TypeORM CLI, reviewed, never edited once landed. */
-export const MIGRATIONS = [Foundation1795850055633];
+export const MIGRATIONS = [Foundation1795850055633, OperatorWorkflow1795853979931];

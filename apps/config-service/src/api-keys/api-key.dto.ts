@@ -1,0 +1,51 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { API_KEY_SCOPES, ApiKeyEntity, ApiKeyScope } from './api-key.entity';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'CI deploy pipeline' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, example: ['read'], description: 'admin: everything; read: GET only' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(API_KEY_SCOPES, { each: true })
+  scopes!: ApiKeyScope[];
+}
+
+export class ListApiKeysQueryDto {
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean()
+  includeRevoked?: boolean;
+}
+
+export class ApiKeyDto {
+  @ApiProperty({ example: 'key_4f8k2m9x1c4v7b6n5q0z' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true }) scopes!: ApiKeyScope[];
+  @ApiProperty({ example: 'pb_Xq3vN8a', description: 'First characters of the key' }) keyPrefix!: string;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) lastUsedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) revokedAt!: string | null;
+  @ApiPropertyOptional({ description: 'The key itself: only in the response to create. Store it now.', example: 'pb_Xq3vN8a...' }) key?: string;
+
+  static from(k: ApiKeyEntity, secret?: string): ApiKeyDto {
+    return {
+      id: k.id,
+      name: k.name,
+      scopes: k.scopes,
+      keyPrefix: k.keyPrefix,
+      createdBy: k.createdBy,
+      createdAt: k.createdAt.toISOString(),
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+      revokedAt: k.revokedAt?.toISOString() ?? null,
+      ...(secret ? { key: secret } : {}),
+    };
+  }
+}

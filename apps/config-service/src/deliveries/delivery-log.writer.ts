@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { AttemptOutcome, AttemptResult } from '@postback/contracts';
+import { ConsumedMessage } from '@postback/kafka';
+import { DataSource } from 'typeorm';
+import { DeliveryStatus } from './delivery.entity';
+
+const STATUS: Record<AttemptOutcome, DeliveryStatus> = { delivered: 'delivered', failed: 'failed', retry_scheduled: 'retrying', skipped: 'skipped' };
+const MAX_TEXT = 16 * 1024;
+const MAX_BODY = 256 * 1024;
+
+export interface WriteSummary {
+  attempts: number;
+  unreadable: number;
+}
+
+/**
+ * Writes attempt results from the results topic into the delivery log, a batch per statement.
+ * Idempotent: a result seen twice (at-least-once) changes nothing, and a delivery's summary row
+ * only moves forward (a lower attempt number never overwrites a higher one). Portable SQL:
+ * `INSERT … ON DUPLICATE KEY UPDATE` with VALUES(), which MySQL 8 and MariaDB both accept.
+ */
+@Injectable()
+export class DeliveryLogWriter {
+  constructor(private readonly db: DataSource) {}
+
+  async write(messages: readonly ConsumedMessage[]): Promise<WriteSummary> {
+    const results: AttemptResult[] = [];
+    let unreadable = 0;
+    for (const m of messages) {
+      const r = readResult(m);
+      if (r) results.push(r);
+      else unreadable++;
+    }
+    if (results.length === 0) return { attempts: 0, unreadable };
+    await this.db.transaction(async (m) => {
+      const attemptRows = results.map((r) => [
+        r.deliveryId,
+        r.attempt,
+        r.outcome,
+        new Date(r.startedAt),
+        r.durationMs,
+        Math.round(r.endToEndMs),
+        r.request?.url ?? null,
+        r.request?.method ?? null,
+        r.request?.bytes ?? null,
+        r.request?.body?.slice(0, MAX_BODY) ?? null,
+        r.request?.headers ? JSON.stringify(r.request.headers) : null,
+        r.response?.status ?? null,
+        r.response ? JSON.stringify(r.response.headers) : null,
+        r.response?.bodyExcerpt.slice(0, MAX_TEXT) ?? null,
+        r.error?.code.slice(0, 64) ?? null,
+        r.error?.message.slice(0, MAX_TEXT) ?? null,
+        r.nextAttemptAt ? new Date(r.nextAttemptAt) : null,
+      ]);
+      await m.query(
+        `INSERT INTO delivery_attempts (delivery_id, attempt, outcome, started_at, duration_ms, end_to_end_ms, request_url, request_method, request_bytes,
+           request_body, request_headers, status_code, response_headers, response_excerpt, error_code, error_message, next_attempt_at)
+         VALUES ${placeholders(attemptRows.length, 17)}
+         ON DUPLICATE KEY UPDATE delivery_id = delivery_id`,
+        attemptRows.flat(),
+      );
+      // One summary row per delivery: the highest attempt of this batch decides.
+      const latest = new Map<string, AttemptResult>();
+      const first = new Map<string, Date>();
+      for (const r of results) {
+        const seen = latest.get(r.deliveryId);
+        if (!seen || r.attempt >= seen.attempt) latest.set(r.deliveryId, r);
+        const at = new Date(r.startedAt);
+        const f = first.get(r.deliveryId);
+        if (!f || at < f) first.set(r.deliveryId, at);
+      }
+      const rows = [...latest.values()].map((r) => [
+        r.deliveryId,
+        r.triggerId,
+        r.customerId,
+        r.eventId,
+        r.eventType,
+        r.orderId,
+        r.channel,
+        STATUS[r.outcome],
+        r.attempt,
+        r.test,
+        first.get(r.deliveryId),
+        new Date(r.startedAt),
+        r.nextAttemptAt ? new Date(r.nextAttemptAt) : null,
+        r.response?.status ?? null,
+        r.error?.code.slice(0, 64) ?? null,
+      ]);
+      await m.query(
+        `INSERT INTO deliveries (delivery_id, trigger_id, customer_id, event_id, event_type, order_id, channel, status, attempts, test,
+           first_attempt_at, last_attempt_at, next_attempt_at, last_status_code, last_error_code)
+         VALUES ${placeholders(rows.length, 15)}
+         ON DUPLICATE KEY UPDATE
+           status = IF(VALUES(attempts) >= attempts, VALUES(status), status),
+           next_attempt_at = IF(VALUES(attempts) >= attempts, VALUES(next_attempt_at), next_attempt_at),
+           last_status_code = IF(VALUES(attempts) >= attempts, VALUES(last_status_code), last_status_code),
+           last_error_code = IF(VALUES(attempts) >= attempts, VALUES(last_error_code), last_error_code),
+           last_attempt_at = IF(VALUES(attempts) >= attempts, VALUES(last_attempt_at), last_attempt_at),
+           first_attempt_at = LEAST(first_attempt_at, VALUES(first_attempt_at)),
+           attempts = GREATEST(attempts, VALUES(attempts))`,
+        rows.flat(),
+      );
+    });
+    return { attempts: results.length, unreadable };
+  }
+}
+
+function placeholders(rows: number, columns: number): string {
+  const row = `(${new Array(columns).fill('?').join(',')})`;
+  return new Array(rows).fill(row).join(',');
+}
+
+function readResult(m: ConsumedMessage): AttemptResult | undefined {
+  if (!m.value) return undefined;
+  try {
+    const r = JSON.parse(m.value.toString('utf8')) as AttemptResult;
+    return r.schema === 'attempt-result/1' && typeof r.deliveryId === 'string' && Number.isInteger(r.attempt) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ORDER_EVENT_TYPES, OrderEventType } from '@postback/contracts';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
+import { MappingRuleDto } from '../templates/mapping-rule.dto';
+
+export class PreviewRequestDto {
+  @ApiPropertyOptional({ description: 'A saved template (latest version unless `version`)', example: 'tpl_8f3k2m9x1c4v7b6n5q0z' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  templateId?: string;
+
+  @ApiPropertyOptional({ minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  @ApiPropertyOptional({ description: 'An unsaved Eta body', example: '{"order": <%~ json(it.data.id) %>}' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 65536)
+  body?: string;
+
+  @ApiPropertyOptional({ type: [MappingRuleDto], description: 'Unsaved mapping rules' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => MappingRuleDto)
+  mapping?: MappingRuleDto[];
+
+  @ApiPropertyOptional({ enum: ['json'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json'])
+  format?: 'json';
+
+  @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES, default: 'order.shipped', description: "Render with this type's sample payload" })
+  @IsOptional()
+  @IsIn(ORDER_EVENT_TYPES)
+  eventType?: OrderEventType;
+
+  @ApiPropertyOptional({
+    description: 'Custom input instead of a sample: an order event or any JSON object',
+    example: { type: 'order.shipped', data: { id: 'ord_1' } },
+  })
+  @IsOptional()
+  @IsObject()
+  input?: Record<string, unknown>;
+}
+
+export class TemplatePreviewRequestDto {
+  @ApiPropertyOptional({ minimum: 1, description: 'Version to render (default: the latest)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES, default: 'order.shipped' })
+  @IsOptional()
+  @IsIn(ORDER_EVENT_TYPES)
+  eventType?: OrderEventType;
+
+  @ApiPropertyOptional({ description: 'Custom input instead of a sample' })
+  @IsOptional()
+  @IsObject()
+  input?: Record<string, unknown>;
+}
+
+export class PreviewResultDto {
+  @ApiProperty({ description: 'The rendered output, byte for byte what delivery would send', example: '{"order": "ord_7Q2M9K4XHB"}' }) output!: string;
+  @ApiProperty({ example: 'application/json' }) contentType!: string;
+  @ApiProperty() bytes!: number;
+  @ApiProperty({ description: '{ id, version } of a saved template, or { unsaved: true }' }) template!: Record<string, unknown>;
+  @ApiProperty({ description: 'The body rendered (compiled from the mapping when rules were given)' }) body!: string;
+  @ApiProperty({ description: '{ eventType } of the sample used, or { custom: true }' }) input!: Record<string, unknown>;
+}

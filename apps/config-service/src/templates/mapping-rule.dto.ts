@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAPPING_TRANSFORMS, MappingTransform } from '@postback/templating';
+import { Allow, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+
+/** One Template Mapper rule: output path ← input path, with an optional default and transform. */
+export class MappingRuleDto {
+  @ApiProperty({ description: 'Output path, dotted', example: 'shipment.trackingNumber' })
+  @IsString()
+  @Length(1, 500)
+  target!: string;
+
+  @ApiPropertyOptional({ description: 'Input path, dotted; [n] indexes, [] maps every element', example: 'data.shipment.trackingNumber' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  source?: string;
+
+  @ApiPropertyOptional({ description: 'Used when the input value is missing or null (any JSON)', example: 'n/a' })
+  @Allow()
+  default?: unknown;
+
+  @ApiPropertyOptional({ enum: MAPPING_TRANSFORMS, default: 'none' })
+  @IsOptional()
+  @IsIn(MAPPING_TRANSFORMS)
+  transform?: MappingTransform;
+
+  @ApiPropertyOptional({ description: 'date: iso, unix, unixMs, or a pattern of YYYY MM DD HH mm ss SSS (UTC)', example: 'YYYY-MM-DD' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  format?: string;
+
+  @ApiPropertyOptional({ description: 'join: the separator', example: ', ' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  separator?: string;
+
+  @ApiPropertyOptional({ description: 'constant: the value written (any JSON)', example: 'nordic-apparel' })
+  @Allow()
+  value?: unknown;
+}
