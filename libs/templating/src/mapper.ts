@@ -36,7 +36,10 @@ export class MappingError extends Error {
 }
 
 const SOURCE_PATH = /^[A-Za-z_$][\w$-]*(\[\d*\])?(\.[A-Za-z_$][\w$-]*(\[\d*\])?)*$/;
-const TARGET_SEGMENT = /^[^.\s"\\<>%]{1,100}$/;
+// Names are written with JSON.stringify, outside any Eta tag: only "<" and "%" (which could open or
+// close a tag), the dot (the separator) and control characters are refused.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const TARGET_SEGMENT = /^[^.<>%\u0000-\u001f]{1,100}$/;
 const DATE_FORMAT = /^(iso|unix|unixMs|[YMDHmsS\-:/. T_,]+)$/;
 
 type Tree = Map<string, Tree | string>;
@@ -50,7 +53,11 @@ export function compileMapping(rules: readonly MappingRule[]): string {
     const expr = valueExpression(rule, i, problems);
     const segments = typeof rule.target === 'string' ? rule.target.split('.') : [];
     if (segments.length === 0 || !segments.every((s) => TARGET_SEGMENT.test(s))) {
-      problems.push({ rule: i, field: 'target', message: 'must be a dotted path of non-empty names without quotes, backslashes or < > %' });
+      problems.push({
+        rule: i,
+        field: 'target',
+        message: 'must be a dotted path of non-empty names (at most 100 characters each, without < > % or control characters)',
+      });
       return;
     }
     if (expr === undefined) return;
