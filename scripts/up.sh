@@ -61,7 +61,8 @@ is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>
 
 stop_process() {
   if is_running "$1"; then
-    kill "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null || true
+    # Started with setsid: the pid is its process group; npx-started tools have children.
+    kill -- "-$(cat "$RUN_DIR/$1.pid")" 2>/dev/null || kill "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null || true
     for _ in $(seq 1 40); do is_running "$1" || break; sleep 0.25; done
   fi
   rm -f "$RUN_DIR/$1.pid"

@@ -1,7 +1,7 @@
 /**
  * A local postback receiver for the quick start: accepts any POST/PUT/PATCH, checks the Standard
- * Webhooks signature with the secret(s) it was given, prints one line per postback and lists the
- * last ones at GET /postbacks (JSON) and GET / (a small page).
+ * Webhooks signature with the secret(s) it was given (valid, invalid, or unchecked when it has
+ * none), prints one line per postback and lists the last ones at GET /postbacks (JSON) and GET /.
  *
  *   DEMO_RECEIVER_PORT=4000 DEMO_SIGNING_SECRETS=whsec_...[,whsec_...] ts-node tools/demo-receiver.ts
  */
@@ -100,8 +100,9 @@ const server = createServer((req, res) => {
     received.unshift(entry);
     received.length = Math.min(received.length, 50);
     console.log(`[demo-receiver] ${entry.at} ${entry.eventType} ${entry.webhookId} signature=${signature} ${raw.length} bytes`);
-    res.writeHead(signature === 'invalid' ? 401 : 200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ received: true }));
+    // A demo accepts everything and shows the check; a real receiver answers 401 to a bad signature.
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ received: true, signature }));
   })();
 });
 

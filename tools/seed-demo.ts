@@ -78,8 +78,11 @@ async function main(): Promise<void> {
       'create template',
     ).id;
   }
-  const triggers = must(await call<Array<{ id: string; name: string }>>('GET', `/customers/${SAMPLE_CUSTOMER_ID}/triggers`), 'list triggers');
-  let trigger = triggers.find((t) => t.name === TRIGGER_NAME);
+  const triggers = must(
+    await call<{ items: Array<{ id: string; name: string }> }>('GET', `/customers/${SAMPLE_CUSTOMER_ID}/triggers?limit=200`),
+    'list triggers',
+  );
+  let trigger = triggers.items.find((t) => t.name === TRIGGER_NAME);
   if (!trigger) {
     trigger = must(
       await call<{ id: string; name: string }>('POST', `/customers/${SAMPLE_CUSTOMER_ID}/triggers`, {

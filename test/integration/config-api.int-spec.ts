@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TriggerSnapshot } from '@postback/contracts';
 import { TopicCollector } from '@postback/kafka';
+import { DataSource } from 'typeorm';
+import { ConfigReconciler } from '../../apps/config-service/src/config-topic/config-reconciler';
 import { startPlatform, TestPlatform } from '../support/platform';
 
 jest.setTimeout(60_000);
@@ -142,6 +144,23 @@ describe('config API on MySQL/MariaDB, publishing through the outbox', () => {
     expect(third).toMatchObject({ revision: 3, template: { version: 2, body: newBody } });
     expect(tombstone).toBeNull();
     expect((await platform.api('GET', `/customers/${customerId}/triggers/${id}`)).status).toBe(404);
+  });
+
+  it('reconciles the config topic with the database at start (tombstones for triggers the database lost)', async () => {
+    const created = await platform.api<{ id: string }>('POST', `/customers/${customerId}/triggers`, {
+      name: 'lost',
+      eventTypes: ['order.shipped'],
+      url: 'https://hooks.example.com/lost',
+      templateId,
+    });
+    const id = created.body.id;
+    await config.waitFor(() => snapshotsOf(id).length >= 1, 15_000, 'the snapshot');
+    // A database restored from an older backup: the trigger is gone, the topic still has it.
+    await platform.configService.get(DataSource).query('DELETE FROM triggers WHERE id = ?', [id]);
+    const summary = await platform.configService.get(ConfigReconciler).reconcile(0);
+    expect(summary.tombstoned).toEqual([`trigger:${id}`]);
+    await config.waitFor(() => snapshotsOf(id).includes(null), 15_000, 'the tombstone');
+    expect((await platform.configService.get(ConfigReconciler).reconcile(0)).tombstoned).toEqual([]);
   });
 
   it('keeps template versions immutable and readable', async () => {

@@ -17,6 +17,7 @@ import { RequestContextMiddleware } from './common/request-context.middleware';
 import { apiValidationPipe } from './common/validation';
 import { ServiceConfig } from './config/service-config';
 import { ConfigPublisher } from './config-topic/config-publisher';
+import { ConfigReconciler } from './config-topic/config-reconciler';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
 import { dataSourceOptions } from './database/data-source-options';
@@ -98,6 +99,7 @@ export class AppModule implements NestModule {
         OutboxService,
         OutboxRelay,
         ConfigPublisher,
+        ConfigReconciler,
         CustomersService,
         TemplatesService,
         PreviewService,
