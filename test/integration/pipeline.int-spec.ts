@@ -154,6 +154,29 @@ describe('order event to signed postback, on the real broker and database', () =
     );
   });
 
+  it('signs with both the old and the new secret during a rotation grace period', async () => {
+    const rotated = await platform.api<{ signingSecret: string; revision: number }>('POST', `/customers/${customerId}/triggers/${trigger.id}/rotate-secret`, {
+      graceSeconds: 600,
+    });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.signingSecret).not.toBe(trigger.signingSecret);
+    await platform.delivery.get(TriggerIndex).waitFor(trigger.id, rotated.body.revision, 15_000);
+    const event = sampleEvent('order.shipped', { id: `evt_${randomUUID()}`, customerId });
+    await publish(event);
+    const [got] = (
+      await receiver.waitFor((r) => r.some((x) => x.headers['webhook-id'] === deliveryIdFor(event.id, trigger.id)), 30_000, 'the postback')
+    ).filter((x) => x.headers['webhook-id'] === deliveryIdFor(event.id, trigger.id));
+    const headers = {
+      'webhook-id': String(got?.headers['webhook-id']),
+      'webhook-timestamp': String(got?.headers['webhook-timestamp']),
+      'webhook-signature': String(got?.headers['webhook-signature']),
+    };
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(() => new Webhook(trigger.signingSecret).verify(got?.body ?? '', headers)).not.toThrow();
+    expect(() => new Webhook(rotated.body.signingSecret).verify(got?.body ?? '', headers)).not.toThrow();
+    trigger = { ...trigger, signingSecret: rotated.body.signingSecret, revision: rotated.body.revision };
+  });
+
   it('answers health and metrics on every service', async () => {
     for (const app of [platform.configService, platform.router, platform.delivery]) {
       const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
