@@ -31,6 +31,8 @@ import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxService } from './outbox/outbox.service';
 import { PATTERNS } from './patterns';
 import { PreviewController } from './preview/preview.controller';
+import { ReplaysController } from './replays/replays.controller';
+import { ReplaysService } from './replays/replays.service';
 import { PreviewService } from './preview/preview.service';
 import { CustomerTemplatesController, TemplatesController } from './templates/templates.controller';
 import { TemplatesService } from './templates/templates.service';
@@ -68,6 +70,7 @@ export class AppModule implements NestModule {
         TriggersController,
         EventTypesController,
         DeliveriesController,
+        ReplaysController,
         ApiKeysController,
         AuditController,
         DeliveryResultsConsumer,
@@ -107,6 +110,7 @@ export class AppModule implements NestModule {
         TestFireService,
         DeliveriesService,
         DeliveryLogWriter,
+        ReplaysService,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigViewUpdater, TriggerIndex } from '@postback/config-view';
+import { KAFKA_HEADERS, retryTopic } from '@postback/contracts';
 import { LOGGER, ObservabilityModule } from '@postback/observability';
 import { kafkaProviders } from '@postback/runtime';
 import { SecretBox, SsrfGuard } from '@postback/security';
@@ -12,6 +13,8 @@ import { ServiceConfig } from './config/service-config';
 import { DeliveryJobsConsumer } from './deliveries/delivery-jobs.consumer';
 import { DeliveryMetrics } from './deliveries/delivery.metrics';
 import { DeliveryService } from './deliveries/delivery.service';
+import { HostHealth } from './deliveries/host-health';
+import { RetryPolicy } from './deliveries/retry-policy';
 import { PATTERNS } from './patterns';
 import { ConfigConsumer } from './trigger-index/config.consumer';
 
@@ -52,15 +55,30 @@ export class AppModule {
             ]),
           inject: [SsrfGuard],
         },
+        { provide: RetryPolicy, useValue: new RetryPolicy(config.retry.tiers, config.retry.jitter) },
+        {
+          provide: HostHealth,
+          useFactory: (metrics: DeliveryMetrics) => metrics.watchCircuits(new HostHealth(config.delivery.circuitThreshold, config.delivery.circuitCooldownMs)),
+          inject: [DeliveryMetrics],
+        },
         {
           provide: DeliveryService,
-          useFactory: (index: TriggerIndex, renderer: TemplateRenderer, channels: Channels, box: SecretBox, metrics: DeliveryMetrics, log: Logger) =>
-            new DeliveryService(index, renderer, channels, box, metrics, { ...config.delivery, topics: config.kafka.topics }, log),
-          inject: [TriggerIndex, TemplateRenderer, Channels, SecretBox, DeliveryMetrics, LOGGER],
+          useFactory: (
+            index: TriggerIndex,
+            renderer: TemplateRenderer,
+            channels: Channels,
+            box: SecretBox,
+            metrics: DeliveryMetrics,
+            retry: RetryPolicy,
+            health: HostHealth,
+            log: Logger,
+          ) => new DeliveryService(index, renderer, channels, box, metrics, { ...config.delivery, topics: config.kafka.topics }, retry, health, log),
+          inject: [TriggerIndex, TemplateRenderer, Channels, SecretBox, DeliveryMetrics, RetryPolicy, HostHealth, LOGGER],
         },
         ...kafkaProviders({
           connection: config.kafka,
           orderTopics: config.orderTopics,
+          retryTiers: config.retry.tiers.map((t) => t.name),
           bindings: [
             { pattern: PATTERNS.config, topics: [config.kafka.topics.config], mode: 'broadcast', groupId: 'postback-delivery-config' },
             {
@@ -69,6 +87,14 @@ export class AppModule {
               mode: 'at-least-once',
               groupId: config.groupId,
               partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+            },
+            {
+              pattern: PATTERNS.retries,
+              topics: config.retry.tiers.map((t) => retryTopic(config.kafka.topics, t.name)),
+              mode: 'at-least-once',
+              groupId: `${config.groupId}.retries`,
+              partitionsConsumedConcurrently: config.retry.partitionsConsumedConcurrently,
+              dueAtHeader: KAFKA_HEADERS.dueAt,
             },
           ],
         }),

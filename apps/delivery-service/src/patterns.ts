@@ -2,4 +2,5 @@
 export const PATTERNS = {
   config: 'delivery.config',
   jobs: 'delivery.jobs',
+  retries: 'delivery.retries',
 } as const;

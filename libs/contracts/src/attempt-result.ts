@@ -1,4 +1,5 @@
 import { OrderEventType } from './event-types';
+import type { OrderEvent } from './order-event';
 
 export type DeliveryChannel = 'http' | 'email';
 
@@ -29,4 +30,10 @@ export interface AttemptResult {
   response?: { status: number; headers: Record<string, string>; bodyExcerpt: string };
   error?: { code: string; message: string };
   nextAttemptAt?: string;
+  /** No further attempt will follow unless an operator replays it (delivered, failed, skipped). */
+  final: boolean;
+  /** True when the failure was dead-lettered. */
+  deadLettered?: boolean;
+  /** The event, on a delivery's first attempt and on its final failure: what a replay sends again. */
+  event?: OrderEvent;
 }

@@ -18,6 +18,14 @@ export interface DeliveryJob {
   /** A test-fire from the API: delivered whatever the trigger's state, never retried. */
   test: boolean;
   event: OrderEvent;
+  /** Attempts made before this run (a replay starts a new run with a fresh retry budget). */
+  attemptBase?: number;
+  /** Not to be attempted before this time (jobs on the retry topics). */
+  dueAt?: string;
+  /** Why the previous attempt failed (on retry and dead-letter records). */
+  lastError?: { code: string; message: string };
+  /** Sent again by an operator (replay) after it failed or was delivered. */
+  replay?: boolean;
 }
 
 export function deliveryIdFor(eventId: string, triggerId: string): string {
@@ -36,6 +44,8 @@ export function parseDeliveryJob(input: unknown): Validated<DeliveryJob> {
   c.integer(input, 'attempt', 'attempt', { min: 1, max: 1000 });
   c.dateTime(input, 'routedAt', 'routedAt');
   if (typeof input.test !== 'boolean') c.add('test', 'must be a boolean');
+  c.integer(input, 'attemptBase', 'attemptBase', { min: 0, max: 1000, optional: true });
+  c.dateTime(input, 'dueAt', 'dueAt', { optional: true });
   const event = parseOrderEvent(input.event);
   if (!event.ok) for (const i of event.issues) c.add(`event.${i.path}`, i.message);
   return c.result(input as unknown as DeliveryJob);

@@ -26,6 +26,11 @@ export function topicNames(prefix = ''): TopicNames {
 
 export const DEFAULT_ORDER_EVENTS_TOPIC = 'orders.events';
 
+/** A retry tier's topic, named after its delay: `postback.deliveries.retry.5m`. */
+export function retryTopic(topics: TopicNames, tier: string): string {
+  return `${topics.deliveries}.retry.${tier}`;
+}
+
 export const TOPICS = { orderEvents: DEFAULT_ORDER_EVENTS_TOPIC, ...topicNames() } as const;
 
 /** Kafka record headers we set. Lower-case, `x-postback-` prefixed. */
@@ -40,6 +45,11 @@ export const KAFKA_HEADERS = {
   schema: 'x-postback-schema',
   /** Correlation id carried from the event to its jobs and results. */
   eventId: 'x-postback-event-id',
+  /** On retry topics: when the job is due, milliseconds since the epoch. */
+  dueAt: 'x-postback-due-at',
+  /** On the dead-letter topic: the last error and the attempts made. */
+  lastError: 'x-postback-last-error',
+  attempts: 'x-postback-attempts',
 } as const;
 
 /** HTTP headers of an outgoing postback (Standard Webhooks, plus our own). */
@@ -63,7 +73,12 @@ export interface TopicLayout {
  * before subscribing; creating an existing topic is a no-op. In production the same layout is
  * declared as Strimzi KafkaTopic resources (deploy/k8s).
  */
-export function topicLayout(options: { partitions: number; orderTopics: readonly string[]; topics: TopicNames }): TopicLayout[] {
+export function topicLayout(options: {
+  partitions: number;
+  orderTopics: readonly string[];
+  topics: TopicNames;
+  retryTiers?: readonly string[];
+}): TopicLayout[] {
   const p = options.partitions;
   const t = options.topics;
   const week = String(7 * 24 * 3600 * 1000);
@@ -75,5 +90,6 @@ export function topicLayout(options: { partitions: number; orderTopics: readonly
     { topic: t.deliveriesDlq, partitions: p, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
     { topic: t.deliveryResults, partitions: p, config: { 'retention.ms': week } },
     { topic: t.testEvents, partitions: 1, config: { 'retention.ms': String(24 * 3600 * 1000) } },
+    ...(options.retryTiers ?? []).map((tier) => ({ topic: retryTopic(t, tier), partitions: p, config: { 'retention.ms': week } })),
   ];
 }

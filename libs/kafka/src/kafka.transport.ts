@@ -32,6 +32,12 @@ export interface ConsumerBinding {
   maxBytesPerPartition?: number;
   /** Where a group with no committed offsets starts (default: the earliest). */
   fromBeginning?: boolean;
+  /**
+   * Delayed topics (retry tiers): the header holding when a record is due (ms since the epoch).
+   * The handler gets only the due records at the head of a batch; the partition is then paused,
+   * positioned on the first record not yet due, and resumed when it is. No busy loop, no sleep.
+   */
+  dueAtHeader?: string;
 }
 
 export interface KafkaTransportOptions {
@@ -83,6 +89,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private stopping = false;
   private startError: string | undefined;
   private wake: (() => void) | undefined;
+  /** Resume timers of partitions paused until their next record is due. */
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
@@ -145,6 +153,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   async close(): Promise<void> {
     this.stopping = true;
     this.wake?.();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     // Not waiting for a start still retrying against an unreachable broker: the client's close()
     // disconnects whatever it created, and the start loop stops at its next step.
     const running = this.running.splice(0);
@@ -219,26 +229,53 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         const heartbeat = () => payload.heartbeat();
         if (batch.isEmpty()) return;
         const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+        let ready = messages;
+        let waiting: ConsumedMessage | undefined;
+        if (binding.dueAtHeader) {
+          const header = binding.dueAtHeader;
+          const now = Date.now();
+          const index = messages.findIndex((m) => Number(m.headers[header] ?? 0) > now);
+          if (index >= 0) {
+            waiting = messages[index];
+            ready = messages.slice(0, index);
+          }
+        }
         const make = (sink: MessageSink): KafkaBatch => ({
           topic: batch.topic,
           partition: batch.partition,
-          messages,
+          messages: ready,
           highWatermark: batch.highWatermark,
           sink,
           heartbeat,
           isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
         });
-        const last = batch.lastOffset();
-        const next = (BigInt(last) + 1n).toString();
-        if (committer) {
-          await committer.submit((sink) => this.invoke(handler, make(sink)), { topic: batch.topic, partition: batch.partition, offset: next });
-          payload.resolveOffset(last);
-        } else {
-          await this.invoke(handler, make(this.options.producer));
-          payload.resolveOffset(last);
-          if (binding.mode === 'at-least-once') {
-            await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+        if (ready.length > 0) {
+          const last = ready[ready.length - 1].offset;
+          const next = (BigInt(last) + 1n).toString();
+          if (committer) {
+            await committer.submit((sink) => this.invoke(handler, make(sink)), { topic: batch.topic, partition: batch.partition, offset: next });
+            payload.resolveOffset(last);
+          } else {
+            await this.invoke(handler, make(this.options.producer));
+            payload.resolveOffset(last);
+            if (binding.mode === 'at-least-once') {
+              await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+            }
           }
+        }
+        if (waiting) {
+          const dueAt = Number(waiting.headers[binding.dueAtHeader as string]);
+          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: waiting.offset });
+          const resume = payload.pause();
+          const timer = setTimeout(
+            () => {
+              this.timers.delete(timer);
+              resume();
+            },
+            Math.max(0, dueAt - Date.now()) + 10,
+          );
+          this.timers.add(timer);
+          return;
         }
         markProgress(batch);
         await heartbeat();

@@ -9,6 +9,8 @@ import { KafkaSettings } from './kafka-env';
 export interface KafkaProvidersOptions {
   connection: KafkaSettings;
   orderTopics: readonly string[];
+  /** Retry-tier topics this service provisions (the delivery service). */
+  retryTiers?: readonly string[];
   /** Consumers of this service; none for a producer-only service. */
   bindings?: ConsumerBinding[];
   transactionalIdPrefix?: string;
@@ -71,7 +73,12 @@ export function kafkaProviders(options: KafkaProvidersOptions): Provider[] {
       useFactory: (client: KafkaClient, log: Logger) =>
         new TopicProvisioner(
           client,
-          topicLayout({ partitions: options.connection.partitions, orderTopics: options.orderTopics, topics: options.connection.topics }),
+          topicLayout({
+            partitions: options.connection.partitions,
+            orderTopics: options.orderTopics,
+            topics: options.connection.topics,
+            retryTiers: options.retryTiers,
+          }),
           log,
         ),
       inject: [KafkaClient, LOGGER],

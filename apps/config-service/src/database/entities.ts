@@ -3,6 +3,7 @@ import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { CustomerEntity } from '../customers/customer.entity';
 import { DeliveryAttemptEntity, DeliveryEntity } from '../deliveries/delivery.entity';
 import { OutboxRecordEntity } from '../outbox/outbox-record.entity';
+import { ReplayJobEntity } from '../replays/replay-job.entity';
 import { TemplateEntity, TemplateVersionEntity } from '../templates/template.entity';
 import { TriggerEntity } from '../triggers/trigger.entity';
 
@@ -16,4 +17,5 @@ export const ENTITIES = [
   AuditEntryEntity,
   DeliveryEntity,
   DeliveryAttemptEntity,
+  ReplayJobEntity,
 ];

@@ -11,6 +11,8 @@ const MAX_BODY = 256 * 1024;
 export interface WriteSummary {
   attempts: number;
   unreadable: number;
+  /** Live deliveries the receiver answered 410 Gone: their triggers are to be paused. */
+  gone: Array<{ triggerId: string; deliveryId: string }>;
 }
 
 /**
@@ -31,7 +33,7 @@ export class DeliveryLogWriter {
       if (r) results.push(r);
       else unreadable++;
     }
-    if (results.length === 0) return { attempts: 0, unreadable };
+    if (results.length === 0) return { attempts: 0, unreadable, gone: [] };
     await this.db.transaction(async (m) => {
       const attemptRows = results.map((r) => [
         r.deliveryId,
@@ -62,7 +64,9 @@ export class DeliveryLogWriter {
       // One summary row per delivery: the highest attempt of this batch decides.
       const latest = new Map<string, AttemptResult>();
       const first = new Map<string, Date>();
+      const eventOf = new Map<string, string>();
       for (const r of results) {
+        if (r.event && !eventOf.has(r.deliveryId)) eventOf.set(r.deliveryId, JSON.stringify(r.event));
         const seen = latest.get(r.deliveryId);
         if (!seen || r.attempt >= seen.attempt) latest.set(r.deliveryId, r);
         const at = new Date(r.startedAt);
@@ -85,11 +89,12 @@ export class DeliveryLogWriter {
         r.nextAttemptAt ? new Date(r.nextAttemptAt) : null,
         r.response?.status ?? null,
         r.error?.code.slice(0, 64) ?? null,
+        eventOf.get(r.deliveryId) ?? null,
       ]);
       await m.query(
         `INSERT INTO deliveries (delivery_id, trigger_id, customer_id, event_id, event_type, order_id, channel, status, attempts, test,
-           first_attempt_at, last_attempt_at, next_attempt_at, last_status_code, last_error_code)
-         VALUES ${placeholders(rows.length, 15)}
+           first_attempt_at, last_attempt_at, next_attempt_at, last_status_code, last_error_code, event_json)
+         VALUES ${placeholders(rows.length, 16)}
          ON DUPLICATE KEY UPDATE
            status = IF(VALUES(attempts) >= attempts, VALUES(status), status),
            next_attempt_at = IF(VALUES(attempts) >= attempts, VALUES(next_attempt_at), next_attempt_at),
@@ -97,11 +102,13 @@ export class DeliveryLogWriter {
            last_error_code = IF(VALUES(attempts) >= attempts, VALUES(last_error_code), last_error_code),
            last_attempt_at = IF(VALUES(attempts) >= attempts, VALUES(last_attempt_at), last_attempt_at),
            first_attempt_at = LEAST(first_attempt_at, VALUES(first_attempt_at)),
-           attempts = GREATEST(attempts, VALUES(attempts))`,
+           attempts = GREATEST(attempts, VALUES(attempts)),
+           event_json = COALESCE(event_json, VALUES(event_json))`,
         rows.flat(),
       );
     });
-    return { attempts: results.length, unreadable };
+    const gone = results.filter((r) => r.error?.code === 'GONE' && !r.test).map((r) => ({ triggerId: r.triggerId, deliveryId: r.deliveryId }));
+    return { attempts: results.length, unreadable, gone };
   }
 }
 

@@ -53,6 +53,10 @@ export class DeliveryEntity {
 
   @Column({ name: 'last_error_code', type: 'varchar', length: 64, nullable: true })
   lastErrorCode!: string | null;
+
+  /** The event (JSON), kept so that the delivery can be replayed. */
+  @Column({ name: 'event_json', type: 'mediumtext', nullable: true })
+  eventJson!: string | null;
 }
 
 /** One attempt of a delivery, as the delivery service reported it. */

@@ -269,6 +269,7 @@ export class TriggerDto {
   @ApiProperty() templateId!: string;
   @ApiProperty({ nullable: true, type: Number }) templateVersion!: number | null;
   @ApiProperty({ enum: ['draft', 'active', 'paused'] }) status!: TriggerStatus;
+  @ApiPropertyOptional({ description: 'Why the platform paused it, e.g. the receiver answered 410 Gone' }) pausedReason?: string;
   @ApiProperty({ description: 'Bumped on every published change' }) revision!: number;
   @ApiProperty({ description: 'Whether the current configuration passed a test-fire (activation needs it, unless forced)' }) testedCurrentConfig!: boolean;
   @ApiPropertyOptional({ description: 'The last test-fire: when, its delivery id and outcome' }) lastTest?: { at: string; deliveryId: string; outcome: string };
@@ -295,6 +296,7 @@ export class TriggerDto {
       templateId: t.templateId,
       templateVersion: t.templateVersion,
       status: t.status,
+      ...(t.pausedReason ? { pausedReason: t.pausedReason } : {}),
       revision: t.revision,
       testedCurrentConfig: t.testedConfigHash === configHash,
       ...(t.lastTestAt && t.lastTestDeliveryId

@@ -62,6 +62,10 @@ export class TriggerEntity {
   @Column({ type: 'varchar', length: 16 })
   status!: TriggerStatus;
 
+  /** Why the trigger is paused when the platform paused it (e.g. the receiver answered 410 Gone). */
+  @Column({ name: 'paused_reason', type: 'varchar', length: 500, nullable: true })
+  pausedReason!: string | null;
+
   /** Signing secret, sealed (libs/security SecretBox); never returned after creation or rotation. */
   @Column({ name: 'secret_sealed', type: 'varchar', length: 512 })
   secretSealed!: string;

@@ -171,7 +171,7 @@ export class TriggersService {
           },
         ]);
       }
-      await m.update(TriggerEntity, { id }, { status: 'active' });
+      await m.update(TriggerEntity, { id }, { status: 'active', pausedReason: null });
       await this.audit.record(m, tested ? 'trigger.activate' : 'trigger.activate.forced', 'trigger', id, tested ? {} : { reason: options.reason ?? null });
       await this.publisher.publishTrigger(m, id);
     });
@@ -189,6 +189,20 @@ export class TriggersService {
     });
     this.publisher.flush();
     return this.get(customerId, id);
+  }
+
+  /** The platform pauses a trigger (its receiver answered 410 Gone); the reason is shown on the trigger. */
+  async pauseBySystem(id: string, reason: string): Promise<void> {
+    let paused = false;
+    await this.db.transaction(async (m) => {
+      const current = await m.findOne(TriggerEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!current || current.status !== 'active') return;
+      await m.update(TriggerEntity, { id }, { status: 'paused', pausedReason: reason.slice(0, 500) });
+      await this.audit.record(m, 'trigger.pause.gone', 'trigger', id, { reason });
+      await this.publisher.publishTrigger(m, id);
+      paused = true;
+    });
+    if (paused) this.publisher.flush();
   }
 
   /** New secret now; the old one keeps signing (both signatures sent) for `graceSeconds`. */

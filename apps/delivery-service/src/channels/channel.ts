@@ -11,6 +11,8 @@ export interface ChannelRequest {
   contentType: string;
   /** Signing secrets, newest first. */
   secrets: string[];
+  /** Overrides the trigger's timeout (the main topic caps it). */
+  timeoutMs?: number;
 }
 
 export interface RequestSummary {

@@ -83,15 +83,16 @@ export class HttpChannel implements DeliveryChannel {
     };
     if (req.test) headers[WEBHOOK_HEADERS.test] = 'true';
     request.headers = headers;
+    const timeoutMs = req.timeoutMs ?? httpConfig.timeoutMs;
     try {
       const res = await this.client.request<Readable>({
         url: httpConfig.url,
         method: httpConfig.method,
         data: req.body,
         headers,
-        timeout: httpConfig.timeoutMs,
+        timeout: timeoutMs,
       });
-      const bodyExcerpt = await readExcerpt(res.data, this.options.responseExcerptBytes, started + httpConfig.timeoutMs);
+      const bodyExcerpt = await readExcerpt(res.data, this.options.responseExcerptBytes, started + timeoutMs);
       return {
         kind: 'response',
         status: res.status,
@@ -101,7 +102,7 @@ export class HttpChannel implements DeliveryChannel {
         request,
       };
     } catch (e) {
-      const { code, message } = describeError(e, httpConfig.timeoutMs);
+      const { code, message } = describeError(e, timeoutMs);
       return { kind: 'error', code, message, durationMs: elapsed(started), request };
     }
   }

@@ -1,5 +1,6 @@
 import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
 import { EnvReader, KafkaSettings, readKafkaEnv } from '@postback/runtime';
+import { parseSchedule, RetryTier } from '../deliveries/retry-policy';
 
 export class ServiceConfig {
   constructor(
@@ -21,9 +22,26 @@ export class ServiceConfig {
       configWaitMs: number;
       responseExcerptBytes: number;
       userAgent: string;
+      /** Cap on the attempt timeout on the main topic (retries use the trigger's own timeout). */
+      mainTopicTimeoutMs: number;
+      /** Consecutive failures of a host that open its circuit, and for how long. */
+      circuitThreshold: number;
+      circuitCooldownMs: number;
     },
+    readonly retry: { tiers: RetryTier[]; jitter: number; partitionsConsumedConcurrently: number },
     readonly render: { timeoutMs: number; workers: number; maxOutputBytes: number },
   ) {}
+}
+
+/** DELIVERY_RETRY_SCHEDULE: the delay of each retry tier; about a day in all by default (with 8 attempts). */
+function retryTiers(env: EnvReader): RetryTier[] {
+  const text = env.string('DELIVERY_RETRY_SCHEDULE', '5s,1m,5m,30m,2h,6h,12h');
+  try {
+    return parseSchedule(text);
+  } catch (e) {
+    env.check(`DELIVERY_RETRY_SCHEDULE: ${(e as Error).message}`);
+    return parseSchedule('5s');
+  }
 }
 
 export function loadServiceConfig(envVars: Record<string, string | undefined> = process.env): ServiceConfig {
@@ -45,6 +63,14 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
       configWaitMs: env.int('DELIVERY_CONFIG_WAIT_MS', 10_000, { min: 0, max: 120_000 }),
       responseExcerptBytes: env.int('DELIVERY_RESPONSE_EXCERPT_BYTES', 2048, { min: 0, max: 65_536 }),
       userAgent: env.string('DELIVERY_USER_AGENT', 'postback-platform/0.1 (+https://www.standardwebhooks.com)'),
+      mainTopicTimeoutMs: env.int('DELIVERY_MAIN_TOPIC_TIMEOUT_MS', 5000, { min: 100, max: 120_000 }),
+      circuitThreshold: env.int('DELIVERY_CIRCUIT_THRESHOLD', 3, { min: 1, max: 1000 }),
+      circuitCooldownMs: env.int('DELIVERY_CIRCUIT_COOLDOWN_MS', 30_000, { min: 100, max: 3_600_000 }),
+    },
+    {
+      tiers: retryTiers(env),
+      jitter: env.int('DELIVERY_RETRY_JITTER_PERCENT', 20, { min: 0, max: 50 }) / 100,
+      partitionsConsumedConcurrently: env.int('DELIVERY_RETRY_PARTITIONS_CONCURRENTLY', 3, { min: 1, max: 64 }),
     },
     {
       timeoutMs: env.int('RENDER_TIMEOUT_MS', 100, { min: 5, max: 10_000 }),

@@ -43,6 +43,12 @@ export class KeyedSemaphore {
 
   constructor(private readonly limitPerKey: number) {}
 
+  /** All of the key's slots are taken (a new request would wait). */
+  isFull(key: string): boolean {
+    const s = this.byKey.get(key);
+    return s !== undefined && s.inUse >= this.limitPerKey;
+  }
+
   async run<T>(key: string, work: () => Promise<T>): Promise<T> {
     let s = this.byKey.get(key);
     if (!s) {

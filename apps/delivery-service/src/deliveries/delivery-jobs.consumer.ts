@@ -5,16 +5,22 @@ import { PATTERNS } from '../patterns';
 import { DeliveryService } from './delivery.service';
 
 /**
- * Delivery jobs in, attempt results out. The batch's offsets are committed by the transport only
- * after this returns, that is after the results are acknowledged by Kafka.
+ * Delivery jobs in; attempt results, retries and dead letters out. The transport commits a
+ * batch's offsets only after this returns, that is after those records are acknowledged by Kafka.
  */
 @Controller()
 export class DeliveryJobsConsumer {
   constructor(private readonly deliveries: DeliveryService) {}
 
+  /** First attempts (and replays). */
   @EventPattern(PATTERNS.jobs)
   async handle(@Payload() batch: KafkaBatch): Promise<void> {
-    const out = await this.deliveries.processBatch(batch.messages);
-    await batch.sink.sendBatch(out);
+    await batch.sink.sendBatch(await this.deliveries.processBatch(batch.messages, 'main'));
+  }
+
+  /** The retry tiers: the transport hands over only jobs that are due and pauses a partition until its next one is. */
+  @EventPattern(PATTERNS.retries)
+  async handleRetries(@Payload() batch: KafkaBatch): Promise<void> {
+    await batch.sink.sendBatch(await this.deliveries.processBatch(batch.messages, 'retry'));
   }
 }

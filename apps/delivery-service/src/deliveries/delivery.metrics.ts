@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HostHealth } from './host-health';
 
 /** The delivery service's domain metrics (names in one place; bounded labels only). */
 export class DeliveryMetrics {
@@ -8,8 +9,11 @@ export class DeliveryMetrics {
   readonly renderDuration: Histogram;
   readonly renderErrors: Counter<'code'>;
   readonly jobsInvalid: Counter;
+  readonly retries: Counter<'tier'>;
+  readonly deadLettered: Counter<'reason'>;
+  readonly deferred: Counter;
 
-  constructor(registry: Registry) {
+  constructor(private readonly registry: Registry) {
     const registers = [registry];
     this.attempts = new Counter({
       name: 'postback_delivery_attempts_total',
@@ -38,10 +42,35 @@ export class DeliveryMetrics {
       registers,
     });
     this.renderErrors = new Counter({ name: 'postback_render_errors_total', help: 'Renders that failed, by error code', labelNames: ['code'], registers });
+    this.retries = new Counter({ name: 'postback_delivery_retries_total', help: 'Retries scheduled, by retry tier', labelNames: ['tier'], registers });
+    this.deadLettered = new Counter({
+      name: 'postback_delivery_dead_lettered_total',
+      help: 'Deliveries that failed for good and went to the dead-letter topic, by error code',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.deferred = new Counter({
+      name: 'postback_delivery_deferred_total',
+      help: 'Jobs moved from the main topic to the retry lane without an attempt (host circuit open or host busy)',
+      registers,
+    });
     this.jobsInvalid = new Counter({
       name: 'postback_delivery_jobs_invalid_total',
       help: 'Delivery jobs that failed validation and were dead-lettered',
       registers,
     });
+  }
+
+  /** `postback_delivery_open_circuits`: destination hosts whose circuit is open now. */
+  watchCircuits(health: HostHealth): HostHealth {
+    new Gauge({
+      name: 'postback_delivery_open_circuits',
+      help: 'Destination hosts whose circuit is open (their jobs skip the main topic)',
+      registers: [this.registry],
+      collect() {
+        this.set(health.openHosts());
+      },
+    });
+    return health;
   }
 }

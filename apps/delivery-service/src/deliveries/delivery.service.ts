@@ -5,6 +5,7 @@ import {
   formatIssues,
   KAFKA_HEADERS,
   parseDeliveryJob,
+  retryTopic,
   TopicNames,
   TriggerSecrets,
   TriggerSnapshot,
@@ -15,22 +16,39 @@ import { SecretBox } from '@postback/security';
 import { TemplateError, TemplateRenderer } from '@postback/templating';
 import type { Logger } from 'pino';
 import { ChannelResult, DeliveryChannel } from '../channels/channel';
-import { classifyAttempt } from './attempt-classifier';
+import { classifyAttempt, Verdict } from './attempt-classifier';
 import { KeyedSemaphore, Semaphore } from './concurrency';
 import { DeliveryMetrics } from './delivery.metrics';
+import { HostHealth } from './host-health';
+import { RetryPolicy } from './retry-policy';
 
 export interface DeliverySettings {
   topics: TopicNames;
   configWaitMs: number;
   maxConcurrency: number;
   maxPerHost: number;
+  mainTopicTimeoutMs: number;
+}
+
+/** Main topic (first attempts, replays) or retry topics. */
+export type Lane = 'main' | 'retry';
+
+/** What one job led to: the records to produce before its offset is committed. */
+interface JobOutcome {
+  result?: AttemptResult;
+  retry?: { topic: string; job: DeliveryJob };
+  deadLetter?: DeliveryJob;
 }
 
 /**
  * Delivers jobs: waits until the trigger view has the revision the router matched, renders the
- * template (the same `render()` as the preview), sends through the trigger's channel, classifies
- * the result and reports every attempt on the results topic. Jobs of one order (same key) go in
- * order; different orders go concurrently, bounded overall and per destination host.
+ * template (the same `render()` as the preview), sends through the trigger's channel, classifies the
+ * result, and decides what follows: nothing (delivered), a retry on a delay tier, or the dead-letter
+ * topic. Every attempt is reported on the results topic. Jobs of one order (same key) go in order;
+ * other orders go concurrently, bounded overall and per destination host. On the main topic a host
+ * whose circuit is open, or whose slots are all busy, is not waited for: its jobs move to the first
+ * retry tier without an attempt, and attempts there are capped at a shorter timeout, so one slow
+ * receiver cannot hold back the others.
  */
 export class DeliveryService {
   private readonly overall: Semaphore;
@@ -44,6 +62,8 @@ export class DeliveryService {
     private readonly secretBox: SecretBox,
     private readonly metrics: DeliveryMetrics,
     private readonly settings: DeliverySettings,
+    private readonly retryPolicy: RetryPolicy,
+    private readonly hostHealth: HostHealth,
     private readonly logger: Logger,
   ) {
     this.overall = new Semaphore(settings.maxConcurrency);
@@ -51,8 +71,8 @@ export class DeliveryService {
   }
 
   /** Handles a consumed batch; returns the records to produce before its offsets are committed. */
-  async processBatch(messages: readonly ConsumedMessage[]): Promise<TopicMessages[]> {
-    const results: OutgoingMessage[] = [];
+  async processBatch(messages: readonly ConsumedMessage[], lane: Lane): Promise<TopicMessages[]> {
+    const outcomes: JobOutcome[] = [];
     const deadLetters: OutgoingMessage[] = [];
     const byKey = new Map<string, DeliveryJob[]>();
     for (const m of messages) {
@@ -70,45 +90,43 @@ export class DeliveryService {
     }
     await Promise.all(
       [...byKey.values()].map(async (jobs) => {
-        for (const job of jobs) {
-          const result = await this.attempt(job);
-          results.push({
-            key: result.deliveryId,
-            value: JSON.stringify(result),
-            headers: { [KAFKA_HEADERS.schema]: result.schema, [KAFKA_HEADERS.eventId]: result.eventId },
-          });
-        }
+        for (const job of jobs) outcomes.push(await this.handle(job, lane));
       }),
     );
-    return [
-      { topic: this.settings.topics.deliveryResults, messages: results },
-      { topic: this.settings.topics.deliveriesDlq, messages: deadLetters },
-    ];
+    return this.records(outcomes, deadLetters);
   }
 
-  /** One attempt of one job, never throwing: every failure becomes a result, so no job can wedge its partition. */
-  async attempt(job: DeliveryJob): Promise<AttemptResult> {
+  /** One job, never throwing: every failure becomes an outcome, so no job can wedge its partition. */
+  async handle(job: DeliveryJob, lane: Lane): Promise<JobOutcome> {
     const startedAt = new Date();
     // Plain bindings, not logger.child(): a child logger per attempt costs more than the attempt's own work.
     const log = new AttemptLog(this.logger, { deliveryId: job.deliveryId, eventId: job.event.id, triggerId: job.triggerId, attempt: job.attempt });
     try {
-      return await this.tryAttempt(job, startedAt, log);
+      return await this.tryHandle(job, lane, startedAt, log);
     } catch (e) {
       log.error({ err: e }, 'delivery attempt failed unexpectedly');
-      const base = this.baseResult(job, this.index.get(job.triggerId), startedAt);
-      return this.finish(base, 'failed', { error: { code: 'INTERNAL_ERROR', message: (e as Error).message } }, log);
+      return this.finalFailure(
+        job,
+        this.baseResult(job, this.index.get(job.triggerId), startedAt),
+        { code: 'INTERNAL_ERROR', message: (e as Error).message },
+        log,
+      );
     }
   }
 
-  private async tryAttempt(job: DeliveryJob, startedAt: Date, log: AttemptLog): Promise<AttemptResult> {
+  private async tryHandle(job: DeliveryJob, lane: Lane, startedAt: Date, log: AttemptLog): Promise<JobOutcome> {
     const trigger = await this.index.waitFor(job.triggerId, job.triggerRevision, this.settings.configWaitMs);
     const base = this.baseResult(job, trigger, startedAt);
-    if (!trigger) return this.finish(base, 'skipped', { error: { code: 'TRIGGER_NOT_FOUND', message: 'the trigger was deleted or is unknown' } }, log);
-    if (trigger.status !== 'active' && !job.test) {
-      return this.finish(base, 'skipped', { error: { code: 'TRIGGER_INACTIVE', message: `the trigger is ${trigger.status}` } }, log);
+    if (!trigger)
+      return { result: this.finish(base, 'skipped', { error: { code: 'TRIGGER_NOT_FOUND', message: 'the trigger was deleted or is unknown' } }, log) };
+    if (trigger.status !== 'active' && !job.test && !job.replay) {
+      return { result: this.finish(base, 'skipped', { error: { code: 'TRIGGER_INACTIVE', message: `the trigger is ${trigger.status}` } }, log) };
     }
     const channel = this.channels.get(trigger.channel);
-    if (!channel) return this.finish(base, 'failed', { error: { code: 'CHANNEL_UNAVAILABLE', message: `no ${trigger.channel} channel in this service` } }, log);
+    if (!channel) return this.finalFailure(job, base, { code: 'CHANNEL_UNAVAILABLE', message: `no ${trigger.channel} channel in this service` }, log);
+
+    const host = hostOf(trigger);
+    if (lane === 'main' && !job.test && (this.hostHealth.isOpen(host) || this.perHost.isFull(host))) return this.defer(job, log);
 
     let rendered;
     const stopRender = this.metrics.renderDuration.startTimer();
@@ -123,12 +141,7 @@ export class DeliveryService {
     } catch (e) {
       const err = e instanceof TemplateError ? e : new TemplateError('TEMPLATE_RUNTIME', (e as Error).message);
       this.metrics.renderErrors.inc({ code: err.code });
-      return this.finish(
-        base,
-        'failed',
-        { error: { code: err.code, message: `template ${trigger.template.id} v${trigger.template.version}: ${err.message}` } },
-        log,
-      );
+      return this.finalFailure(job, base, { code: err.code, message: `template ${trigger.template.id} v${trigger.template.version}: ${err.message}` }, log);
     } finally {
       stopRender();
     }
@@ -137,19 +150,14 @@ export class DeliveryService {
     try {
       secrets = this.secretsOf(trigger);
     } catch (e) {
-      return this.finish(
+      return this.finalFailure(
+        job,
         base,
-        'failed',
-        {
-          error: {
-            code: 'SECRETS_UNREADABLE',
-            message: `the signing secrets cannot be opened (is SECRETS_KEY the config service's?): ${(e as Error).message}`,
-          },
-        },
+        { code: 'SECRETS_UNREADABLE', message: `the signing secrets cannot be opened (is SECRETS_KEY the config service's?): ${(e as Error).message}` },
         log,
       );
     }
-    const host = hostOf(trigger);
+    const timeoutMs = lane === 'main' ? Math.min(trigger.http?.timeoutMs ?? this.settings.mainTopicTimeoutMs, this.settings.mainTopicTimeoutMs) : undefined;
     const result = await this.overall.run(() =>
       this.perHost.run(host, () =>
         channel.send({
@@ -161,32 +169,126 @@ export class DeliveryService {
           body: rendered.output,
           contentType: rendered.contentType,
           secrets,
+          timeoutMs,
         }),
       ),
     );
     this.metrics.attemptDuration.observe({ channel: channel.name }, result.durationMs / 1000);
     const verdict = classifyAttempt(result);
-    const outcome: AttemptOutcome = verdict.kind === 'delivered' ? 'delivered' : 'failed';
-    const extra = describeResult(result, job.test ? rendered.output : undefined);
-    if (verdict.kind !== 'delivered')
-      extra.error = { code: extra.error?.code ?? `HTTP_${result.kind === 'response' ? result.status : 'ERROR'}`, message: verdict.reason };
-    return this.finish({ ...base, durationMs: result.durationMs }, outcome, extra, log);
+    if (verdict.kind === 'delivered') this.hostHealth.success(host);
+    else if (verdict.kind === 'retryable') this.hostHealth.failure(host);
+    const reported = { ...base, durationMs: result.durationMs, ...describeResult(result, job.test ? rendered.output : undefined) };
+    return this.decide(job, trigger, reported, verdict, result, log);
   }
 
-  private finish(base: AttemptResult & { occurredAtMs: number }, outcome: AttemptOutcome, extra: Partial<AttemptResult>, log: AttemptLog): AttemptResult {
-    const { occurredAtMs, ...rest } = base;
-    const result: AttemptResult = { ...rest, ...extra, outcome, endToEndMs: Date.now() - occurredAtMs };
+  /** After an attempt: delivered, retried on a delay tier, or failed (dead-lettered). */
+  private decide(job: DeliveryJob, trigger: TriggerSnapshot, base: BaseResult, verdict: Verdict, result: ChannelResult, log: AttemptLog): JobOutcome {
+    if (verdict.kind === 'delivered') return { result: this.finish(base, 'delivered', {}, log) };
+    const error = { code: errorCode(verdict, result), message: verdict.reason };
+    const attemptsInRun = job.attempt - (job.attemptBase ?? 0);
+    const canRetry = verdict.kind === 'retryable' && !job.test && trigger.retry.enabled && attemptsInRun < trigger.retry.maxAttempts;
+    if (!canRetry) {
+      const why =
+        verdict.kind !== 'retryable'
+          ? error
+          : job.test
+            ? error
+            : { code: error.code, message: `${error.message}; no retries left (${attemptsInRun} of ${trigger.retry.enabled ? trigger.retry.maxAttempts : 1})` };
+      return this.finalFailure(job, base, why, log, !job.test);
+    }
+    const now = Date.now();
+    const decision = this.retryPolicy.next(attemptsInRun, now, verdict.retryAfterMs);
+    const next: DeliveryJob = { ...job, attempt: job.attempt + 1, dueAt: new Date(decision.dueAt).toISOString(), lastError: error };
+    this.metrics.retries.inc({ tier: decision.tier.name });
+    return {
+      result: this.finish(base, 'retry_scheduled', { error, nextAttemptAt: next.dueAt }, log),
+      retry: { topic: retryTopic(this.settings.topics, decision.tier.name), job: next },
+    };
+  }
+
+  /** The host is not taking more right now: to the first retry tier, no attempt made (nothing reported). */
+  private defer(job: DeliveryJob, log: AttemptLog): JobOutcome {
+    const decision = this.retryPolicy.next(1, Date.now());
+    this.metrics.deferred.inc();
+    log.info({ tier: decision.tier.name }, 'host busy or failing: deferred to the retry lane');
+    return { retry: { topic: retryTopic(this.settings.topics, decision.tier.name), job: { ...job, dueAt: new Date(decision.dueAt).toISOString() } } };
+  }
+
+  private finalFailure(job: DeliveryJob, base: BaseResult, error: { code: string; message: string }, log: AttemptLog, deadLetter = !job.test): JobOutcome {
+    const result = this.finish(base, 'failed', { error, event: job.event, deadLettered: deadLetter }, log);
+    if (deadLetter) this.metrics.deadLettered.inc({ reason: error.code.slice(0, 32) });
+    return { result, ...(deadLetter ? { deadLetter: { ...job, lastError: error } } : {}) };
+  }
+
+  private records(outcomes: JobOutcome[], invalid: OutgoingMessage[]): TopicMessages[] {
+    const results: OutgoingMessage[] = [];
+    const dlq: OutgoingMessage[] = [...invalid];
+    const retries = new Map<string, OutgoingMessage[]>();
+    for (const o of outcomes) {
+      if (o.result)
+        results.push({
+          key: o.result.deliveryId,
+          value: JSON.stringify(o.result),
+          headers: { [KAFKA_HEADERS.schema]: o.result.schema, [KAFKA_HEADERS.eventId]: o.result.eventId },
+        });
+      if (o.retry) {
+        const list = retries.get(o.retry.topic) ?? [];
+        list.push({
+          key: o.retry.job.event.data.id,
+          value: JSON.stringify(o.retry.job),
+          headers: {
+            [KAFKA_HEADERS.schema]: o.retry.job.schema,
+            [KAFKA_HEADERS.dueAt]: String(Date.parse(o.retry.job.dueAt as string)),
+            [KAFKA_HEADERS.eventId]: o.retry.job.event.id,
+          },
+        });
+        retries.set(o.retry.topic, list);
+      }
+      if (o.deadLetter) {
+        dlq.push({
+          key: o.deadLetter.event.data.id,
+          value: JSON.stringify(o.deadLetter),
+          headers: {
+            [KAFKA_HEADERS.schema]: o.deadLetter.schema,
+            [KAFKA_HEADERS.eventId]: o.deadLetter.event.id,
+            [KAFKA_HEADERS.attempts]: String(o.deadLetter.attempt),
+            [KAFKA_HEADERS.lastError]: `${o.deadLetter.lastError?.code ?? ''}: ${o.deadLetter.lastError?.message ?? ''}`.slice(0, 4000),
+          },
+        });
+      }
+    }
+    return [
+      ...[...retries].map(([topic, messages]) => ({ topic, messages })),
+      { topic: this.settings.topics.deliveriesDlq, messages: dlq },
+      // Results last: a result never announces a retry or a dead letter that is not yet written.
+      { topic: this.settings.topics.deliveryResults, messages: results },
+    ];
+  }
+
+  private finish(base: BaseResult, outcome: AttemptOutcome, extra: Partial<AttemptResult>, log: AttemptLog): AttemptResult {
+    const { occurredAtMs, event, ...rest } = base;
+    const final = outcome !== 'retry_scheduled';
+    const result: AttemptResult = {
+      ...rest,
+      ...extra,
+      outcome,
+      final,
+      endToEndMs: Date.now() - occurredAtMs,
+      // The event travels with a delivery's first attempt and its final failure: what a replay needs.
+      ...(extra.event ? {} : rest.attempt === 1 ? { event } : {}),
+    };
     this.metrics.attempts.inc({ channel: result.channel, outcome });
     if (outcome === 'delivered') this.metrics.endToEnd.observe({ channel: result.channel }, result.endToEndMs / 1000);
-    const line = { outcome, status: result.response?.status, durationMs: result.durationMs, error: result.error };
+    const line = { outcome, status: result.response?.status, durationMs: result.durationMs, error: result.error, nextAttemptAt: result.nextAttemptAt };
     if (outcome === 'delivered') log.info(line, 'postback delivered');
     else log.warn(line, 'postback not delivered');
     return result;
   }
 
-  private baseResult(job: DeliveryJob, trigger: TriggerSnapshot | undefined, startedAt: Date): AttemptResult & { occurredAtMs: number } {
+  private baseResult(job: DeliveryJob, trigger: TriggerSnapshot | undefined, startedAt: Date): BaseResult {
     return {
       occurredAtMs: Date.parse(job.event.occurredAt),
+      event: job.event,
       schema: 'attempt-result/1',
       deliveryId: job.deliveryId,
       attempt: job.attempt,
@@ -197,6 +299,7 @@ export class DeliveryService {
       orderId: job.event.data.id,
       channel: trigger?.channel ?? 'http',
       outcome: 'skipped',
+      final: true,
       test: job.test,
       startedAt: startedAt.toISOString(),
       durationMs: 0,
@@ -229,6 +332,13 @@ export class DeliveryService {
   }
 }
 
+type BaseResult = AttemptResult & { occurredAtMs: number; event: DeliveryJob['event'] };
+
+function errorCode(verdict: Verdict, result: ChannelResult): string {
+  if (verdict.kind === 'gone') return 'GONE';
+  return result.kind === 'error' ? result.code : `HTTP_${result.status}`;
+}
+
 /** Log lines about one attempt, each carrying its delivery id, event id, trigger and attempt number. */
 class AttemptLog {
   constructor(
@@ -250,6 +360,7 @@ class AttemptLog {
 }
 
 function hostOf(trigger: TriggerSnapshot): string {
+  if (trigger.channel === 'email') return 'smtp';
   try {
     return new URL(trigger.http?.url ?? '').host;
   } catch {

@@ -152,6 +152,7 @@ function skippedTest(event: OrderEvent, triggerId: string, code: string): Attemp
     orderId: event.data.id,
     channel: 'http',
     outcome: 'skipped',
+    final: true,
     test: true,
     startedAt: now.toISOString(),
     durationMs: 0,

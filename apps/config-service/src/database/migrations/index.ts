@@ -1,5 +1,6 @@
 import { Foundation1795850055633 } from './1795850055633-Foundation';
 import { OperatorWorkflow1795853979931 } from './1795853979931-OperatorWorkflow';
+import { ReliableDelivery1795855021004 } from './1795855021004-ReliableDelivery';
 
 /** Every migration, in order. Generated with the TypeORM CLI, reviewed, never edited once landed. */
-export const MIGRATIONS = [Foundation1795850055633, OperatorWorkflow1795853979931];
+export const MIGRATIONS = [Foundation1795850055633, OperatorWorkflow1795853979931, ReliableDelivery1795855021004];
