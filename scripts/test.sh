@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks, unit tests, then integration and end-to-end tests against a
-# real Kafka broker (started here when none is given) and the machine's MySQL/MariaDB.
+# The whole test suite: static checks, unit tests, then integration, end-to-end and fault tests
+# against a real Kafka broker (started here when none is given) and the machine's MySQL/MariaDB
+# (fault tests also start a private broker and a private MariaDB of their own).
 #   KAFKA_BROKERS             use this broker instead of starting the test instance
 #   TEST_DATABASE_SERVER_URL  MySQL server for test databases (mysql://root@127.0.0.1:3306)
 #   PB_KEEP_TEST_BROKER=1     leave the test broker running afterwards (faster re-runs)
@@ -42,6 +43,10 @@ say "integration tests (Kafka at $KAFKA_BROKERS, MySQL at $TEST_DATABASE_SERVER_
 npx jest --selectProjects integration --runInBand
 
 say "end-to-end tests"
-npx jest --selectProjects e2e --runInBand --passWithNoTests
+npx jest --selectProjects e2e --runInBand
+
+say "fault tests (built services as processes; kill -9, broker restart, MySQL outage)"
+npm run -s build
+npx jest --selectProjects faults --runInBand
 
 say "all tests passed"

@@ -25,13 +25,21 @@ describe('reliable delivery', () => {
 
   beforeAll(async () => {
     platform = await startPlatform({
-      env: { DELIVERY_RETRY_SCHEDULE: '1s,2s', DELIVERY_RETRY_JITTER_PERCENT: '0', DELIVERY_MAIN_TOPIC_TIMEOUT_MS: '1000', DELIVERY_CIRCUIT_THRESHOLD: '1000', RENDER_TIMEOUT_MS: '200' },
+      env: {
+        DELIVERY_RETRY_SCHEDULE: '1s,2s',
+        DELIVERY_RETRY_JITTER_PERCENT: '0',
+        DELIVERY_MAIN_TOPIC_TIMEOUT_MS: '1000',
+        DELIVERY_CIRCUIT_THRESHOLD: '1000',
+        RENDER_TIMEOUT_MS: '200',
+      },
     });
     results = await new TopicCollector(platform.kafka, [`${platform.prefix}postback.delivery-results`]).start();
     dlq = await new TopicCollector(platform.kafka, [`${platform.prefix}postback.deliveries.dlq`]).start();
     producer = platform.kafka.producer();
     await platform.api('POST', '/customers', { id: customerId, name: 'Reliability Ltd' });
-    templateId = (await platform.api<{ id: string }>('POST', '/templates', { name: 'r', body: '{"order": <%~ json(it.data.id) %>, "event": <%~ json(it.id) %>}' })).body.id;
+    templateId = (
+      await platform.api<{ id: string }>('POST', '/templates', { name: 'r', body: '{"order": <%~ json(it.data.id) %>, "event": <%~ json(it.id) %>}' })
+    ).body.id;
   });
 
   afterAll(async () => {
@@ -49,7 +57,14 @@ describe('reliable delivery', () => {
 
   async function activeTrigger(url: string, extra: Record<string, unknown> = {}, body?: string): Promise<string> {
     const template = body ? (await platform.api<{ id: string }>('POST', '/templates', { name: 'hostile', body })).body.id : templateId;
-    const created = await platform.api<{ id: string }>('POST', `/customers/${customerId}/triggers`, { name: 't', eventTypes: ['order.shipped'], url, templateId: template, timeoutMs: 1500, ...extra });
+    const created = await platform.api<{ id: string }>('POST', `/customers/${customerId}/triggers`, {
+      name: 't',
+      eventTypes: ['order.shipped'],
+      url,
+      templateId: template,
+      timeoutMs: 1500,
+      ...extra,
+    });
     expect(created.status).toBe(201);
     const activated = await platform.api<{ revision: number }>('POST', `/customers/${customerId}/triggers/${created.body.id}/activate`, { force: true });
     await platform.router.get(TriggerIndex).waitFor(created.body.id, activated.body.revision, 15_000);
@@ -57,8 +72,19 @@ describe('reliable delivery', () => {
     return created.body.id;
   }
 
-  const publish = async (events: OrderEvent[]) => producer.send(platform.orderTopic, events.map((e) => ({ key: e.data.id, value: JSON.stringify(e) })));
-  const events = (n: number) => Array.from({ length: n }, () => sampleEvent('order.shipped', { id: `evt_${randomUUID()}`, customerId, data: { ...sampleEvent('order.shipped').data, id: `ord_${randomUUID().slice(0, 8)}` } }));
+  const publish = async (events: OrderEvent[]) =>
+    producer.send(
+      platform.orderTopic,
+      events.map((e) => ({ key: e.data.id, value: JSON.stringify(e) })),
+    );
+  const events = (n: number) =>
+    Array.from({ length: n }, () =>
+      sampleEvent('order.shipped', {
+        id: `evt_${randomUUID()}`,
+        customerId,
+        data: { ...sampleEvent('order.shipped').data, id: `ord_${randomUUID().slice(0, 8)}` },
+      }),
+    );
   const resultsOf = (deliveryId: string) => results.json<AttemptResult>().filter((r) => r.deliveryId === deliveryId);
   const delivery = async (id: string) => (await platform.api<Delivery>('GET', `/deliveries/${id}`)).body;
   async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
@@ -85,7 +111,7 @@ describe('reliable delivery', () => {
     const got = new Set(r.requests.filter((x) => x.headers['x-postback-attempt'] !== '1').map((x) => x.headers['webhook-id']));
     expect(ids.every((id) => got.has(id))).toBe(true);
     const log = await eventually(async () => {
-      const d = await delivery(ids[0] as string);
+      const d = await delivery(ids[0]);
       return d?.status === 'delivered' ? d : undefined;
     }, 'the delivery log');
     expect(log.attemptLog[0]).toMatchObject({ attempt: 1, outcome: 'retry_scheduled', response: { status: 500 }, error: { code: 'HTTP_500' } });
@@ -101,7 +127,11 @@ describe('reliable delivery', () => {
     const batch = events(4);
     await publish(batch);
     const ids = batch.map((e) => deliveryIdFor(e.id, trigger));
-    await dlq.waitFor((m) => ids.every((id) => m.some((x) => (JSON.parse(String(x.value)) as { deliveryId: string }).deliveryId === id)), 40_000, 'four dead letters');
+    await dlq.waitFor(
+      (m) => ids.every((id) => m.some((x) => (JSON.parse(String(x.value)) as { deliveryId: string }).deliveryId === id)),
+      40_000,
+      'four dead letters',
+    );
     const letter = dlq.messages.find((x) => (JSON.parse(String(x.value)) as { deliveryId: string }).deliveryId === ids[0]);
     expect(letter?.headers[KAFKA_HEADERS.attempts]).toBe('3');
     expect(letter?.headers[KAFKA_HEADERS.lastError]).toMatch(/HTTP_503.*no retries left \(3 of 3\)/);
@@ -112,9 +142,12 @@ describe('reliable delivery', () => {
     const single = await platform.api<{ attempt: number }>('POST', `/deliveries/${ids[0]}/replay`);
     expect(single.status).toBe(202);
     expect(single.body.attempt).toBe(4);
-    await eventually(async () => ((await delivery(ids[0] as string))?.status === 'delivered' ? true : undefined), 'the single replay');
+    await eventually(async () => ((await delivery(ids[0]))?.status === 'delivered' ? true : undefined), 'the single replay');
 
-    const bulk = await platform.api<{ id: string; total: number }>('POST', `/customers/${customerId}/triggers/${trigger}/replays`, { from, to: new Date(Date.now() + 1000).toISOString() });
+    const bulk = await platform.api<{ id: string; total: number }>('POST', `/customers/${customerId}/triggers/${trigger}/replays`, {
+      from,
+      to: new Date(Date.now() + 1000).toISOString(),
+    });
     expect(bulk.status).toBe(202);
     expect(bulk.body.total).toBe(3);
     const done = await eventually(async () => {
@@ -135,20 +168,21 @@ describe('reliable delivery', () => {
 
   it('fails without retry on other 4xx and on redirects', async () => {
     const r = await receiver();
-    r.responder = (req) => (req.path === '/moved' ? { status: 302, headers: { location: 'http://169.254.169.254/' } } : { status: 422, body: '{"error":"bad"}' });
+    r.responder = (req) =>
+      req.path === '/moved' ? { status: 302, headers: { location: 'http://169.254.169.254/' } } : { status: 422, body: '{"error":"bad"}' };
     const rejecting = await activeTrigger(`${r.url}/reject`);
     const moving = await activeTrigger(`${r.url}/moved`);
     const [a] = events(1);
-    await publish([a as OrderEvent]);
+    await publish([a]);
     for (const t of [rejecting, moving]) {
-      const id = deliveryIdFor((a as OrderEvent).id, t);
+      const id = deliveryIdFor(a.id, t);
       const [final] = await eventually(() => {
         const f = resultsOf(id).filter((x) => x.final);
         return f.length ? f : undefined;
       }, 'a final result');
       expect(final).toMatchObject({ outcome: 'failed', attempt: 1, deadLettered: true });
     }
-    expect(resultsOf(deliveryIdFor((a as OrderEvent).id, moving))[0]?.error?.message).toMatch(/redirects are not followed/);
+    expect(resultsOf(deliveryIdFor(a.id, moving))[0]?.error?.message).toMatch(/redirects are not followed/);
     expect(r.requests.filter((x) => x.path === '/moved')).toHaveLength(1);
   });
 
@@ -158,8 +192,8 @@ describe('reliable delivery', () => {
     r.responder = () => (++calls === 1 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 });
     const trigger = await activeTrigger(`${r.url}/limited`);
     const [e] = events(1);
-    await publish([e as OrderEvent]);
-    const id = deliveryIdFor((e as OrderEvent).id, trigger);
+    await publish([e]);
+    const id = deliveryIdFor(e.id, trigger);
     await eventually(() => (resultsOf(id).some((x) => x.outcome === 'delivered') ? true : undefined), 'the delivery');
     const [first, second] = r.requests.filter((x) => x.headers['webhook-id'] === id);
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(2000);
@@ -189,16 +223,28 @@ describe('reliable delivery', () => {
     const slowTrigger = await activeTrigger(`${slow.url}/hang`);
     const fastCustomer = `cus_${randomUUID().slice(0, 8)}`;
     await platform.api('POST', '/customers', { id: fastCustomer, name: 'Fast' });
-    const fastTrigger = (await platform.api<{ id: string }>('POST', `/customers/${fastCustomer}/triggers`, { name: 'f', eventTypes: ['order.shipped'], url: `${fast.url}/ok`, templateId })).body.id;
-    const rev = (await platform.api<{ revision: number }>('POST', `/customers/${fastCustomer}/triggers/${fastTrigger}/activate`, { force: true })).body.revision;
+    const fastTrigger = (
+      await platform.api<{ id: string }>('POST', `/customers/${fastCustomer}/triggers`, {
+        name: 'f',
+        eventTypes: ['order.shipped'],
+        url: `${fast.url}/ok`,
+        templateId,
+      })
+    ).body.id;
+    const rev = (await platform.api<{ revision: number }>('POST', `/customers/${fastCustomer}/triggers/${fastTrigger}/activate`, { force: true })).body
+      .revision;
     await platform.delivery.get(TriggerIndex).waitFor(fastTrigger, rev, 15_000);
     const slowEvents = events(5);
     const fastEvents = events(20).map((e) => ({ ...e, customerId: fastCustomer }));
     await publish([...slowEvents, ...fastEvents]);
     // Every fast postback arrives while the slow receiver is still hanging.
-    await fast.waitFor((req) => fastEvents.every((e) => req.some((x) => x.headers['webhook-id'] === deliveryIdFor(e.id, fastTrigger))), 30_000, 'the fast postbacks');
+    await fast.waitFor(
+      (req) => fastEvents.every((e) => req.some((x) => x.headers['webhook-id'] === deliveryIdFor(e.id, fastTrigger))),
+      30_000,
+      'the fast postbacks',
+    );
     expect(slow.requests.filter((x) => slowEvents.some((e) => x.headers['webhook-id'] === deliveryIdFor(e.id, slowTrigger)))).toHaveLength(0);
-    const id = deliveryIdFor((slowEvents[0] as OrderEvent).id, slowTrigger);
+    const id = deliveryIdFor(slowEvents[0].id, slowTrigger);
     const timedOut = await eventually(() => resultsOf(id).find((x) => x.error?.code === 'TIMEOUT'), 'a timeout');
     expect(timedOut.outcome).toBe('retry_scheduled');
     release();
@@ -212,8 +258,8 @@ describe('reliable delivery', () => {
     const huge = await activeTrigger(`${r.url}/x`, {}, '"<%= "x".repeat(2 * 1024 * 1024) %>"');
     const fine = await activeTrigger(`${r.url}/fine`);
     const [e] = events(1);
-    await publish([e as OrderEvent]);
-    const finalOf = (t: string) => eventually(() => resultsOf(deliveryIdFor((e as OrderEvent).id, t)).find((x) => x.final), `the final result of ${t}`);
+    await publish([e]);
+    const finalOf = (t: string) => eventually(() => resultsOf(deliveryIdFor(e.id, t)).find((x) => x.final), `the final result of ${t}`);
     expect((await finalOf(loop)).error?.code).toBe('TEMPLATE_TIMEOUT');
     expect((await finalOf(proc)).error).toMatchObject({ code: 'TEMPLATE_RUNTIME', message: expect.stringContaining('process is not defined') as string });
     expect((await finalOf(huge)).error?.code).toBe('TEMPLATE_TOO_LARGE');

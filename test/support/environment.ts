@@ -12,9 +12,9 @@ export function testLogger(service = 'test'): Logger {
 }
 
 /** Kafka settings for one test run: the shared broker (KAFKA_BROKERS), topics under a unique prefix. */
-export function testKafkaSettings(clientId: string, prefix: string, partitions = 3): KafkaSettings {
+export function testKafkaSettings(clientId: string, prefix: string, partitions = 3, brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'): KafkaSettings {
   const env = new EnvReader({
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    KAFKA_BROKERS: brokers,
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_TOPIC_PARTITIONS: String(partitions),
   });

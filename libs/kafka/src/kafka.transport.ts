@@ -88,7 +88,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly running: RunningBinding[] = [];
   private stopping = false;
   private startError: string | undefined;
-  private wake: (() => void) | undefined;
+  private readonly wakers = new Set<() => void>();
   /** Resume timers of partitions paused until their next record is due. */
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -130,13 +130,36 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     }
   }
 
+  /** Replaces a consumer that kafkajs stopped for good, retrying until a new one runs. */
+  private async replace(entry: RunningBinding): Promise<void> {
+    const log = this.options.logger.child({ consumer: entry.binding.pattern });
+    await this.options.client.forgetConsumer(entry.consumer).catch(() => undefined);
+    for (let attempt = 1; !this.stopping; attempt++) {
+      await this.pause(Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5)));
+      if (this.stopping) return;
+      try {
+        const fresh = await this.start(entry.binding);
+        const index = this.running.indexOf(entry);
+        if (index >= 0) this.running[index] = fresh;
+        else this.running.push(fresh);
+        log.warn({ attempt }, 'kafka consumer replaced after a crash');
+        return;
+      } catch (e) {
+        log.warn({ err: e, attempt }, 'kafka consumer could not be replaced yet; retrying');
+      }
+    }
+  }
+
+  /** A sleep that close() cuts short. */
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.wakers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
     });
   }
 
@@ -152,7 +175,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   async close(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    for (const wake of [...this.wakers]) wake();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     // Not waiting for a start still retrying against an unreachable broker: the client's close()
@@ -188,6 +211,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     consumer.on(consumer.events.CRASH, (event) => {
       entry.crashed = event.payload.error.message;
       log.error({ err: event.payload.error, restart: event.payload.restart }, 'kafka consumer crashed');
+      // kafkajs gives up on errors it deems non-retriable (e.g. "Failed to find group coordinator"
+      // after a broker restart): a consumer must never stay down, so it is replaced.
+      if (!event.payload.restart) void this.replace(entry);
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       entry.crashed = undefined;
