@@ -235,18 +235,53 @@ async function main(): Promise<void> {
     await waitHttp('http://127.0.0.1:3901/health/ready', 90_000, 'router-service', router);
     await waitHttp('http://127.0.0.1:3902/health/ready', 90_000, 'delivery-service', delivery);
     await measure(receiver, M, () => publishBurst(producer, orderTopic, 0, M, customers), 60_000); // warm-up
-    const cpu0 = { router: router.cpuMs(), delivery: delivery.cpuMs() };
+    const cpu0 = { router: router.cpuMs(), delivery: delivery.cpuMs(), config: config.cpuMs() };
     const platformBurst = await measure(receiver, N, () => publishBurst(producer, orderTopic, M, N, customers), 600_000);
-    const cpuBurst = { 'router-service': round((router.cpuMs() - cpu0.router) / N, 3), 'delivery-service': round((delivery.cpuMs() - cpu0.delivery) / N, 3) };
+    const cpuBurst = {
+      'router-service': round((router.cpuMs() - cpu0.router) / N, 3),
+      'delivery-service': round((delivery.cpuMs() - cpu0.delivery) / N, 3),
+      'config-service (delivery log)': round((config.cpuMs() - cpu0.config) / N, 3),
+    };
     const platformSteady = await measure(
       receiver,
       RATE * STEADY_SECONDS,
       () => publishSteady(producer, orderTopic, M + N, customers).then(() => undefined),
       600_000,
     );
+    // Isolation: the same steady load, with one customer in ten whose receiver hangs (20 s per
+    // request). The fast customers' latency should hardly move: a hanging host gets at most the
+    // main-topic timeout, then its circuit opens and its jobs go to the retry lane.
+    const slowReceiver = await new CountingReceiver(20_000).start();
+    const slowCustomers = Array.from({ length: 5 }, (_, i) => `cus_bench_slow_${i}`);
+    for (const c of slowCustomers) {
+      await api('POST', '/customers', { id: c, name: c });
+      const t = await api('POST', `/customers/${c}/triggers`, {
+        name: 'slow',
+        eventTypes: ['order.shipped'],
+        url: `${slowReceiver.url}/hang`,
+        templateId: template.id,
+      });
+      await api('POST', `/customers/${c}/triggers/${t.id}/activate`, { force: true, reason: 'benchmark' });
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const mixed = customers.flatMap((c, i) => (i % 9 === 8 ? [c, slowCustomers[Math.floor(i / 9) % slowCustomers.length]] : [c]));
+    const start = M + N + RATE * STEADY_SECONDS;
+    const slowSet = new Set(slowCustomers);
+    let fastEvents = 0;
+    for (let k = 0; k < RATE * STEADY_SECONDS; k++) if (!slowSet.has(mixed[(start + k) % mixed.length])) fastEvents++;
+    const withSlow = await measure(receiver, fastEvents, () => publishSteady(producer, orderTopic, start, mixed).then(() => undefined), 600_000);
+    await slowReceiver.stop();
+    const deliveryMetrics = await (await fetch('http://127.0.0.1:3902/metrics')).text();
+    const metric = (re: RegExp) => [...deliveryMetrics.matchAll(re)].map((m) => `${m[1]}=${m[2]}`);
+    result.deliveryCounters = [
+      ...metric(/^postback_delivery_(deferred)_total\{[^}]*\} (\d+)/gm),
+      ...metric(/^postback_delivery_attempts_total\{[^}]*outcome="(\w+)"[^}]*\} (\d+)/gm),
+      ...metric(/^postback_delivery_retries_total\{tier="(\w+)"[^}]*\} (\d+)/gm),
+    ];
     result.platform = {
       burst: platformBurst,
       steady: platformSteady,
+      steadyWithHangingReceiver: { ...withSlow, hangingRequestsReceived: slowReceiver.requests },
       peakRssMb: { 'router-service': router.peakRssMb(), 'delivery-service': delivery.peakRssMb(), 'config-service': config.peakRssMb() },
       cpuMsPerEventInBurst: cpuBurst,
     };
@@ -255,6 +290,8 @@ async function main(): Promise<void> {
       steadyP50Latency: round(platformSteady.latencyMs.p50 / baselineSteady.latencyMs.p50),
       steadyP95Latency: round(platformSteady.latencyMs.p95 / baselineSteady.latencyMs.p95),
       steadyP99Latency: round(platformSteady.latencyMs.p99 / baselineSteady.latencyMs.p99),
+      fastCustomersP50WithHangingReceiver: round(withSlow.latencyMs.p50 / platformSteady.latencyMs.p50),
+      fastCustomersP99WithHangingReceiver: round(withSlow.latencyMs.p99 / platformSteady.latencyMs.p99),
       cpuPerEventRouterPlusDelivery: round((cpuBurst['router-service'] + cpuBurst['delivery-service']) / (baselineCpuBurst / N)),
       peakRssRouterPlusDelivery: round(((router.peakRssMb() ?? 0) + (delivery.peakRssMb() ?? 0)) / (result.baseline as { peakRssMb: number }).peakRssMb),
     };

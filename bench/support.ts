@@ -84,9 +84,21 @@ export class CountingReceiver {
   firstAt = 0;
   lastAt = 0;
   private waiters: Array<() => void> = [];
+  /** Requests received (all of them, counted or not). */
+  requests = 0;
+
+  /** `hangMs`: answer every request only after this long (a receiver that hangs); such requests are not counted. */
+  constructor(private readonly hangMs = 0) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      this.requests++;
+      if (this.hangMs > 0) {
+        req.resume();
+        const t = setTimeout(() => res.end(), this.hangMs);
+        res.on('close', () => clearTimeout(t));
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {

@@ -28,7 +28,7 @@ describe('reliable delivery', () => {
       env: {
         DELIVERY_RETRY_SCHEDULE: '1s,2s',
         DELIVERY_RETRY_JITTER_PERCENT: '0',
-        DELIVERY_MAIN_TOPIC_TIMEOUT_MS: '1000',
+        DELIVERY_MAIN_TOPIC_BUDGET_MS: '500',
         DELIVERY_CIRCUIT_THRESHOLD: '1000',
         RENDER_TIMEOUT_MS: '200',
       },

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigViewUpdater, TriggerIndex } from '@postback/config-view';
 import { KAFKA_HEADERS, retryTopic } from '@postback/contracts';
+import { KafkaProducer } from '@postback/kafka';
 import { LOGGER, ObservabilityModule } from '@postback/observability';
 import { kafkaProviders } from '@postback/runtime';
 import { SecretBox, SsrfGuard } from '@postback/security';
@@ -58,7 +59,7 @@ export class AppModule {
         { provide: RetryPolicy, useValue: new RetryPolicy(config.retry.tiers, config.retry.jitter) },
         {
           provide: HostHealth,
-          useFactory: (metrics: DeliveryMetrics) => metrics.watchCircuits(new HostHealth(config.delivery.circuitThreshold, config.delivery.circuitCooldownMs)),
+          useFactory: (metrics: DeliveryMetrics) => metrics.watchCircuits(new HostHealth(config.delivery.circuitThreshold)),
           inject: [DeliveryMetrics],
         },
         {
@@ -72,8 +73,9 @@ export class AppModule {
             retry: RetryPolicy,
             health: HostHealth,
             log: Logger,
-          ) => new DeliveryService(index, renderer, channels, box, metrics, { ...config.delivery, topics: config.kafka.topics }, retry, health, log),
-          inject: [TriggerIndex, TemplateRenderer, Channels, SecretBox, DeliveryMetrics, RetryPolicy, HostHealth, LOGGER],
+            producer: KafkaProducer,
+          ) => new DeliveryService(index, renderer, channels, box, metrics, { ...config.delivery, topics: config.kafka.topics }, retry, health, log, producer),
+          inject: [TriggerIndex, TemplateRenderer, Channels, SecretBox, DeliveryMetrics, RetryPolicy, HostHealth, LOGGER, KafkaProducer],
         },
         ...kafkaProviders({
           connection: config.kafka,

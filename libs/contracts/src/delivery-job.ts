@@ -26,6 +26,11 @@ export interface DeliveryJob {
   lastError?: { code: string; message: string };
   /** Sent again by an operator (replay) after it failed or was delivered. */
   replay?: boolean;
+  /**
+   * A hand-off: the previous attempt was still in flight when the main topic moved on. This attempt
+   * is made only if that one turns out not to have settled the delivery.
+   */
+  handoff?: boolean;
 }
 
 export function deliveryIdFor(eventId: string, triggerId: string): string {

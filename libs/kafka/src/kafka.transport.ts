@@ -275,19 +275,25 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
           heartbeat,
           isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
         });
-        if (ready.length > 0) {
-          const last = ready[ready.length - 1].offset;
-          const next = (BigInt(last) + 1n).toString();
-          if (committer) {
-            await committer.submit((sink) => this.invoke(handler, make(sink)), { topic: batch.topic, partition: batch.partition, offset: next });
-            payload.resolveOffset(last);
-          } else {
-            await this.invoke(handler, make(this.options.producer));
-            payload.resolveOffset(last);
-            if (binding.mode === 'at-least-once') {
-              await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+        // Long batches (slow receivers) must not cost the group membership: heartbeat meanwhile.
+        const keepAlive = setInterval(() => void payload.heartbeat().catch(() => undefined), 3000);
+        try {
+          if (ready.length > 0) {
+            const last = ready[ready.length - 1].offset;
+            const next = (BigInt(last) + 1n).toString();
+            if (committer) {
+              await committer.submit((sink) => this.invoke(handler, make(sink)), { topic: batch.topic, partition: batch.partition, offset: next });
+              payload.resolveOffset(last);
+            } else {
+              await this.invoke(handler, make(this.options.producer));
+              payload.resolveOffset(last);
+              if (binding.mode === 'at-least-once') {
+                await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+              }
             }
           }
+        } finally {
+          clearInterval(keepAlive);
         }
         if (waiting) {
           const dueAt = Number(waiting.headers[binding.dueAtHeader as string]);

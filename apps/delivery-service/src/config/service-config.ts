@@ -22,11 +22,13 @@ export class ServiceConfig {
       configWaitMs: number;
       responseExcerptBytes: number;
       userAgent: string;
-      /** Cap on the attempt timeout on the main topic (retries use the trigger's own timeout). */
-      mainTopicTimeoutMs: number;
-      /** Consecutive failures of a host that open its circuit, and for how long. */
+      /**
+       * How long a job on the main topic may hold its batch (waiting for a host slot and for the
+       * answer). Past it the attempt goes on in the background and the main topic moves on.
+       */
+      mainTopicBudgetMs: number;
+      /** Consecutive failures of a host that open its circuit (closed again by a success in the retry lane). */
       circuitThreshold: number;
-      circuitCooldownMs: number;
     },
     readonly retry: { tiers: RetryTier[]; jitter: number; partitionsConsumedConcurrently: number },
     readonly render: { timeoutMs: number; workers: number; maxOutputBytes: number },
@@ -63,9 +65,8 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
       configWaitMs: env.int('DELIVERY_CONFIG_WAIT_MS', 10_000, { min: 0, max: 120_000 }),
       responseExcerptBytes: env.int('DELIVERY_RESPONSE_EXCERPT_BYTES', 2048, { min: 0, max: 65_536 }),
       userAgent: env.string('DELIVERY_USER_AGENT', 'postback-platform/0.1 (+https://www.standardwebhooks.com)'),
-      mainTopicTimeoutMs: env.int('DELIVERY_MAIN_TOPIC_TIMEOUT_MS', 5000, { min: 100, max: 120_000 }),
+      mainTopicBudgetMs: env.int('DELIVERY_MAIN_TOPIC_BUDGET_MS', 1000, { min: 50, max: 120_000 }),
       circuitThreshold: env.int('DELIVERY_CIRCUIT_THRESHOLD', 3, { min: 1, max: 1000 }),
-      circuitCooldownMs: env.int('DELIVERY_CIRCUIT_COOLDOWN_MS', 30_000, { min: 100, max: 3_600_000 }),
     },
     {
       tiers: retryTiers(env),

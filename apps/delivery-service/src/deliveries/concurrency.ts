@@ -13,6 +13,27 @@ export class Semaphore {
     return this.queue.length;
   }
 
+  /** Takes a slot if one frees up within `waitMs`; returns its release, or undefined. */
+  async acquireWithin(waitMs: number): Promise<(() => void) | undefined> {
+    if (this.active < this.limit) {
+      this.active++;
+      return () => this.release();
+    }
+    if (waitMs <= 0) return undefined;
+    return new Promise((resolve) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve(() => this.release());
+      };
+      const timer = setTimeout(() => {
+        const i = this.queue.indexOf(grant);
+        if (i >= 0) this.queue.splice(i, 1);
+        resolve(undefined);
+      }, waitMs);
+      this.queue.push(grant);
+    });
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     await this.acquire();
     try {
@@ -43,18 +64,31 @@ export class KeyedSemaphore {
 
   constructor(private readonly limitPerKey: number) {}
 
-  /** All of the key's slots are taken (a new request would wait). */
-  isFull(key: string): boolean {
-    const s = this.byKey.get(key);
-    return s !== undefined && s.inUse >= this.limitPerKey;
+  /** A slot for the key if one frees up within `waitMs` (its release also forgets an idle key), or undefined. */
+  async acquireWithin(key: string, waitMs: number): Promise<(() => void) | undefined> {
+    const s = this.semaphore(key);
+    const release = await s.acquireWithin(waitMs);
+    if (!release) {
+      if (s.inUse === 0 && s.waiting === 0) this.byKey.delete(key);
+      return undefined;
+    }
+    return () => {
+      release();
+      if (s.inUse === 0 && s.waiting === 0) this.byKey.delete(key);
+    };
   }
 
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+  private semaphore(key: string): Semaphore {
     let s = this.byKey.get(key);
     if (!s) {
       s = new Semaphore(this.limitPerKey);
       this.byKey.set(key, s);
     }
+    return s;
+  }
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const s = this.semaphore(key);
     try {
       return await s.run(work);
     } finally {

@@ -12,6 +12,7 @@ export class DeliveryMetrics {
   readonly retries: Counter<'tier'>;
   readonly deadLettered: Counter<'reason'>;
   readonly deferred: Counter;
+  readonly handedOff: Counter;
 
   constructor(private readonly registry: Registry) {
     const registers = [registry];
@@ -52,6 +53,11 @@ export class DeliveryMetrics {
     this.deferred = new Counter({
       name: 'postback_delivery_deferred_total',
       help: 'Jobs moved from the main topic to the retry lane without an attempt (host circuit open or host busy)',
+      registers,
+    });
+    this.handedOff = new Counter({
+      name: 'postback_delivery_handed_off_total',
+      help: 'Main-topic attempts that outlived the budget: finished in the background, with a hand-off job in the retry lane',
       registers,
     });
     this.jobsInvalid = new Counter({

@@ -11,7 +11,7 @@ import {
   TriggerSnapshot,
 } from '@postback/contracts';
 import { TriggerIndex } from '@postback/config-view';
-import { ConsumedMessage, OutgoingMessage, TopicMessages } from '@postback/kafka';
+import { ConsumedMessage, MessageSink, OutgoingMessage, TopicMessages } from '@postback/kafka';
 import { SecretBox } from '@postback/security';
 import { TemplateError, TemplateRenderer } from '@postback/templating';
 import type { Logger } from 'pino';
@@ -27,7 +27,8 @@ export interface DeliverySettings {
   configWaitMs: number;
   maxConcurrency: number;
   maxPerHost: number;
-  mainTopicTimeoutMs: number;
+  /** How long a job on the main topic may hold its batch; past it the attempt goes on in the background. */
+  mainTopicBudgetMs: number;
 }
 
 /** Main topic (first attempts, replays) or retry topics. */
@@ -45,15 +46,25 @@ interface JobOutcome {
  * template (the same `render()` as the preview), sends through the trigger's channel, classifies the
  * result, and decides what follows: nothing (delivered), a retry on a delay tier, or the dead-letter
  * topic. Every attempt is reported on the results topic. Jobs of one order (same key) go in order;
- * other orders go concurrently, bounded overall and per destination host. On the main topic a host
- * whose circuit is open, or whose slots are all busy, is not waited for: its jobs move to the first
- * retry tier without an attempt, and attempts there are capped at a shorter timeout, so one slow
- * receiver cannot hold back the others.
+ * other orders go concurrently, bounded overall and per destination host.
+ *
+ * Isolation: on the main topic an answer is waited for `mainTopicBudgetMs` at most. A later answer is
+ * waited for in the background while a hand-off job goes to the retry lane, to be attempted only if
+ * the background attempt does not settle the delivery; and until that answer comes, the host counts
+ * as slow: its new main-topic jobs go straight to the retry lane, as they do while its circuit is open
+ * (consecutive failures). So one slow or dead receiver cannot hold back the others, and nothing is
+ * lost if the process dies meanwhile.
  */
 export class DeliveryService {
   private readonly overall: Semaphore;
   private readonly perHost: KeyedSemaphore;
   private readonly secretsCache = new Map<string, string[]>();
+  /** Deliveries settled (delivered or failed for good) by this instance: hand-offs for them are dropped. */
+  private readonly settled = new Map<string, number>();
+  /** Attempts still running in the background after their batch moved on. */
+  private readonly background = new Set<Promise<void>>();
+  /** Hosts with a late answer still outstanding: their new main-topic jobs go to the retry lane. */
+  private readonly slowHosts = new Map<string, number>();
 
   constructor(
     private readonly index: TriggerIndex,
@@ -65,6 +76,8 @@ export class DeliveryService {
     private readonly retryPolicy: RetryPolicy,
     private readonly hostHealth: HostHealth,
     private readonly logger: Logger,
+    /** Where background attempts report (they finish after their batch was committed). */
+    private readonly backgroundSink: MessageSink,
   ) {
     this.overall = new Semaphore(settings.maxConcurrency);
     this.perHost = new KeyedSemaphore(settings.maxPerHost);
@@ -115,6 +128,8 @@ export class DeliveryService {
   }
 
   private async tryHandle(job: DeliveryJob, lane: Lane, startedAt: Date, log: AttemptLog): Promise<JobOutcome> {
+    if (job.handoff && this.settled.has(job.deliveryId)) return {};
+    const mainLane = lane === 'main' && !job.test;
     const trigger = await this.index.waitFor(job.triggerId, job.triggerRevision, this.settings.configWaitMs);
     const base = this.baseResult(job, trigger, startedAt);
     if (!trigger)
@@ -126,7 +141,7 @@ export class DeliveryService {
     if (!channel) return this.finalFailure(job, base, { code: 'CHANNEL_UNAVAILABLE', message: `no ${trigger.channel} channel in this service` }, log);
 
     const host = hostOf(trigger);
-    if (lane === 'main' && !job.test && (this.hostHealth.isOpen(host) || this.perHost.isFull(host))) return this.defer(job, log);
+    if (mainLane && (this.hostHealth.isOpen(host) || this.slowHosts.has(host))) return this.defer(job, log);
 
     let rendered;
     const stopRender = this.metrics.renderDuration.startTimer();
@@ -157,28 +172,88 @@ export class DeliveryService {
         log,
       );
     }
-    const timeoutMs = lane === 'main' ? Math.min(trigger.http?.timeoutMs ?? this.settings.mainTopicTimeoutMs, this.settings.mainTopicTimeoutMs) : undefined;
-    const result = await this.overall.run(() =>
-      this.perHost.run(host, () =>
-        channel.send({
-          deliveryId: job.deliveryId,
-          attempt: job.attempt,
-          test: job.test,
-          trigger,
-          event: job.event,
-          body: rendered.output,
-          contentType: rendered.contentType,
-          secrets,
-          timeoutMs,
-        }),
-      ),
-    );
-    this.metrics.attemptDuration.observe({ channel: channel.name }, result.durationMs / 1000);
-    const verdict = classifyAttempt(result);
-    if (verdict.kind === 'delivered') this.hostHealth.success(host);
-    else if (verdict.kind === 'retryable') this.hostHealth.failure(host);
-    const reported = { ...base, durationMs: result.durationMs, ...describeResult(result, job.test ? rendered.output : undefined) };
-    return this.decide(job, trigger, reported, verdict, result, log);
+    const send = () =>
+      channel.send({
+        deliveryId: job.deliveryId,
+        attempt: job.attempt,
+        test: job.test,
+        trigger,
+        event: job.event,
+        body: rendered.output,
+        contentType: rendered.contentType,
+        secrets,
+      });
+    const conclude = (result: ChannelResult): JobOutcome => {
+      this.metrics.attemptDuration.observe({ channel: channel.name }, result.durationMs / 1000);
+      const verdict = classifyAttempt(result);
+      if (verdict.kind === 'delivered') this.hostHealth.success(host);
+      else if (verdict.kind === 'retryable') this.hostHealth.failure(host);
+      const reported = { ...base, durationMs: result.durationMs, ...describeResult(result, job.test ? rendered.output : undefined) };
+      return this.decide(job, trigger, reported, verdict, result, log);
+    };
+    if (!mainLane) return conclude(await this.perHost.run(host, () => this.overall.run(send)));
+
+    // Main topic: wait for a host slot as long as the host is healthy (a busy host frees slots quickly;
+    // one that turns slow or failing meanwhile is left to the retry lane), then an answer within the
+    // budget, or the main topic moves on.
+    let slot: (() => void) | undefined;
+    while (!slot) {
+      if (this.hostHealth.isOpen(host) || this.slowHosts.has(host)) return this.defer(job, log);
+      slot = await this.perHost.acquireWithin(host, this.settings.mainTopicBudgetMs);
+    }
+    const attempt = this.overall.run(send).finally(slot);
+    const inTime = await Promise.race([attempt, sleep(this.settings.mainTopicBudgetMs).then(() => undefined)]);
+    if (inTime) return conclude(inTime);
+    // Without retries there is no second attempt to hand off to: the batch waits for this one.
+    if (!trigger.retry.enabled) return conclude(await attempt);
+    return this.handOff(job, trigger, host, attempt, conclude, log);
+  }
+
+  /**
+   * The answer is late: the attempt goes on in the background (and reports when it ends); a hand-off
+   * job waits in the retry lane until after the attempt's timeout, to be made only if the background
+   * attempt did not settle the delivery (or if this process died meanwhile).
+   */
+  private handOff(
+    job: DeliveryJob,
+    trigger: TriggerSnapshot,
+    host: string,
+    attempt: Promise<ChannelResult>,
+    conclude: (r: ChannelResult) => JobOutcome,
+    log: AttemptLog,
+  ): JobOutcome {
+    this.slowHosts.set(host, (this.slowHosts.get(host) ?? 0) + 1);
+    const decision = this.retryPolicy.next(1, Date.now() + (trigger.http?.timeoutMs ?? 15_000));
+    const handoff: DeliveryJob = { ...job, attempt: job.attempt + 1, handoff: true, dueAt: new Date(decision.dueAt).toISOString() };
+    this.metrics.handedOff.inc();
+    log.info({ tier: decision.tier.name }, 'slow answer: attempt continues in the background, main topic moves on');
+    const done = attempt
+      .then(async (result) => {
+        const outcome = conclude(result);
+        // The hand-off already waits in the retry lane: it is this attempt's retry.
+        if (outcome.result?.outcome === 'retry_scheduled') outcome.result.nextAttemptAt = handoff.dueAt;
+        const records = this.records([{ ...outcome, retry: undefined }], []);
+        await this.backgroundSink.sendBatch(records);
+      })
+      .catch((e: unknown) => log.error({ err: e }, 'background attempt could not report; its hand-off will retry'))
+      .finally(() => {
+        this.background.delete(done);
+        const left = (this.slowHosts.get(host) ?? 1) - 1;
+        if (left > 0) this.slowHosts.set(host, left);
+        else this.slowHosts.delete(host);
+      });
+    this.background.add(done);
+    return { retry: { topic: retryTopic(this.settings.topics, decision.tier.name), job: handoff } };
+  }
+
+  /** Waits (up to `ms`) for attempts still running in the background, e.g. before shutdown. */
+  async drainBackground(ms: number): Promise<void> {
+    await Promise.race([Promise.allSettled([...this.background]), sleep(ms)]);
+  }
+
+  /** Nest hook: before connections close, let background attempts report (their hand-offs cover the rest). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drainBackground(5000);
   }
 
   /** After an attempt: delivered, retried on a delay tier, or failed (dead-lettered). */
@@ -268,6 +343,7 @@ export class DeliveryService {
   private finish(base: BaseResult, outcome: AttemptOutcome, extra: Partial<AttemptResult>, log: AttemptLog): AttemptResult {
     const { occurredAtMs, event, ...rest } = base;
     const final = outcome !== 'retry_scheduled';
+    if (final && outcome !== 'skipped') this.settle(rest.deliveryId, rest.attempt);
     const result: AttemptResult = {
       ...rest,
       ...extra,
@@ -283,6 +359,11 @@ export class DeliveryService {
     if (outcome === 'delivered') log.info(line, 'postback delivered');
     else log.warn(line, 'postback not delivered');
     return result;
+  }
+
+  private settle(deliveryId: string, attempt: number): void {
+    this.settled.set(deliveryId, attempt);
+    if (this.settled.size > 100_000) this.settled.delete(this.settled.keys().next().value as string);
   }
 
   private baseResult(job: DeliveryJob, trigger: TriggerSnapshot | undefined, startedAt: Date): BaseResult {
@@ -330,6 +411,10 @@ export class DeliveryService {
     const parsed = parseDeliveryJob(json);
     return parsed.ok ? parsed.value : { reason: formatIssues(parsed.issues) };
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 type BaseResult = AttemptResult & { occurredAtMs: number; event: DeliveryJob['event'] };
