@@ -7,7 +7,9 @@ import { DeliveryChannel } from './attempt-result';
  * resolved template version, so the router and the delivery service need nothing else.
  */
 export type TriggerStatus = 'draft' | 'active' | 'paused';
-export type TemplateFormat = 'json';
+/** A template's output: JSON (checked to be valid), HTML (escaped interpolation), or plain text. */
+export type TemplateFormat = 'json' | 'html' | 'text';
+export const TEMPLATE_FORMATS: readonly TemplateFormat[] = ['json', 'html', 'text'];
 export type HttpMethod = 'POST' | 'PUT' | 'PATCH';
 
 export interface TriggerSnapshot {

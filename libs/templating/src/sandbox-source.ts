@@ -27,6 +27,11 @@ const CONTEXT_SOURCE = String.raw`
     const text = stringify(typeof value === 'string' ? value : String(value));
     return text.slice(1, -1).replace(LS, '\\u2028').replace(PS, '\\u2029');
   }
+  const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  function escapeHtml(value) {
+    if (value === undefined || value === null) return '';
+    return String(value).replace(/[&<>"']/g, function (c) { return HTML_ESCAPES[c]; });
+  }
   function identity(value) {
     return value === undefined || value === null ? '' : String(value);
   }
@@ -96,7 +101,7 @@ const CONTEXT_SOURCE = String.raw`
   }
 
   const helpers = Object.freeze({
-    json: json, escapeJsonString: escapeJsonString, identity: identity, fail: fail,
+    json: json, escapeJsonString: escapeJsonString, escapeHtml: escapeHtml, identity: identity, fail: fail,
     get: get, string: string, number: number, boolean: boolean, upper: upper, lower: lower, trim: trim, date: date, join: join,
   });
   Object.defineProperty(g, '__helpers', { value: helpers, writable: false, configurable: false, enumerable: false });

@@ -197,4 +197,13 @@ describe('TemplateRenderer', () => {
     );
     expect(JSON.parse(result.output)).toEqual({ id: 'msg_1', n: 3 });
   });
+
+  it('HTML templates escape event data, and text templates leave it as is', async () => {
+    const event = { data: { note: '<b>"Tom" & Jerry</b>' } };
+    const html = await renderer.render({ body: '<p><%= it.data.note %></p>', format: 'html' }, event);
+    expect(html).toMatchObject({ output: '<p>&lt;b&gt;&quot;Tom&quot; &amp; Jerry&lt;/b&gt;</p>', contentType: 'text/html; charset=utf-8' });
+    const text = await renderer.render({ body: 'Note: <%= it.data.note %>', format: 'text' }, event);
+    expect(text.output).toBe('Note: <b>"Tom" & Jerry</b>');
+    expect(text.contentType).toMatch(/^text\/plain/);
+  });
 });

@@ -4,8 +4,8 @@ import { Eta } from 'eta';
 import { RenderPool } from './render-pool';
 import { TemplateError } from './template-errors';
 
-/** `json` for payloads (checked to be valid JSON); `text` for plain text such as email subjects. */
-export type TemplateFormat = 'json' | 'text';
+/** `json` for payloads (checked to be valid JSON); `html` for email bodies (`<%= %>` HTML-escapes); `text` for plain text such as email subjects. */
+export type TemplateFormat = 'json' | 'html' | 'text';
 
 export interface TemplateSource {
   body: string;
@@ -54,6 +54,7 @@ const FORMATS: Record<TemplateFormat, { contentType: string; escape: string }> =
   // In JSON templates `<%= x %>` writes x as the content of a JSON string (so `"<%= x %>"` is
   // always valid); `<%~ json(x) %>` writes any value as a JSON literal.
   json: { contentType: 'application/json', escape: '__helpers.escapeJsonString' },
+  html: { contentType: 'text/html; charset=utf-8', escape: '__helpers.escapeHtml' },
   text: { contentType: 'text/plain; charset=utf-8', escape: '__helpers.identity' },
 };
 

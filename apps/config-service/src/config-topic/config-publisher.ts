@@ -63,6 +63,7 @@ export class ConfigPublisher {
       status: t.status,
       channel: t.channel,
       http: t.url ? { url: t.url, method: t.method, headers: t.headers, timeoutMs: t.timeoutMs } : undefined,
+      email: t.email ?? undefined,
       retry: { enabled: t.retryEnabled, maxAttempts: t.maxAttempts },
       template: { id: template.id, version, format: template.format, body: body.body },
       sealedSecrets: this.secrets.seal(JSON.stringify(secrets)),

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ORDER_EVENT_TYPES, OrderEventType } from '@postback/contracts';
+import { ORDER_EVENT_TYPES, OrderEventType, TEMPLATE_FORMATS, TemplateFormat } from '@postback/contracts';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
 import { MappingRuleDto } from '../templates/mapping-rule.dto';
@@ -31,10 +31,10 @@ export class PreviewRequestDto {
   @Type(() => MappingRuleDto)
   mapping?: MappingRuleDto[];
 
-  @ApiPropertyOptional({ enum: ['json'], default: 'json' })
+  @ApiPropertyOptional({ enum: TEMPLATE_FORMATS, default: 'json' })
   @IsOptional()
-  @IsIn(['json'])
-  format?: 'json';
+  @IsIn(TEMPLATE_FORMATS)
+  format?: TemplateFormat;
 
   @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES, default: 'order.shipped', description: "Render with this type's sample payload" })
   @IsOptional()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OrderEventType, sampleEvent } from '@postback/contracts';
+import { OrderEventType, sampleEvent, TemplateFormat } from '@postback/contracts';
 import { MappingRule, TemplateError, TemplateRenderer } from '@postback/templating';
 import { InvalidInputError, InvalidTemplateError } from '../common/domain.errors';
 import { TemplatesService } from '../templates/templates.service';
@@ -11,7 +11,7 @@ export interface PreviewRequest {
   /** …or an unsaved body, or unsaved mapping rules. */
   body?: string;
   mapping?: MappingRule[];
-  format?: 'json';
+  format?: TemplateFormat;
   /** Render with this event type's sample (default order.shipped)… */
   eventType?: OrderEventType;
   /** …or with this custom input (an event, or any JSON object). */
@@ -47,7 +47,7 @@ export class PreviewService {
       ]);
     }
     let body: string;
-    let format: 'json' = req.format ?? 'json';
+    let format: TemplateFormat = req.format ?? 'json';
     let template: PreviewResult['template'] = { unsaved: true };
     if (req.templateId !== undefined) {
       const found = await this.templates.get(req.templateId);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { ORDER_EVENT_TYPES, OrderEventType } from '@postback/contracts';
+import { ORDER_EVENT_TYPES, OrderEventType, TEMPLATE_FORMATS, TemplateFormat } from '@postback/contracts';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, ValidateNested, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
@@ -31,10 +31,14 @@ export class CreateTemplateDto {
   @MaxLength(2000)
   description?: string;
 
-  @ApiPropertyOptional({ enum: ['json'], default: 'json' })
+  @ApiPropertyOptional({
+    enum: TEMPLATE_FORMATS,
+    default: 'json',
+    description: 'json for URL triggers (output checked to be valid JSON); html or text for email bodies',
+  })
   @IsOptional()
-  @IsIn(['json'])
-  format?: 'json';
+  @IsIn(TEMPLATE_FORMATS)
+  format?: TemplateFormat;
 
   @ApiPropertyOptional({ description: 'Event types this template suits', enum: ORDER_EVENT_TYPES, isArray: true, example: ['order.shipped'] })
   @IsOptional()
@@ -86,7 +90,7 @@ export class TemplateSummaryDto {
   @ApiProperty({ nullable: true, type: String }) customerId!: string | null;
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty({ enum: ['json'] }) format!: 'json';
+  @ApiProperty({ enum: TEMPLATE_FORMATS }) format!: TemplateFormat;
   @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true }) eventTypes!: OrderEventType[];
   @ApiProperty({ description: 'Newest version number' }) latestVersion!: number;
   @ApiProperty() createdAt!: string;

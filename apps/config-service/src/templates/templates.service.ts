@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OrderEventType } from '@postback/contracts';
+import { OrderEventType, TemplateFormat } from '@postback/contracts';
 import { compileMapping, MappingError, MappingRule, TemplateError, TemplateRenderer } from '@postback/templating';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -15,7 +15,7 @@ export interface TemplateInput {
   customerId?: string;
   name: string;
   description?: string;
-  format?: 'json';
+  format?: TemplateFormat;
   eventTypes?: OrderEventType[];
   /** The Eta body; when omitted, compiled from `mapping`. */
   body?: string;
@@ -110,6 +110,9 @@ export class TemplatesService {
       const template = await this.lock(m, id, customerId);
       const current = await m.findOneByOrFail(TemplateVersionEntity, { templateId: id, version: template.latestVersion });
       const format = input.format ?? template.format;
+      if (format !== 'json' && template.format === 'json' && (await m.countBy(TriggerEntity, { templateId: id, channel: 'http' })) > 0) {
+        throw new ConflictError(`template "${id}" is used by URL triggers, which send JSON: it must stay a JSON template`);
+      }
       const mapping = input.mapping !== undefined ? input.mapping : current.mapping;
       // New rules without a new body: the body is compiled from the rules.
       const body = input.body !== undefined ? input.body : input.mapping !== undefined ? this.bodyOf(undefined, input.mapping, format) : current.body;
@@ -184,12 +187,16 @@ export class TemplatesService {
   }
 
   /** The body to store: the given one (checked) or the one compiled from the mapping rules. */
-  bodyOf(body: string | undefined, mapping: MappingRule[] | undefined | null, format: 'json'): string {
+  bodyOf(body: string | undefined, mapping: MappingRule[] | undefined | null, format: TemplateFormat): string {
     let result = body;
     if (result === undefined) {
       if (!mapping)
         throw new InvalidInputError('a template needs a body or mapping rules', [
           { field: 'body', message: 'give a body, or mapping rules to compile one from' },
+        ]);
+      if (format !== 'json')
+        throw new InvalidInputError('mapping rules make JSON templates', [
+          { field: 'mapping', message: `the Template Mapper writes JSON; a ${format} template needs a body` },
         ]);
       try {
         result = compileMapping(mapping);

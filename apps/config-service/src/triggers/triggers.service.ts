@@ -70,7 +70,7 @@ export class TriggersService {
     await this.db.transaction(async (m) => {
       await this.assertCustomer(m, customerId);
       const templateId = input.template ? await this.templates.createIn(m, { ...input.template, customerId }) : (input.templateId as string);
-      await this.templates.assertUsableBy(m, templateId, customerId, input.templateVersion);
+      checkFormat(channel, await this.templates.assertUsableBy(m, templateId, customerId, input.templateVersion));
       await m.insert(TriggerEntity, {
         id,
         customerId,
@@ -129,8 +129,9 @@ export class TriggersService {
         throw new InvalidInputError('a URL trigger has no email settings', [{ field: 'email', message: 'not used by the URL method' }]);
       const templateId = input.templateId ?? current.templateId;
       const templateVersion = input.templateVersion !== undefined ? input.templateVersion : input.templateId !== undefined ? null : current.templateVersion;
-      if (input.templateId !== undefined || input.templateVersion !== undefined)
-        await this.templates.assertUsableBy(m, templateId, customerId, templateVersion);
+      if (input.templateId !== undefined || input.templateVersion !== undefined) {
+        checkFormat(current.channel, await this.templates.assertUsableBy(m, templateId, customerId, templateVersion));
+      }
       await m.update(
         TriggerEntity,
         { id },
@@ -301,6 +302,15 @@ export class TriggersService {
       if (e instanceof DestinationRefusedError) throw new InvalidInputError('the destination URL is not allowed', [{ field: 'url', message: e.message }]);
       throw e;
     }
+  }
+}
+
+/** A URL trigger posts JSON: its template must be a JSON one. Email takes any format. */
+function checkFormat(channel: 'http' | 'email', template: TemplateEntity): void {
+  if (channel === 'http' && template.format !== 'json') {
+    throw new InvalidInputError('a URL trigger needs a JSON template', [
+      { field: 'templateId', message: `template "${template.id}" is ${template.format}; URL triggers send JSON` },
+    ]);
   }
 }
 
