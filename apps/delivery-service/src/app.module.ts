@@ -9,6 +9,7 @@ import { TemplateRenderer } from '@postback/templating';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { DeliveryChannel } from './channels/channel';
+import { EmailChannel } from './channels/email.channel';
 import { HttpChannel } from './channels/http.channel';
 import { ServiceConfig } from './config/service-config';
 import { DeliveryJobsConsumer } from './deliveries/delivery-jobs.consumer';
@@ -19,10 +20,10 @@ import { RetryPolicy } from './deliveries/retry-policy';
 import { PATTERNS } from './patterns';
 import { ConfigConsumer } from './trigger-index/config.consumer';
 
-/** Closes the HTTP channel's sockets on shutdown. */
+/** The channels by name; closes their connections on shutdown. */
 class Channels extends Map<string, DeliveryChannel> implements OnApplicationShutdown {
   onApplicationShutdown(): void {
-    for (const c of this.values()) if (c instanceof HttpChannel) c.close();
+    for (const c of this.values()) if (c instanceof HttpChannel || c instanceof EmailChannel) c.close();
   }
 }
 
@@ -47,13 +48,15 @@ export class AppModule {
         { provide: TemplateRenderer, useFactory: () => new TemplateRenderer(config.render) },
         {
           provide: Channels,
-          useFactory: (ssrf: SsrfGuard) =>
-            new Channels([
-              [
-                'http',
-                new HttpChannel({ ssrf, userAgent: config.delivery.userAgent, responseExcerptBytes: config.delivery.responseExcerptBytes, networkRetries: 2 }),
-              ],
-            ]),
+          useFactory: (ssrf: SsrfGuard) => {
+            const channels = new Channels();
+            channels.set(
+              'http',
+              new HttpChannel({ ssrf, userAgent: config.delivery.userAgent, responseExcerptBytes: config.delivery.responseExcerptBytes, networkRetries: 2 }),
+            );
+            if (config.smtp) channels.set('email', new EmailChannel(config.smtp));
+            return channels;
+          },
           inject: [SsrfGuard],
         },
         { provide: RetryPolicy, useValue: new RetryPolicy(config.retry.tiers, config.retry.jitter) },

@@ -11,8 +11,10 @@ export interface ChannelRequest {
   contentType: string;
   /** Signing secrets, newest first. */
   secrets: string[];
-  /** Overrides the trigger's timeout (the main topic caps it). */
+  /** Overrides the trigger's timeout. */
   timeoutMs?: number;
+  /** Email: the rendered subject template. */
+  subject?: string;
 }
 
 export interface RequestSummary {

@@ -1,5 +1,6 @@
 import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
 import { EnvReader, KafkaSettings, readKafkaEnv } from '@postback/runtime';
+import type { SmtpSettings } from '../channels/email.channel';
 import { parseSchedule, RetryTier } from '../deliveries/retry-policy';
 
 export class ServiceConfig {
@@ -32,6 +33,8 @@ export class ServiceConfig {
     },
     readonly retry: { tiers: RetryTier[]; jitter: number; partitionsConsumedConcurrently: number },
     readonly render: { timeoutMs: number; workers: number; maxOutputBytes: number },
+    /** The email channel's SMTP server; undefined (no SMTP_HOST) disables email delivery. */
+    readonly smtp: SmtpSettings | undefined,
   ) {}
 }
 
@@ -44,6 +47,28 @@ function retryTiers(env: EnvReader): RetryTier[] {
     env.check(`DELIVERY_RETRY_SCHEDULE: ${(e as Error).message}`);
     return parseSchedule('5s');
   }
+}
+
+function readSmtp(env: EnvReader): SmtpSettings | undefined {
+  const host = env.optionalString('SMTP_HOST');
+  if (!host) return undefined;
+  const port = env.int('SMTP_PORT', 587, { min: 1, max: 65535 });
+  const user = env.optionalString('SMTP_USER');
+  const password = env.optionalString('SMTP_PASSWORD');
+  env.check(user && !password ? 'SMTP_PASSWORD is required with SMTP_USER' : undefined);
+  return {
+    host,
+    port,
+    secure: env.bool('SMTP_SECURE', port === 465),
+    requireTls: env.bool('SMTP_REQUIRE_TLS', false),
+    user,
+    password,
+    from: env.string('SMTP_FROM', 'Postbacks <postbacks@localhost>'),
+    pool: env.bool('SMTP_POOL', true),
+    maxConnections: env.int('SMTP_MAX_CONNECTIONS', 5, { min: 1, max: 100 }),
+    maxMessageBytes: env.int('SMTP_MAX_MESSAGE_BYTES', 10 * 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 }),
+    timeoutMs: env.int('SMTP_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
+  };
 }
 
 export function loadServiceConfig(envVars: Record<string, string | undefined> = process.env): ServiceConfig {
@@ -78,6 +103,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
       workers: env.int('RENDER_WORKERS', 2, { min: 1, max: 32 }),
       maxOutputBytes: env.int('RENDER_MAX_OUTPUT_BYTES', 1024 * 1024, { min: 1024, max: 16 * 1024 * 1024 }),
     },
+    readSmtp(env),
   );
   return env.done(config);
 }

@@ -35,3 +35,15 @@ describe('classifyAttempt', () => {
     expect(classifyAttempt(response(503), now)).toEqual({ kind: 'retryable', reason: 'HTTP 503' });
   });
 });
+
+describe('classifyAttempt for email (SMTP replies)', () => {
+  it.each([250, 251])('%i is delivered', (s) => expect(classifyAttempt(response(s), 0, 'email').kind).toBe('delivered'));
+  it.each([421, 450, 451, 452])('%i is retried', (s) => expect(classifyAttempt(response(s), 0, 'email').kind).toBe('retryable'));
+  it.each([550, 552, 553, 554])('%i fails without retry', (s) => expect(classifyAttempt(response(s), 0, 'email').kind).toBe('permanent'));
+  it.each(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET'])('connection error %s is retried', (c) =>
+    expect(classifyAttempt(error(c), 0, 'email').kind).toBe('retryable'),
+  );
+  it.each(['BAD_RECIPIENT', 'MESSAGE_TOO_LARGE', 'EENVELOPE'])('%s is not retried', (c) =>
+    expect(classifyAttempt(error(c), 0, 'email').kind).toBe('permanent'),
+  );
+});

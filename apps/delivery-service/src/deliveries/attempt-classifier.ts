@@ -13,9 +13,28 @@ export type Verdict =
   | { kind: 'gone'; reason: string }
   | { kind: 'permanent'; reason: string };
 
-const PERMANENT_ERRORS = new Set(['DESTINATION_REFUSED', 'NO_URL', 'ERR_INVALID_URL', 'ERR_FR_TOO_MANY_REDIRECTS']);
+const PERMANENT_ERRORS = new Set([
+  'DESTINATION_REFUSED',
+  'NO_URL',
+  'ERR_INVALID_URL',
+  'ERR_FR_TOO_MANY_REDIRECTS',
+  'NO_RECIPIENTS',
+  'BAD_RECIPIENT',
+  'MESSAGE_TOO_LARGE',
+  'EENVELOPE',
+]);
 
-export function classifyAttempt(result: ChannelResult, now: number = Date.now()): Verdict {
+/**
+ * HTTP: as above. SMTP (email) uses its own reply codes: 2xx delivered, 4xx (421 service not
+ * available, 450/451/452 try again) retryable, 5xx (550 mailbox unavailable, 552, 554) permanent;
+ * connection errors and timeouts retryable.
+ */
+export function classifyAttempt(result: ChannelResult, now: number = Date.now(), channel: 'http' | 'email' = 'http'): Verdict {
+  if (channel === 'email' && result.kind === 'response') {
+    if (result.status >= 200 && result.status < 300) return { kind: 'delivered' };
+    if (result.status >= 400 && result.status < 500) return { kind: 'retryable', reason: `SMTP ${result.status}: ${result.bodyExcerpt}` };
+    return { kind: 'permanent', reason: `SMTP ${result.status}: ${result.bodyExcerpt}` };
+  }
   if (result.kind === 'error') {
     if (PERMANENT_ERRORS.has(result.code)) return { kind: 'permanent', reason: `${result.code}: ${result.message}` };
     return { kind: 'retryable', reason: `${result.code}: ${result.message}` };

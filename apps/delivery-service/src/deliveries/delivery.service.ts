@@ -161,6 +161,23 @@ export class DeliveryService {
       stopRender();
     }
 
+    let subject: string | undefined;
+    if (trigger.channel === 'email' && trigger.email) {
+      try {
+        subject = (
+          await this.renderer.render({ body: trigger.email.subject, format: 'text' }, job.event, {
+            deliveryId: job.deliveryId,
+            attempt: job.attempt,
+            test: job.test,
+          })
+        ).output;
+      } catch (e) {
+        const err = e instanceof TemplateError ? e : new TemplateError('TEMPLATE_RUNTIME', (e as Error).message);
+        this.metrics.renderErrors.inc({ code: err.code });
+        return this.finalFailure(job, base, { code: err.code, message: `subject template: ${err.message}` }, log);
+      }
+    }
+
     let secrets: string[];
     try {
       secrets = this.secretsOf(trigger);
@@ -182,10 +199,11 @@ export class DeliveryService {
         body: rendered.output,
         contentType: rendered.contentType,
         secrets,
+        subject,
       });
     const conclude = (result: ChannelResult): JobOutcome => {
       this.metrics.attemptDuration.observe({ channel: channel.name }, result.durationMs / 1000);
-      const verdict = classifyAttempt(result);
+      const verdict = classifyAttempt(result, Date.now(), channel.name);
       if (verdict.kind === 'delivered') this.hostHealth.success(host);
       else if (verdict.kind === 'retryable') this.hostHealth.failure(host);
       const reported = { ...base, durationMs: result.durationMs, ...describeResult(result, job.test ? rendered.output : undefined) };
@@ -259,7 +277,7 @@ export class DeliveryService {
   /** After an attempt: delivered, retried on a delay tier, or failed (dead-lettered). */
   private decide(job: DeliveryJob, trigger: TriggerSnapshot, base: BaseResult, verdict: Verdict, result: ChannelResult, log: AttemptLog): JobOutcome {
     if (verdict.kind === 'delivered') return { result: this.finish(base, 'delivered', {}, log) };
-    const error = { code: errorCode(verdict, result), message: verdict.reason };
+    const error = { code: errorCode(verdict, result, trigger.channel), message: verdict.reason };
     const attemptsInRun = job.attempt - (job.attemptBase ?? 0);
     const canRetry = verdict.kind === 'retryable' && !job.test && trigger.retry.enabled && attemptsInRun < trigger.retry.maxAttempts;
     if (!canRetry) {
@@ -419,9 +437,10 @@ function sleep(ms: number): Promise<void> {
 
 type BaseResult = AttemptResult & { occurredAtMs: number; event: DeliveryJob['event'] };
 
-function errorCode(verdict: Verdict, result: ChannelResult): string {
+function errorCode(verdict: Verdict, result: ChannelResult, channel: 'http' | 'email'): string {
   if (verdict.kind === 'gone') return 'GONE';
-  return result.kind === 'error' ? result.code : `HTTP_${result.status}`;
+  if (result.kind === 'error') return result.code;
+  return channel === 'email' ? `SMTP_${result.status}` : `HTTP_${result.status}`;
 }
 
 /** Log lines about one attempt, each carrying its delivery id, event id, trigger and attempt number. */

@@ -1,0 +1,176 @@
+import { WEBHOOK_HEADERS } from '@postback/contracts';
+import nodemailer, { Transporter } from 'nodemailer';
+import { ChannelRequest, ChannelResult, DeliveryChannel, RequestSummary } from './channel';
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 465). */
+  secure: boolean;
+  /** Upgrade with STARTTLS, and refuse to send without it. */
+  requireTls: boolean;
+  user?: string;
+  password?: string;
+  /** "Name <address>" or an address. */
+  from: string;
+  pool: boolean;
+  maxConnections: number;
+  maxMessageBytes: number;
+  timeoutMs: number;
+}
+
+// Control characters other than tab: a subject with CR or LF could otherwise start a new header.
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]+/g;
+const ADDRESS = /^[^\s<>()[\]\\,;:"@]+@[^\s<>()[\]\\,;:"@]+$/;
+
+/**
+ * Email delivery with nodemailer over SMTP (pooled connections). A JSON template becomes a readable
+ * message (text and HTML parts) with the exact rendered JSON as a `.json` attachment; an HTML or text
+ * template is the body itself. The delivery id is in the Message-ID (the same for every attempt, so
+ * mail clients can drop duplicates) and in `X-Postback-Delivery-Id`. Subjects come from event data:
+ * control characters are replaced, so nothing can add a header or a recipient.
+ */
+export class EmailChannel implements DeliveryChannel {
+  readonly name = 'email' as const;
+  private readonly transport: Transporter;
+  private readonly domain: string;
+
+  constructor(private readonly settings: SmtpSettings) {
+    this.transport = nodemailer.createTransport({
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      requireTLS: settings.requireTls,
+      auth: settings.user ? { user: settings.user, pass: settings.password ?? '' } : undefined,
+      pool: settings.pool,
+      maxConnections: settings.maxConnections,
+      connectionTimeout: settings.timeoutMs,
+      greetingTimeout: settings.timeoutMs,
+      socketTimeout: settings.timeoutMs,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+      logger: false,
+    } as nodemailer.TransportOptions);
+    this.domain = /@([^>\s]+)>?\s*$/.exec(settings.from)?.[1] ?? 'postback.local';
+  }
+
+  async send(req: ChannelRequest): Promise<ChannelResult> {
+    const started = performance.now();
+    const email = req.trigger.email;
+    const request: RequestSummary = { url: `smtp://${this.settings.host}:${this.settings.port}`, method: 'SMTP', bytes: Buffer.byteLength(req.body) };
+    if (!email) return { kind: 'error', code: 'NO_RECIPIENTS', message: 'the trigger has no email settings', durationMs: 0, request };
+    const recipients = [...email.to, ...(email.cc ?? []), ...(email.bcc ?? [])];
+    const bad = recipients.find((a) => !ADDRESS.test(a));
+    if (bad !== undefined)
+      return { kind: 'error', code: 'BAD_RECIPIENT', message: `not a plain email address: ${JSON.stringify(bad)}`, durationMs: 0, request };
+
+    const subject = cleanHeader(req.subject ?? `${req.event.type} ${req.event.data.id}`).slice(0, 900);
+    const messageId = `<${req.deliveryId}@${this.domain}>`;
+    const headers: Record<string, string> = {
+      'X-Postback-Delivery-Id': req.deliveryId,
+      [WEBHOOK_HEADERS.eventType]: req.event.type,
+      [WEBHOOK_HEADERS.attempt]: String(req.attempt),
+      ...(req.test ? { [WEBHOOK_HEADERS.test]: 'true' } : {}),
+    };
+    const content = this.content(req);
+    const size =
+      Buffer.byteLength(content.text ?? '') + Buffer.byteLength(content.html ?? '') + (content.attachment ? Buffer.byteLength(content.attachment) * 1.37 : 0);
+    if (size > this.settings.maxMessageBytes) {
+      return {
+        kind: 'error',
+        code: 'MESSAGE_TOO_LARGE',
+        message: `the message would be about ${Math.round(size)} bytes, more than the limit of ${this.settings.maxMessageBytes}`,
+        durationMs: 0,
+        request,
+      };
+    }
+    request.headers = {
+      from: this.settings.from,
+      to: email.to.join(', '),
+      ...(email.cc?.length ? { cc: email.cc.join(', ') } : {}),
+      subject,
+      'message-id': messageId,
+      ...headers,
+    };
+    try {
+      const info = (await this.transport.sendMail({
+        from: this.settings.from,
+        to: email.to,
+        cc: email.cc,
+        bcc: email.bcc,
+        subject,
+        messageId,
+        headers,
+        text: content.text,
+        html: content.html,
+        attachments: content.attachment ? [{ filename: `postback-${req.deliveryId}.json`, content: content.attachment, contentType: 'application/json' }] : [],
+      })) as { response?: string; rejected?: unknown[] };
+      const response = String(info.response ?? '250');
+      const status = Number(/^\d{3}/.exec(response)?.[0] ?? 250);
+      return { kind: 'response', status, headers: {}, bodyExcerpt: response.slice(0, 500), durationMs: elapsed(started), request };
+    } catch (e) {
+      const err = e as Error & { responseCode?: number; code?: string; response?: string };
+      if (err.responseCode) {
+        return {
+          kind: 'response',
+          status: err.responseCode,
+          headers: {},
+          bodyExcerpt: String(err.response ?? err.message).slice(0, 500),
+          durationMs: elapsed(started),
+          request,
+        };
+      }
+      return { kind: 'error', code: err.code ?? 'SMTP_ERROR', message: err.message, durationMs: elapsed(started), request };
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  private content(req: ChannelRequest): { text?: string; html?: string; attachment?: string } {
+    if (req.contentType.startsWith('text/html')) return { html: req.body, text: htmlToText(req.body) };
+    if (req.contentType.startsWith('text/plain')) return { text: req.body };
+    // JSON: a readable message, and the exact JSON attached.
+    let pretty = req.body;
+    try {
+      pretty = JSON.stringify(JSON.parse(req.body), null, 2);
+    } catch {
+      // sent as rendered
+    }
+    const summary = `Order event ${req.event.type} for order ${String(req.event.data.id)} (event ${req.event.id}, delivery ${req.deliveryId}).`;
+    return {
+      text: `${summary}\n\n${pretty}\n`,
+      html: `<!doctype html><html><body><p>${escapeHtml(summary)}</p><pre style="font-family:monospace">${escapeHtml(pretty)}</pre><p>The exact JSON is attached.</p></body></html>`,
+      attachment: req.body,
+    };
+  }
+}
+
+export function cleanHeader(value: string): string {
+  return value.replace(CONTROL, ' ').trim();
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
