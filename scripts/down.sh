@@ -6,7 +6,7 @@ SCRIPT_NAME=down
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
-for name in demo-receiver delivery-service router-service config-service; do
+for name in demo-receiver mail-catcher delivery-service router-service config-service; do
   pid_file="$LOCAL_DIR/run/$name.pid"
   if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
     say "stopping $name"

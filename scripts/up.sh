@@ -15,6 +15,8 @@ CONFIG_PORT=${PB_CONFIG_PORT:-3000}
 ROUTER_PORT=${PB_ROUTER_PORT:-3001}
 DELIVERY_PORT=${PB_DELIVERY_PORT:-3002}
 RECEIVER_PORT=${PB_RECEIVER_PORT:-4000}
+SMTP_CATCHER_PORT=${PB_SMTP_PORT:-1025}
+MAIL_WEB_PORT=${PB_MAIL_WEB_PORT:-1080}
 DATABASE_URL=${DATABASE_URL:-mysql://root@127.0.0.1:3306/postback}
 RUN_DIR="$LOCAL_DIR/run"
 LOG_DIR="$LOCAL_DIR/logs"
@@ -55,6 +57,10 @@ DATABASE_URL=$DATABASE_URL
 KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-9092}
 SSRF_ALLOWLIST=127.0.0.1/32
 HOST=127.0.0.1
+SMTP_HOST=127.0.0.1
+SMTP_PORT=$SMTP_CATCHER_PORT
+SMTP_SECURE=false
+SMTP_FROM="Postbacks (local) <postbacks@localhost>"
 set +a
 
 is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
@@ -89,6 +95,11 @@ DEMO_RECEIVER_PORT=$RECEIVER_PORT DEMO_SIGNING_SECRETS_FILE="$LOCAL_DIR/demo-sig
   start_process demo-receiver "$RECEIVER_PORT" npx ts-node --transpile-only -r tsconfig-paths/register tools/demo-receiver.ts
 wait_http "http://127.0.0.1:$RECEIVER_PORT/postbacks" 60 || die "the demo receiver did not start; see $LOG_DIR/demo-receiver.log"
 
+say "starting the mail catcher (SMTP :$SMTP_CATCHER_PORT, web :$MAIL_WEB_PORT)"
+MAIL_CATCHER_SMTP_PORT=$SMTP_CATCHER_PORT MAIL_CATCHER_HTTP_PORT=$MAIL_WEB_PORT \
+  start_process mail-catcher "$MAIL_WEB_PORT" npx ts-node --transpile-only -r tsconfig-paths/register tools/mail-catcher.ts
+wait_http "http://127.0.0.1:$MAIL_WEB_PORT/messages" 60 || die "the mail catcher did not start; see $LOG_DIR/mail-catcher.log"
+
 say "starting the services"
 start_process config-service "$CONFIG_PORT" node dist/apps/config-service/apps/config-service/src/main.js
 start_process router-service "$ROUTER_PORT" node dist/apps/router-service/apps/router-service/src/main.js
@@ -111,10 +122,13 @@ cat <<INFO
   Router metrics           http://127.0.0.1:$ROUTER_PORT/metrics
   Delivery metrics         http://127.0.0.1:$DELIVERY_PORT/metrics
   Demo receiver            http://127.0.0.1:$RECEIVER_PORT   (the postbacks it received)
+  Mail catcher             http://127.0.0.1:$MAIL_WEB_PORT   (the emails sent; SMTP on 127.0.0.1:$SMTP_CATCHER_PORT)
   Kafka                    127.0.0.1:${KAFKA_PORT:-9092}      Logs: .local/logs/
 
   Publish a sample order event and watch the signed postback arrive:
       npm run -s publish-event -- order.shipped && sleep 1 && curl -s http://127.0.0.1:$RECEIVER_PORT/postbacks
+  An order.delivered event also sends the demo email (see the mail catcher):
+      npm run -s publish-event -- order.delivered
 
   Stop everything:         scripts/down.sh
 

@@ -16,6 +16,7 @@ const secretFile = process.env.DEMO_SECRET_FILE;
 
 const TEMPLATE_NAME = 'Demo: shipment notice';
 const TRIGGER_NAME = 'Demo receiver: order updates';
+const EMAIL_TRIGGER_NAME = 'Demo email: delivered orders';
 const BODY = `{
   "event": "<%= it.type %>",
   "eventId": <%~ json(it.id) %>,
@@ -106,7 +107,29 @@ async function main(): Promise<void> {
   must(await call('POST', `/customers/${SAMPLE_CUSTOMER_ID}/triggers/${trigger.id}/activate`, {}), 'activate trigger');
   const { signingSecret } = must(await call<{ signingSecret: string }>('GET', `/customers/${SAMPLE_CUSTOMER_ID}/triggers/${trigger.id}/secret`), 'read secret');
   if (secretFile) writeFileSync(secretFile, `${signingSecret}\n`, { mode: 0o600 });
-  console.log(JSON.stringify({ customerId: SAMPLE_CUSTOMER_ID, templateId, triggerId: trigger.id }));
+  // An email trigger too: the same template, as a readable message with the JSON attached.
+  let emailTrigger = triggers.items.find((t) => t.name === EMAIL_TRIGGER_NAME);
+  if (!emailTrigger) {
+    emailTrigger = must(
+      await call<{ id: string; name: string }>('POST', `/customers/${SAMPLE_CUSTOMER_ID}/triggers`, {
+        name: EMAIL_TRIGGER_NAME,
+        eventTypes: ['order.delivered'],
+        channel: 'email',
+        email: { to: ['ops@nordic-apparel.example'], subject: 'Order <%= it.data.reference %> was delivered (<%= it.data.shipment?.carrier %>)' },
+        templateId,
+      }),
+      'create email trigger',
+    );
+  }
+  const emailTest = must(
+    await call<{ outcome: string; passed: boolean }>('POST', `/customers/${SAMPLE_CUSTOMER_ID}/triggers/${emailTrigger.id}/test`, {
+      eventType: 'order.delivered',
+    }),
+    'test email trigger',
+  );
+  if (!emailTest.passed) throw new Error(`the demo email trigger's test did not pass (${emailTest.outcome}); is the mail catcher running?`);
+  must(await call('POST', `/customers/${SAMPLE_CUSTOMER_ID}/triggers/${emailTrigger.id}/activate`, {}), 'activate email trigger');
+  console.log(JSON.stringify({ customerId: SAMPLE_CUSTOMER_ID, templateId, triggerId: trigger.id, emailTriggerId: emailTrigger.id }));
 }
 
 main().catch((e: unknown) => {
