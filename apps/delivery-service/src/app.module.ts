@@ -1,5 +1,5 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigViewUpdater, TriggerIndex } from '@postback/config-view';
+import { CONFIG_VIEW_PATTERN, ConfigViewModule, TriggerIndex } from '@postback/config-view';
 import { KAFKA_HEADERS, retryTopic } from '@postback/contracts';
 import { KafkaProducer } from '@postback/kafka';
 import { LOGGER, ObservabilityModule } from '@postback/observability';
@@ -18,7 +18,6 @@ import { DeliveryService } from './deliveries/delivery.service';
 import { HostHealth } from './deliveries/host-health';
 import { RetryPolicy } from './deliveries/retry-policy';
 import { PATTERNS } from './patterns';
-import { ConfigConsumer } from './trigger-index/config.consumer';
 
 /** The channels by name; closes their connections on shutdown. */
 class Channels extends Map<string, DeliveryChannel> implements OnApplicationShutdown {
@@ -32,16 +31,10 @@ export class AppModule {
   static forRoot(config: ServiceConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ObservabilityModule.forRoot({ service: 'delivery-service', logger })],
-      controllers: [ConfigConsumer, DeliveryJobsConsumer],
+      imports: [ObservabilityModule.forRoot({ service: 'delivery-service', logger }), ConfigViewModule],
+      controllers: [DeliveryJobsConsumer],
       providers: [
         { provide: ServiceConfig, useValue: config },
-        { provide: TriggerIndex, useValue: new TriggerIndex() },
-        {
-          provide: ConfigViewUpdater,
-          useFactory: (i: TriggerIndex, r: Registry, log: Logger) => new ConfigViewUpdater(i, r, log),
-          inject: [TriggerIndex, Registry, LOGGER],
-        },
         { provide: DeliveryMetrics, useFactory: (r: Registry) => new DeliveryMetrics(r), inject: [Registry] },
         { provide: SecretBox, useValue: new SecretBox(config.secretsKey) },
         { provide: SsrfGuard, useValue: new SsrfGuard({ allowList: config.ssrfAllowList }) },
@@ -85,7 +78,7 @@ export class AppModule {
           orderTopics: config.orderTopics,
           retryTiers: config.retry.tiers.map((t) => t.name),
           bindings: [
-            { pattern: PATTERNS.config, topics: [config.kafka.topics.config], mode: 'broadcast', groupId: 'postback-delivery-config' },
+            { pattern: CONFIG_VIEW_PATTERN, topics: [config.kafka.topics.config], mode: 'broadcast', groupId: 'postback-delivery-config' },
             {
               pattern: PATTERNS.jobs,
               topics: [config.kafka.topics.deliveries],

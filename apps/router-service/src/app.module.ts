@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigViewUpdater, TriggerIndex } from '@postback/config-view';
-import { LOGGER, ObservabilityModule } from '@postback/observability';
+import { CONFIG_VIEW_PATTERN, ConfigViewModule, TriggerIndex } from '@postback/config-view';
+import { ObservabilityModule } from '@postback/observability';
 import { kafkaProviders } from '@postback/runtime';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -9,23 +9,16 @@ import { PATTERNS } from './patterns';
 import { EventRouter } from './routing/event-router';
 import { OrderEventsConsumer } from './routing/order-events.consumer';
 import { RouterMetrics } from './routing/router.metrics';
-import { ConfigConsumer } from './trigger-index/config.consumer';
 
 @Module({})
 export class AppModule {
   static forRoot(config: ServiceConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ObservabilityModule.forRoot({ service: 'router-service', logger })],
-      controllers: [ConfigConsumer, OrderEventsConsumer],
+      imports: [ObservabilityModule.forRoot({ service: 'router-service', logger }), ConfigViewModule],
+      controllers: [OrderEventsConsumer],
       providers: [
         { provide: ServiceConfig, useValue: config },
-        { provide: TriggerIndex, useValue: new TriggerIndex() },
-        {
-          provide: ConfigViewUpdater,
-          useFactory: (i: TriggerIndex, r: Registry, log: Logger) => new ConfigViewUpdater(i, r, log),
-          inject: [TriggerIndex, Registry, LOGGER],
-        },
         { provide: RouterMetrics, useFactory: (r: Registry) => new RouterMetrics(r), inject: [Registry] },
         {
           provide: EventRouter,
@@ -37,7 +30,7 @@ export class AppModule {
           orderTopics: config.orderTopics,
           transactionalIdPrefix: config.transactionalIdPrefix,
           bindings: [
-            { pattern: PATTERNS.config, topics: [config.kafka.topics.config], mode: 'broadcast', groupId: 'postback-router-config' },
+            { pattern: CONFIG_VIEW_PATTERN, topics: [config.kafka.topics.config], mode: 'broadcast', groupId: 'postback-router-config' },
             {
               pattern: PATTERNS.orderEvents,
               topics: config.orderTopics,

@@ -1,6 +1,5 @@
 /** Logical consumer names, bound to topics in app.module.ts. */
 export const PATTERNS = {
-  config: 'router.config',
   orderEvents: 'router.order-events',
   testEvents: 'router.test-events',
 } as const;
