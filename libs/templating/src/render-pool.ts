@@ -17,6 +17,8 @@ type WireResult =
 
 interface Pending {
   request: WireRequest;
+  /** Set once the request overran the timeout: it runs once more, on a fresh worker, with a longer limit. */
+  retried?: boolean;
   resolve: (r: { output: string; bytes: number }) => void;
   reject: (e: TemplateError) => void;
 }
@@ -89,10 +91,13 @@ class RenderWorker {
 
 /**
  * A small pool of render workers. Requests issued in the same tick travel to a worker as one
- * message. A watchdog stops a worker whose current render has made no progress for `timeoutMs`:
- * that render fails with TEMPLATE_TIMEOUT, its template is quarantined for a while, the worker is
- * replaced and the other requests it held are sent again. A worker that runs out of memory is
- * handled the same way, with TEMPLATE_TOO_LARGE.
+ * message. A watchdog stops a worker whose current render has made no progress for `timeoutMs`;
+ * the worker is replaced and the requests it held are sent again. The render that overran gets one
+ * more try on a fresh worker with a longer limit (`confirmTimeoutMs`), so that a stall of the
+ * machine (a loaded CPU, a GC pause) does not fail a sound template; only if it overruns again does
+ * it fail with TEMPLATE_TIMEOUT, and its template is quarantined for a while. Time during which the
+ * watchdog itself could not run (the main thread stalled) is not held against a render. A worker
+ * that runs out of memory fails its render with TEMPLATE_TOO_LARGE (and quarantines it) at once.
  */
 export class RenderPool {
   private readonly workers: RenderWorker[] = [];
@@ -102,9 +107,13 @@ export class RenderPool {
   private flushScheduled = false;
   private roundRobin = 0;
   private watchdog: NodeJS.Timeout | undefined;
+  private lastCheckAt = 0;
   private closed = false;
+  private readonly confirmTimeoutMs: number;
 
-  constructor(private readonly options: RenderPoolOptions) {}
+  constructor(private readonly options: RenderPoolOptions) {
+    this.confirmTimeoutMs = Math.max(1000, 10 * options.timeoutMs);
+  }
 
   render(request: RenderRequest): Promise<{ output: string; bytes: number }> {
     if (this.closed) return Promise.reject(new TemplateError('TEMPLATE_RUNTIME', 'the renderer is shut down'));
@@ -195,40 +204,48 @@ export class RenderPool {
   private ensureWatchdog(): void {
     if (this.watchdog) return;
     const interval = Math.max(5, Math.floor(this.options.timeoutMs / 4));
+    this.lastCheckAt = Date.now();
     this.watchdog = setInterval(() => this.checkWorkers(), interval);
     this.watchdog.unref();
   }
 
   private checkWorkers(): void {
     const now = Date.now();
+    // The watchdog ran late: the main thread was stalled, and so, probably, was everything else.
+    const stalled = now - this.lastCheckAt > this.options.timeoutMs;
+    this.lastCheckAt = now;
     let busy = false;
     for (const w of [...this.workers]) {
       if (w.inFlight.size === 0) continue;
       busy = true;
       const completed = w.completed();
-      if (completed !== w.lastCompleted) {
+      const current = w.current();
+      // Progress, a stall of our own, or a worker not rendering yet (starting up, or between messages).
+      if (completed !== w.lastCompleted || stalled || current === 0) {
         w.lastCompleted = completed;
         w.lastProgressAt = now;
         continue;
       }
-      if (now - w.lastProgressAt <= this.options.timeoutMs) continue;
-      const current = w.current();
       const culprit = w.inFlight.get(current);
+      if (now - w.lastProgressAt <= (culprit?.retried ? this.confirmTimeoutMs : this.options.timeoutMs)) continue;
       if (culprit) {
-        const message = `rendering took longer than ${this.options.timeoutMs} ms and was stopped`;
-        this.quarantine.set(culprit.request.key, { until: now + this.options.quarantineMs, code: 'TEMPLATE_TIMEOUT', message });
         w.inFlight.delete(current);
-        culprit.reject(new TemplateError('TEMPLATE_TIMEOUT', message));
+        if (culprit.retried) {
+          const message = `rendering took longer than ${this.options.timeoutMs} ms, and ${this.confirmTimeoutMs} ms on a second try, and was stopped`;
+          this.quarantine.set(culprit.request.key, { until: now + this.options.quarantineMs, code: 'TEMPLATE_TIMEOUT', message });
+          culprit.reject(new TemplateError('TEMPLATE_TIMEOUT', message));
+        } else {
+          culprit.retried = true;
+          this.queue.push(culprit);
+        }
       }
       w.dead = true;
       this.workers.splice(this.workers.indexOf(w), 1);
       const others = [...w.inFlight.values()];
       w.inFlight.clear();
       void w.worker.terminate();
-      if (others.length > 0) {
-        this.queue.push(...others);
-        this.flush();
-      }
+      this.queue.push(...others);
+      if (this.queue.length > 0) this.flush();
     }
     if (!busy && this.watchdog) {
       clearInterval(this.watchdog);

@@ -133,6 +133,14 @@ describe('TemplateRenderer', () => {
     expect(JSON.parse(ok.output)).toEqual({ still: 'alive' });
   });
 
+  it('gives a render that overran once a second, longer try before failing it (a stalled machine is not a broken template)', async () => {
+    // Busy for ~400 ms: over the 200 ms limit, well within the second try's limit.
+    const result = await render('<% const until = Date.now() + 400; while (Date.now() < until) {} %>{"slow": true}', {});
+    expect(JSON.parse(result.output)).toEqual({ slow: true });
+    const again = await render('<% const until = Date.now() + 400; while (Date.now() < until) {} %>{"slow": true}', {});
+    expect(JSON.parse(again.output)).toEqual({ slow: true });
+  });
+
   it('fails fast while a template that hung is quarantined', async () => {
     const body = '<% for (;;) {} %>';
     expect((await failure(body)).code).toBe('TEMPLATE_TIMEOUT');
