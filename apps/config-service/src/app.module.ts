@@ -87,6 +87,7 @@ export class AppModule implements NestModule {
               mode: 'at-least-once',
               groupId: config.deliveryLogGroupId,
               partitionsConsumedConcurrently: 3,
+              fetchLingerMs: config.deliveryLogFetchLingerMs,
             },
           ],
         }),

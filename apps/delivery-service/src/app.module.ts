@@ -85,6 +85,7 @@ export class AppModule {
               mode: 'at-least-once',
               groupId: config.groupId,
               partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+              fetchLingerMs: config.fetchLingerMs,
             },
             {
               pattern: PATTERNS.retries,

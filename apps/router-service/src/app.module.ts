@@ -37,6 +37,7 @@ export class AppModule {
               mode: 'transactional',
               groupId: config.groupId,
               partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+              fetchLingerMs: config.fetchLingerMs,
             },
             { pattern: PATTERNS.testEvents, topics: [config.kafka.topics.testEvents], mode: 'transactional', groupId: `${config.groupId}.tests` },
           ],

@@ -20,6 +20,8 @@ export class ServiceConfig {
     readonly migrateOnStart: boolean,
     /** Consumer group that writes attempt results into the delivery log. */
     readonly deliveryLogGroupId: string,
+    /** Fetch linger of the delivery-log consumer: larger batches, fewer database transactions. */
+    readonly deliveryLogFetchLingerMs: number,
   ) {}
 }
 
@@ -64,6 +66,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     },
     env.bool('DB_MIGRATE_ON_START', true),
     env.string('DELIVERY_LOG_GROUP_ID', 'postback-delivery-log'),
+    env.int('DELIVERY_LOG_FETCH_LINGER_MS', 200, { min: 0, max: 5000 }),
   );
   return env.done(config);
 }

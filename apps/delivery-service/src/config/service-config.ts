@@ -11,6 +11,8 @@ export class ServiceConfig {
     readonly orderTopics: string[],
     readonly groupId: string,
     readonly partitionsConsumedConcurrently: number,
+    /** Fetch linger of the job consumer (see ConsumerBinding.fetchLingerMs). */
+    readonly fetchLingerMs: number,
     /** Opens the signing secrets sealed into trigger snapshots (shared with the config service). */
     readonly secretsKey: string,
     readonly ssrfAllowList: string[],
@@ -82,6 +84,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.list('ORDER_EVENT_TOPICS', [DEFAULT_ORDER_EVENTS_TOPIC]),
     env.string('DELIVERY_GROUP_ID', 'postback-delivery'),
     env.int('DELIVERY_PARTITIONS_CONCURRENTLY', 3, { min: 1, max: 64 }),
+    env.int('DELIVERY_FETCH_LINGER_MS', 0, { min: 0, max: 1000 }),
     secretsKey,
     env.list('SSRF_ALLOWLIST', []),
     {

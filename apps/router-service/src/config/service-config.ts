@@ -13,6 +13,8 @@ export class ServiceConfig {
     /** Must be stable for an instance across restarts and unique among instances. */
     readonly transactionalIdPrefix: string,
     readonly partitionsConsumedConcurrently: number,
+    /** Fetch linger of the order-event consumer (see ConsumerBinding.fetchLingerMs). */
+    readonly fetchLingerMs: number,
   ) {}
 }
 
@@ -26,6 +28,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.string('ROUTER_GROUP_ID', 'postback-router'),
     env.string('ROUTER_TRANSACTIONAL_ID', `postback-router-${hostname()}`),
     env.int('ROUTER_PARTITIONS_CONCURRENTLY', 6, { min: 1, max: 64 }),
+    env.int('ROUTER_FETCH_LINGER_MS', 0, { min: 0, max: 1000 }),
   );
   return env.done(config);
 }
