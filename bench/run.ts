@@ -10,6 +10,7 @@
  * Prints JSON; ratios are platform / baseline from the same run (the machines are noisy).
  *
  *   BENCH_EVENTS=5000 BENCH_CUSTOMERS=50 BENCH_RATE=200 BENCH_STEADY_SECONDS=10 npm run bench
+ *   BENCH_LOG_LEVEL=debug BENCH_LOG_DIR=/tmp/bench-logs npm run bench   (the services' logs, per-batch timings)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { KafkaClient, KafkaProducer } from '@postback/kafka';
 import { createLogger } from '@postback/observability';
 import { TemplateRenderer } from '@postback/templating';
 import { DataSource } from 'typeorm';
-import { BenchProcess, CountingReceiver, percentiles, round, waitHttp } from './support';
+import { BenchProcess, CountingReceiver, localBrokerPid, percentiles, processCpuMs, round, waitHttp } from './support';
 
 const N = Number(process.env.BENCH_EVENTS ?? 5000);
 const M = Number(process.env.BENCH_CUSTOMERS ?? 50);
@@ -52,6 +53,49 @@ interface PhaseResult {
   seconds: number;
   deliveriesPerSecond: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** Platform only: where the latency goes (see JobProbe). */
+  hopsMs?: ReturnType<JobProbe['hops']>;
+}
+
+/**
+ * Watches the delivery-job topic as the delivery service sees it (read committed) and splits the
+ * platform's latency into hops: event → job produced by the router (`routedAt`), and event → job
+ * readable by the delivery service (the router's transaction committed).
+ */
+class JobProbe {
+  routedMs: number[] = [];
+  readableMs: number[] = [];
+  private consumer: ReturnType<KafkaClient['rawConsumer']> | undefined;
+
+  async start(kafka: KafkaClient, topic: string): Promise<void> {
+    this.consumer = kafka.rawConsumer({ groupId: `${prefix}probe`, readUncommitted: false });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic, fromBeginning: false });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        const now = Date.now();
+        const job = JSON.parse(String(message.value)) as { attempt: number; test: boolean; routedAt: string; event: { occurredAt: string } };
+        if (job.attempt !== 1 || job.test) return;
+        const occurred = Date.parse(job.event.occurredAt);
+        this.routedMs.push(Date.parse(job.routedAt) - occurred);
+        this.readableMs.push(now - occurred);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  reset(): void {
+    this.routedMs = [];
+    this.readableMs = [];
+  }
+
+  hops(): { eventToJobProduced: ReturnType<typeof percentiles>; eventToJobReadable: ReturnType<typeof percentiles> } {
+    return { eventToJobProduced: percentiles(this.routedMs), eventToJobReadable: percentiles(this.readableMs) };
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
 }
 
 function makeEvent(i: number, customerId: string): OrderEvent {
@@ -95,8 +139,9 @@ async function publishSteady(producer: KafkaProducer, topic: string, from: numbe
   return total;
 }
 
-async function measure(receiver: CountingReceiver, expected: number, run: () => Promise<void>, timeoutMs: number): Promise<PhaseResult> {
+async function measure(receiver: CountingReceiver, expected: number, run: () => Promise<void>, timeoutMs: number, probe?: JobProbe): Promise<PhaseResult> {
   receiver.reset();
+  probe?.reset();
   const started = Date.now();
   await run();
   const complete = await receiver.waitForCount(expected, timeoutMs);
@@ -109,7 +154,15 @@ async function measure(receiver: CountingReceiver, expected: number, run: () => 
     seconds: round(seconds),
     deliveriesPerSecond: round(receiver.seen.size / seconds, 1),
     latencyMs: percentiles(receiver.latenciesMs),
+    ...(probe ? { hopsMs: probe.hops() } : {}),
   };
+}
+
+/** CPU per event of each process from now until the returned function is called (the broker too, when local). */
+function cpuMeter(pids: Record<string, number | undefined>): (events: number) => Record<string, number> {
+  const start = Object.entries(pids).map(([name, pid]) => [name, pid, pid === undefined ? NaN : processCpuMs(pid)] as const);
+  return (events) =>
+    Object.fromEntries(start.filter(([, pid]) => pid !== undefined).map(([name, pid, t0]) => [name, round((processCpuMs(pid as number) - t0) / events, 3)]));
 }
 
 async function benchRender(): Promise<Record<string, number>> {
@@ -151,6 +204,8 @@ async function main(): Promise<void> {
   const kafka = new KafkaClient({ brokers: BROKERS.split(','), clientId: 'bench' }, logger);
   const producer = kafka.producer();
   const processes: BenchProcess[] = [];
+  const probe = new JobProbe();
+  const brokerPid = localBrokerPid(ROOT);
   const dbName = `pb_bench_${suffix}`;
   const result: Record<string, unknown> = {
     command: 'npm run bench',
@@ -175,13 +230,20 @@ async function main(): Promise<void> {
     const baselineCpu0 = baseline.cpuMs();
     const baselineBurst = await measure(receiver, N, () => publishBurst(producer, baselineTopic, M, N, customers), 300_000);
     const baselineCpuBurst = baseline.cpuMs() - baselineCpu0;
+    const baselineSteadyCpu = cpuMeter({ baseline: baseline.pid, broker: brokerPid });
     const baselineSteady = await measure(
       receiver,
       RATE * STEADY_SECONDS,
       () => publishSteady(producer, baselineTopic, M + N, customers).then(() => undefined),
       300_000,
     );
-    result.baseline = { burst: baselineBurst, steady: baselineSteady, peakRssMb: baseline.peakRssMb(), cpuMsPerEventInBurst: round(baselineCpuBurst / N, 3) };
+    result.baseline = {
+      burst: baselineBurst,
+      steady: baselineSteady,
+      peakRssMb: baseline.peakRssMb(),
+      cpuMsPerEventInBurst: round(baselineCpuBurst / N, 3),
+      cpuMsPerEventSteady: baselineSteadyCpu(RATE * STEADY_SECONDS),
+    };
     await baseline.stop();
 
     // Platform
@@ -200,7 +262,7 @@ async function main(): Promise<void> {
       DELIVERY_GROUP_ID: `${prefix}delivery`,
       DELIVERY_PARTITIONS_CONCURRENTLY: String(Math.min(PARTITIONS, 3)),
       DELIVERY_MAX_PER_HOST: process.env.BENCH_MAX_PER_HOST ?? '20',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       HOST: '127.0.0.1',
     };
     const main = (svc: string) => join(ROOT, `dist/apps/${svc}/apps/${svc}/src/main.js`);
@@ -209,6 +271,7 @@ async function main(): Promise<void> {
     const config = new BenchProcess('config-service', 'node', [main('config-service')], { ...env, PORT: '3900' });
     processes.push(config);
     await waitHttp('http://127.0.0.1:3900/health/ready', 90_000, 'config-service', config);
+    await probe.start(kafka, topicNames(prefix).deliveries);
     const api = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`http://127.0.0.1:3900${path}`, {
         method,
@@ -236,18 +299,21 @@ async function main(): Promise<void> {
     await waitHttp('http://127.0.0.1:3902/health/ready', 90_000, 'delivery-service', delivery);
     await measure(receiver, M, () => publishBurst(producer, orderTopic, 0, M, customers), 60_000); // warm-up
     const cpu0 = { router: router.cpuMs(), delivery: delivery.cpuMs(), config: config.cpuMs() };
-    const platformBurst = await measure(receiver, N, () => publishBurst(producer, orderTopic, M, N, customers), 600_000);
+    const platformBurst = await measure(receiver, N, () => publishBurst(producer, orderTopic, M, N, customers), 600_000, probe);
     const cpuBurst = {
       'router-service': round((router.cpuMs() - cpu0.router) / N, 3),
       'delivery-service': round((delivery.cpuMs() - cpu0.delivery) / N, 3),
       'config-service (delivery log)': round((config.cpuMs() - cpu0.config) / N, 3),
     };
+    const steadyCpu = cpuMeter({ 'router-service': router.pid, 'delivery-service': delivery.pid, 'config-service': config.pid, broker: brokerPid });
     const platformSteady = await measure(
       receiver,
       RATE * STEADY_SECONDS,
       () => publishSteady(producer, orderTopic, M + N, customers).then(() => undefined),
       600_000,
+      probe,
     );
+    const platformSteadyCpu = steadyCpu(RATE * STEADY_SECONDS);
     // Isolation: the same steady load, with one customer in ten whose receiver hangs (20 s per
     // request). The fast customers' latency should hardly move: a hanging host gets at most the
     // main-topic timeout, then its circuit opens and its jobs go to the retry lane.
@@ -269,7 +335,7 @@ async function main(): Promise<void> {
     const slowSet = new Set(slowCustomers);
     let fastEvents = 0;
     for (let k = 0; k < RATE * STEADY_SECONDS; k++) if (!slowSet.has(mixed[(start + k) % mixed.length])) fastEvents++;
-    const withSlow = await measure(receiver, fastEvents, () => publishSteady(producer, orderTopic, start, mixed).then(() => undefined), 600_000);
+    const withSlow = await measure(receiver, fastEvents, () => publishSteady(producer, orderTopic, start, mixed).then(() => undefined), 600_000, probe);
     await slowReceiver.stop();
     const deliveryMetrics = await (await fetch('http://127.0.0.1:3902/metrics')).text();
     const metric = (re: RegExp) => [...deliveryMetrics.matchAll(re)].map((m) => `${m[1]}=${m[2]}`);
@@ -284,6 +350,7 @@ async function main(): Promise<void> {
       steadyWithHangingReceiver: { ...withSlow, hangingRequestsReceived: slowReceiver.requests },
       peakRssMb: { 'router-service': router.peakRssMb(), 'delivery-service': delivery.peakRssMb(), 'config-service': config.peakRssMb() },
       cpuMsPerEventInBurst: cpuBurst,
+      cpuMsPerEventSteady: platformSteadyCpu,
     };
     result.ratios = {
       burstThroughput: round(platformBurst.deliveriesPerSecond / baselineBurst.deliveriesPerSecond),
@@ -297,6 +364,7 @@ async function main(): Promise<void> {
     };
     result.render = await benchRender();
   } finally {
+    await probe.stop().catch(() => undefined);
     await Promise.allSettled(processes.map((p) => p.stop()));
     await receiver.stop();
     await kafka.deleteTopics(listBenchTopics().filter((t) => t.startsWith(prefix))).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 
@@ -15,8 +16,12 @@ export class BenchProcess {
     env: Record<string, string>,
   ) {
     this.child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // BENCH_LOG_DIR: keep each process's whole output there too (with BENCH_LOG_LEVEL=debug, the
+    // transport's per-batch timings).
+    const file = process.env.BENCH_LOG_DIR ? join(process.env.BENCH_LOG_DIR, `${name}.log`) : undefined;
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
+      if (file) appendFileSync(file, chunk);
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
@@ -39,13 +44,7 @@ export class BenchProcess {
 
   /** CPU time (user + system) used so far, in milliseconds, from /proc/<pid>/stat. */
   cpuMs(): number {
-    try {
-      const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      return (ticks * 1000) / 100;
-    } catch {
-      return NaN;
-    }
+    return processCpuMs(this.pid);
   }
 
   tail(): string {
@@ -168,4 +167,25 @@ export function percentiles(values: number[]): { p50: number; p95: number; p99: 
 export function round(n: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
+}
+
+/** User + system CPU time of a process so far, in ms (NaN once it is gone). */
+export function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The local broker's pid (scripts/kafka/kafka.sh), when the bench runs against it. */
+export function localBrokerPid(root: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(root, `.local/kafka/instances/${process.env.KAFKA_INSTANCE ?? 'default'}/kafka.pid`), 'utf8').trim());
+    return Number.isFinite(processCpuMs(pid)) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
