@@ -72,13 +72,14 @@ class JobProbe {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: false });
     await this.consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: ({ message }) => {
         const now = Date.now();
         const job = JSON.parse(String(message.value)) as { attempt: number; test: boolean; routedAt: string; event: { occurredAt: string } };
-        if (job.attempt !== 1 || job.test) return;
-        const occurred = Date.parse(job.event.occurredAt);
-        this.routedMs.push(Date.parse(job.routedAt) - occurred);
-        this.readableMs.push(now - occurred);
+        if (job.attempt === 1 && !job.test) {
+          const occurred = Date.parse(job.event.occurredAt);
+          this.routedMs.push(Date.parse(job.routedAt) - occurred);
+          this.readableMs.push(now - occurred);
+        }
         return Promise.resolve();
       },
     });

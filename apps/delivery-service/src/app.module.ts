@@ -22,7 +22,7 @@ import { PATTERNS } from './patterns';
 /** The channels by name; closes their connections on shutdown. */
 class Channels extends Map<string, DeliveryChannel> implements OnApplicationShutdown {
   onApplicationShutdown(): void {
-    for (const c of this.values()) if (c instanceof HttpChannel || c instanceof EmailChannel) c.close();
+    for (const c of this.values()) c.close();
   }
 }
 

@@ -285,6 +285,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         });
         // Long batches (slow receivers) must not cost the group membership: heartbeat meanwhile.
         const keepAlive = setInterval(() => void payload.heartbeat().catch(() => undefined), 3000);
+        const receivedAt = Date.now();
         const started = performance.now();
         let handled = started;
         try {
@@ -308,7 +309,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
                 {
                   partition: batch.partition,
                   records: ready.length,
-                  firstRecordAgeMs: Date.now() - Math.round(performance.now() - started) - Number(ready[0].timestamp),
+                  firstRecordAgeMs: receivedAt - Number(ready[0].timestamp),
                   handlerMs: Math.round(handled - started),
                   commitMs: Math.round(performance.now() - handled),
                 },

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Script } from 'node:vm';
+import type { TemplateFormat } from '@postback/contracts';
 import { Eta } from 'eta';
 import { RenderPool } from './render-pool';
 import { TemplateError } from './template-errors';
 
 /** `json` for payloads (checked to be valid JSON); `html` for email bodies (`<%= %>` HTML-escapes); `text` for plain text such as email subjects. */
-export type TemplateFormat = 'json' | 'html' | 'text';
+export type { TemplateFormat };
 
 export interface TemplateSource {
   body: string;

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { And, DataSource, EntityManager, FindOptionsWhere, LessThan, MoreThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import { Page } from '../common/pagination.dto';
 import { RequestContext } from '../common/request-context';
 import { AuditEntryEntity } from './audit-entry.entity';
+import { findPage, timeRange } from '../common/page-queries';
 
 export type AuditedEntity = 'customer' | 'template' | 'trigger' | 'api-key';
 
@@ -15,11 +16,9 @@ export class AuditService {
     const where: FindOptionsWhere<AuditEntryEntity> = {};
     if (q.entityType) where.entityType = q.entityType;
     if (q.entityId) where.entityId = q.entityId;
-    if (q.from && q.to) where.at = And(MoreThanOrEqual(new Date(q.from)), LessThan(new Date(q.to)));
-    else if (q.from) where.at = MoreThanOrEqual(new Date(q.from));
-    else if (q.to) where.at = LessThan(new Date(q.to));
-    const [items, total] = await this.db.manager.findAndCount(AuditEntryEntity, { where, order: { id: 'DESC' }, take: q.limit, skip: q.offset });
-    return { items, total, limit: q.limit, offset: q.offset };
+    const at = timeRange(q.from, q.to);
+    if (at) where.at = at;
+    return findPage(this.db.manager, AuditEntryEntity, where, { id: 'DESC' }, q);
   }
 
   async record(m: EntityManager, action: string, entityType: AuditedEntity, entityId: string, details?: Record<string, unknown>): Promise<void> {

@@ -7,6 +7,7 @@ import { Page } from '../common/pagination.dto';
 import { TemplateEntity } from '../templates/template.entity';
 import { TriggerEntity } from '../triggers/trigger.entity';
 import { CustomerEntity } from './customer.entity';
+import { findPage } from '../common/page-queries';
 
 export interface CustomerInput {
   id?: string;
@@ -44,13 +45,7 @@ export class CustomersService {
   async list(query: { q?: string; limit: number; offset: number }): Promise<Page<CustomerEntity>> {
     const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
     const where = pattern ? [{ id: Like(pattern) }, { name: Like(pattern) }, { externalRef: Like(pattern) }] : {};
-    const [items, total] = await this.db.manager.findAndCount(CustomerEntity, {
-      where,
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items, total, limit: query.limit, offset: query.offset };
+    return findPage(this.db.manager, CustomerEntity, where, { createdAt: 'DESC', id: 'ASC' }, query);
   }
 
   async update(id: string, input: Partial<Omit<CustomerInput, 'id'>>): Promise<CustomerEntity> {

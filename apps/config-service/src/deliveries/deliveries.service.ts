@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { OrderEventType } from '@postback/contracts';
-import { And, DataSource, FindOptionsWhere, LessThan, MoreThanOrEqual } from 'typeorm';
+import { DataSource, FindOptionsWhere } from 'typeorm';
 import { NotFoundError } from '../common/domain.errors';
 import { Page } from '../common/pagination.dto';
 import { DeliveryAttemptEntity, DeliveryEntity, DeliveryStatus } from './delivery.entity';
+import { findPage, timeRange } from '../common/page-queries';
 
 export interface DeliveryQuery {
   customerId?: string;
@@ -31,16 +32,9 @@ export class DeliveriesService {
     if (q.status) where.status = q.status;
     if (q.eventId) where.eventId = q.eventId;
     if (q.test !== undefined) where.test = q.test;
-    if (q.from && q.to) where.lastAttemptAt = And(MoreThanOrEqual(new Date(q.from)), LessThan(new Date(q.to)));
-    else if (q.from) where.lastAttemptAt = MoreThanOrEqual(new Date(q.from));
-    else if (q.to) where.lastAttemptAt = LessThan(new Date(q.to));
-    const [items, total] = await this.db.manager.findAndCount(DeliveryEntity, {
-      where,
-      order: { lastAttemptAt: 'DESC', deliveryId: 'ASC' },
-      take: q.limit,
-      skip: q.offset,
-    });
-    return { items, total, limit: q.limit, offset: q.offset };
+    const lastAttemptAt = timeRange(q.from, q.to);
+    if (lastAttemptAt) where.lastAttemptAt = lastAttemptAt;
+    return findPage(this.db.manager, DeliveryEntity, where, { lastAttemptAt: 'DESC', deliveryId: 'ASC' }, q);
   }
 
   async get(deliveryId: string): Promise<{ delivery: DeliveryEntity; attempts: DeliveryAttemptEntity[] }> {

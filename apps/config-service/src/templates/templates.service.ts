@@ -10,6 +10,7 @@ import { Page } from '../common/pagination.dto';
 import { CustomerEntity } from '../customers/customer.entity';
 import { TriggerEntity } from '../triggers/trigger.entity';
 import { TemplateEntity, TemplateVersionEntity } from './template.entity';
+import { findPage } from '../common/page-queries';
 
 export interface TemplateInput {
   customerId?: string;
@@ -95,13 +96,7 @@ export class TemplatesService {
     if (query.scope !== undefined && query.scope !== 'global' && !(await this.db.manager.existsBy(CustomerEntity, { id: query.scope }))) {
       throw new NotFoundError('customer', query.scope);
     }
-    const [items, total] = await this.db.manager.findAndCount(TemplateEntity, {
-      where,
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items, total, limit: query.limit, offset: query.offset };
+    return findPage(this.db.manager, TemplateEntity, where, { createdAt: 'DESC', id: 'ASC' }, query);
   }
 
   /** A body, mapping or sample change makes a new version; the triggers that follow the latest get it. */

@@ -14,6 +14,7 @@ import { TemplateEntity } from '../templates/template.entity';
 import { TemplateInput, TemplatesService } from '../templates/templates.service';
 import { triggerConfigHash } from './trigger-config-hash';
 import { TriggerEntity } from './trigger.entity';
+import { findPage } from '../common/page-queries';
 
 export interface TriggerInput {
   name: string;
@@ -113,8 +114,8 @@ export class TriggersService {
     if (q.status) where.status = q.status;
     // event_types is JSON text (simple-json): the quoted type is a safe substring match.
     if (q.eventType) where.eventTypes = Like(`%"${q.eventType}"%`) as unknown as FindOptionsWhere<TriggerEntity>['eventTypes'];
-    const [items, total] = await this.db.manager.findAndCount(TriggerEntity, { where, order: { createdAt: 'ASC', id: 'ASC' }, take: q.limit, skip: q.offset });
-    return { items: await Promise.all(items.map((t) => this.view(this.db.manager, t))), total, limit: q.limit, offset: q.offset };
+    const page = await findPage(this.db.manager, TriggerEntity, where, { createdAt: 'ASC', id: 'ASC' }, q);
+    return { ...page, items: await Promise.all(page.items.map((t) => this.view(this.db.manager, t))) };
   }
 
   async update(customerId: string, id: string, input: Partial<Omit<TriggerInput, 'channel' | 'template'>>): Promise<TriggerView> {

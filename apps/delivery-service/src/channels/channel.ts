@@ -34,4 +34,6 @@ export type ChannelResult =
 export interface DeliveryChannel {
   readonly name: 'http' | 'email';
   send(request: ChannelRequest): Promise<ChannelResult>;
+  /** Closes its connections (on shutdown). */
+  close(): void;
 }
