@@ -17,7 +17,7 @@ export class CreateApiKeyDto {
 }
 
 export class ListApiKeysQueryDto {
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ default: false, example: true, description: 'Include revoked keys too' })
   @IsOptional()
   @Transform(({ value }) => value === 'true' || value === true)
   @IsBoolean()
@@ -26,13 +26,21 @@ export class ListApiKeysQueryDto {
 
 export class ApiKeyDto {
   @ApiProperty({ example: 'key_4f8k2m9x1c4v7b6n5q0z' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true }) scopes!: ApiKeyScope[];
+  @ApiProperty({ example: 'CI deploy pipeline' }) name!: string;
+  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, example: ['read'], description: 'admin: everything; read: GET only' }) scopes!: ApiKeyScope[];
   @ApiProperty({ example: 'pb_Xq3vN8a', description: 'First characters of the key' }) keyPrefix!: string;
-  @ApiProperty() createdBy!: string;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ nullable: true, type: String }) lastUsedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) revokedAt!: string | null;
+  @ApiProperty({ example: 'bootstrap admin key', description: 'Name of the key that created this one' }) createdBy!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T09:12:44.120Z' }) createdAt!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    example: '2026-05-06T08:01:13.402Z',
+    description: 'Last use, updated at most once a minute',
+  })
+  lastUsedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null, description: 'When it was revoked; null while it works' })
+  revokedAt!: string | null;
   @ApiPropertyOptional({ description: 'The key itself: only in the response to create. Store it now.', example: 'pb_Xq3vN8a...' }) key?: string;
 
   static from(k: ApiKeyEntity, secret?: string): ApiKeyDto {

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiStandardErrors } from '../common/api-docs';
 import { Page } from '../common/pagination.dto';
 import { AuditEntryDto, AuditQueryDto } from './audit.dto';
@@ -12,7 +12,12 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Configuration changes, newest first' })
+  @ApiOperation({
+    summary: 'List configuration changes',
+    description:
+      'Returns the audit log a page at a time, newest first: which API key changed which customer, template, trigger or API key, when, and what. ' +
+      'Forced activations, test-fires and reads of a signing secret are recorded too. `from` is inclusive, `to` exclusive.',
+  })
   async list(@Query() q: AuditQueryDto): Promise<Page<AuditEntryDto>> {
     const page = await this.audit.list(q);
     return { ...page, items: page.items.map((e) => AuditEntryDto.from(e)) };

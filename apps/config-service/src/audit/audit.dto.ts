@@ -4,12 +4,12 @@ import { PageQueryDto } from '../common/pagination.dto';
 import type { AuditEntryEntity } from './audit-entry.entity';
 
 export class AuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['customer', 'template', 'trigger', 'api-key'] })
+  @ApiPropertyOptional({ enum: ['customer', 'template', 'trigger', 'api-key'], description: 'Only changes to this kind of entity' })
   @IsOptional()
   @IsIn(['customer', 'template', 'trigger', 'api-key'])
   entityType?: string;
 
-  @ApiPropertyOptional({ example: 'trg_2m9x1c4v7b6n5q0z8f3k' })
+  @ApiPropertyOptional({ example: 'trg_2m9x1c4v7b6n5q0z8f3k', description: 'Only changes to the entity with this id' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -20,21 +20,23 @@ export class AuditQueryDto extends PageQueryDto {
   @IsISO8601()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Only entries before this time' })
+  @ApiPropertyOptional({ description: 'Only entries before this time', example: '2026-05-08T00:00:00Z' })
   @IsOptional()
   @IsISO8601()
   to?: string;
 }
 
 export class AuditEntryDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() at!: string;
-  @ApiProperty({ description: 'API key id, or "bootstrap" for the key from configuration' }) actorKeyId!: string;
-  @ApiProperty() actorName!: string;
-  @ApiProperty({ example: 'trigger.activate' }) action!: string;
+  @ApiProperty({ example: '4812', description: 'Sequence number: higher is later' }) id!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-05-06T15:30:02.511Z' }) at!: string;
+  @ApiProperty({ description: 'API key id, or "bootstrap" for the key from configuration', example: 'key_4f8k2m9x1c4v7b6n5q0z' }) actorKeyId!: string;
+  @ApiProperty({ example: 'CI deploy pipeline', description: 'Name of that API key' }) actorName!: string;
+  @ApiProperty({ example: 'trigger.activate', description: '`<entity>.<change>`, e.g. customer.create, template.restore, trigger.activate.forced' })
+  action!: string;
   @ApiProperty({ enum: ['customer', 'template', 'trigger', 'api-key'] }) entityType!: string;
-  @ApiProperty() entityId!: string;
-  @ApiPropertyOptional() details?: Record<string, unknown>;
+  @ApiProperty({ example: 'trg_2m9x1c4v7b6n5q0z8f3k' }) entityId!: string;
+  @ApiPropertyOptional({ description: 'What changed: depends on the action', additionalProperties: true, example: { changed: ['url', 'headers'] } })
+  details?: Record<string, unknown>;
 
   static from(e: AuditEntryEntity): AuditEntryDto {
     return {

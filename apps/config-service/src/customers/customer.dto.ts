@@ -44,12 +44,12 @@ export class ListCustomersQueryDto extends PageQueryDto {
 }
 
 export class CustomerDto {
-  @ApiProperty({ example: 'cus_nordic_apparel' }) id!: string;
+  @ApiProperty({ example: 'cus_nordic_apparel', description: 'The id order events carry as `customerId`' }) id!: string;
   @ApiProperty({ example: 'Nordic Apparel AB' }) name!: string;
-  @ApiProperty({ nullable: true, example: 'ERP-100482', type: String }) externalRef!: string | null;
+  @ApiProperty({ nullable: true, example: 'ERP-100482', type: String, description: 'Reference in another system (CRM, ERP)' }) externalRef!: string | null;
   @ApiProperty({ nullable: true, example: 'integrations@nordic-apparel.example', type: String }) contactEmail!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T09:12:44.120Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-05-06T15:30:02.511Z' }) updatedAt!: string;
 
   static from(e: CustomerEntity): CustomerDto {
     return {

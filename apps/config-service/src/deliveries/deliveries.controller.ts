@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiStandardErrors } from '../common/api-docs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPathParams, ApiStandardErrors } from '../common/api-docs';
 import { Page } from '../common/pagination.dto';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryDetailDto, DeliveryDto, DeliveryQueryDto, AttemptDto } from './delivery.dto';
@@ -12,13 +12,25 @@ export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Deliveries, latest attempt first, with filters' })
+  @ApiOperation({
+    summary: 'List deliveries',
+    description:
+      'Returns the delivery log a page at a time, latest attempt first: one delivery per event and trigger, with its latest outcome. ' +
+      'Filter by customer, trigger, event type, status, event id, test or live, and time of the last attempt (`from` inclusive, `to` exclusive).',
+  })
   async list(@Query() query: DeliveryQueryDto): Promise<Page<DeliveryDto>> {
     const page = await this.deliveries.list(query);
     return { ...page, items: page.items.map((d) => DeliveryDto.from(d)) };
   }
 
   @Get(':deliveryId')
+  @ApiOperation({
+    summary: 'Get a delivery',
+    description:
+      'Returns one delivery with every attempt: what was sent, what came back or why it failed, and when a retry is due. ' +
+      'Request headers and bodies are kept for test-fires only.',
+  })
+  @ApiPathParams('deliveryId')
   @ApiOkResponse({ type: DeliveryDetailDto, description: 'A delivery with every attempt' })
   async get(@Param('deliveryId') id: string): Promise<DeliveryDetailDto> {
     const { delivery, attempts } = await this.deliveries.get(id);

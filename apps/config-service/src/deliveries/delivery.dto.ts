@@ -8,38 +8,63 @@ import type { DeliveryAttemptEntity, DeliveryEntity, DeliveryStatus } from './de
 const STATUSES: DeliveryStatus[] = ['delivered', 'failed', 'retrying', 'skipped'];
 
 export class DeliveryQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) customerId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) triggerId?: string;
-  @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES }) @IsOptional() @IsIn(ORDER_EVENT_TYPES) eventType?: OrderEventType;
-  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: DeliveryStatus;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) eventId?: string;
+  @ApiPropertyOptional({ description: "Only this customer's deliveries", example: 'cus_nordic_apparel' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  customerId?: string;
 
-  @ApiPropertyOptional({ description: 'Only test-fires (true) or only live deliveries (false)' })
+  @ApiPropertyOptional({ description: "Only this trigger's deliveries", example: 'trg_2m9x1c4v7b6n5q0z8f3k' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  triggerId?: string;
+
+  @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES, description: 'Only deliveries of this event type' })
+  @IsOptional()
+  @IsIn(ORDER_EVENT_TYPES)
+  eventType?: OrderEventType;
+
+  @ApiPropertyOptional({ enum: STATUSES, description: 'Only deliveries whose latest outcome is this' })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: DeliveryStatus;
+
+  @ApiPropertyOptional({ description: 'Only deliveries of this event (one per trigger it reached)', example: 'evt_01HZX3K9T4W6Q8R2M5N7P0B1C3' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  eventId?: string;
+
+  @ApiPropertyOptional({ description: 'Only test-fires (true) or only live deliveries (false)', example: false })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   test?: boolean;
 
   @ApiPropertyOptional({ description: 'Last attempt at or after', example: '2026-05-01T00:00:00Z' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ description: 'Last attempt before' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'Last attempt before', example: '2026-05-08T00:00:00Z' }) @IsOptional() @IsISO8601() to?: string;
 }
 
 export class DeliveryDto {
   @ApiProperty({ example: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W', description: 'Sent as webhook-id' }) deliveryId!: string;
-  @ApiProperty() triggerId!: string;
-  @ApiProperty() customerId!: string;
-  @ApiProperty() eventId!: string;
+  @ApiProperty({ example: 'trg_2m9x1c4v7b6n5q0z8f3k' }) triggerId!: string;
+  @ApiProperty({ example: 'cus_nordic_apparel' }) customerId!: string;
+  @ApiProperty({ example: 'evt_01HZX3K9T4W6Q8R2M5N7P0B1C3', description: 'The order event delivered' }) eventId!: string;
   @ApiProperty({ enum: ORDER_EVENT_TYPES }) eventType!: string;
-  @ApiProperty() orderId!: string;
-  @ApiProperty({ enum: ['http', 'email'] }) channel!: string;
-  @ApiProperty({ enum: STATUSES }) status!: DeliveryStatus;
-  @ApiProperty() attempts!: number;
-  @ApiProperty() test!: boolean;
-  @ApiProperty() firstAttemptAt!: string;
-  @ApiProperty() lastAttemptAt!: string;
-  @ApiProperty({ nullable: true, type: String }) nextAttemptAt!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) lastStatusCode!: number | null;
-  @ApiProperty({ nullable: true, type: String }) lastErrorCode!: string | null;
+  @ApiProperty({ example: 'ord_7Q2M9K4XHB' }) orderId!: string;
+  @ApiProperty({ enum: ['http', 'email'], description: 'Delivery method: URL (http) or email' }) channel!: string;
+  @ApiProperty({ enum: STATUSES, description: 'Outcome so far: retrying while another attempt is due' }) status!: DeliveryStatus;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Attempts made so far' }) attempts!: number;
+  @ApiProperty({ example: false, description: 'A test-fire, not a live delivery' }) test!: boolean;
+  @ApiProperty({ format: 'date-time', example: '2026-05-05T14:03:10.412Z' }) firstAttemptAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-05-05T14:03:10.412Z' }) lastAttemptAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: null, description: 'When the next retry is due; null when none is' })
+  nextAttemptAt!: string | null;
+  @ApiProperty({ nullable: true, type: 'integer', example: 200, description: 'Status code of the last answer; null when none came' })
+  lastStatusCode!: number | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Error code of the last attempt, e.g. TIMEOUT or HTTP_503' })
+  lastErrorCode!: string | null;
 
   static from(d: DeliveryEntity): DeliveryDto {
     return {
@@ -62,16 +87,44 @@ export class DeliveryDto {
   }
 }
 
+/** What an attempt sent. */
+export class AttemptRequestDto {
+  @ApiProperty({ example: 'https://shop.nordic-apparel.example/hooks/orders', description: 'The URL, or smtp://host:port for email' }) url!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'POST', description: 'HTTP method, or SMTP' }) method!: string | null;
+  @ApiProperty({ nullable: true, type: 'integer', example: 412, description: 'Size of the body in bytes' }) bytes!: number | null;
+  @ApiPropertyOptional({
+    additionalProperties: { type: 'string' },
+    description: 'The headers sent, signature included: test-fires only',
+    example: { 'content-type': 'application/json', 'webhook-id': 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W', 'webhook-timestamp': '1778162590' },
+  })
+  headers?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'The body sent: test-fires only', example: '{"event":"order.shipped","orderId":"ord_7Q2M9K4XHB"}' }) body?: string;
+}
+
+/** What came back. */
+export class AttemptResponseDto {
+  @ApiProperty({ type: 'integer', example: 200, description: 'HTTP status, or the SMTP reply code' }) status!: number;
+  @ApiProperty({ additionalProperties: { type: 'string' }, example: { 'content-type': 'application/json' }, description: 'Response headers' })
+  headers!: Record<string, string>;
+  @ApiProperty({ example: '{"ok":true}', description: 'The start of the response body' }) bodyExcerpt!: string;
+}
+
+/** Why an attempt failed before an answer came. */
+export class AttemptErrorDto {
+  @ApiProperty({ example: 'TIMEOUT', description: 'Stable error code' }) code!: string;
+  @ApiProperty({ example: 'no response within 10000 ms' }) message!: string;
+}
+
 export class AttemptDto {
-  @ApiProperty() attempt!: number;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Attempt number, from 1' }) attempt!: number;
   @ApiProperty({ enum: ['delivered', 'retry_scheduled', 'failed', 'skipped'] }) outcome!: string;
-  @ApiProperty() startedAt!: string;
-  @ApiProperty() durationMs!: number;
-  @ApiProperty({ description: "From the event's occurredAt to the end of this attempt" }) endToEndMs!: number;
-  @ApiPropertyOptional({ description: 'url, method, bytes; headers and body for test-fires' }) request?: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'status, headers, bodyExcerpt' }) response?: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'code, message' }) error?: { code: string; message: string };
-  @ApiPropertyOptional() nextAttemptAt?: string;
+  @ApiProperty({ format: 'date-time', example: '2026-05-05T14:03:10.412Z' }) startedAt!: string;
+  @ApiProperty({ example: 182.4, description: 'How long the attempt took, in ms' }) durationMs!: number;
+  @ApiProperty({ type: 'integer', description: "From the event's occurredAt to the end of this attempt, in ms", example: 641 }) endToEndMs!: number;
+  @ApiPropertyOptional({ type: () => AttemptRequestDto, description: 'url, method, bytes; headers and body for test-fires' }) request?: AttemptRequestDto;
+  @ApiPropertyOptional({ type: () => AttemptResponseDto, description: 'status, headers, bodyExcerpt' }) response?: AttemptResponseDto;
+  @ApiPropertyOptional({ type: () => AttemptErrorDto, description: 'code, message' }) error?: AttemptErrorDto;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-05-05T14:03:40.412Z', description: 'When the retry that follows is due' }) nextAttemptAt?: string;
 
   static from(a: DeliveryAttemptEntity): AttemptDto {
     return {
@@ -99,5 +152,5 @@ export class AttemptDto {
 }
 
 export class DeliveryDetailDto extends DeliveryDto {
-  @ApiProperty({ type: [AttemptDto] }) attemptLog!: AttemptDto[];
+  @ApiProperty({ type: [AttemptDto], description: 'Every attempt, first to last' }) attemptLog!: AttemptDto[];
 }

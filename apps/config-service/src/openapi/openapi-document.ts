@@ -4,10 +4,11 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createLogger } from '@postback/observability';
 import { AppModule } from '../app.module';
 import { loadServiceConfig } from '../config/service-config';
+import { documentObservabilityEndpoints, OBSERVABILITY_MODELS } from './observability-docs';
 
 /** The API's OpenAPI document: what Swagger UI shows, and what the console's client is generated from. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Postback platform: configuration API')
@@ -19,7 +20,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setVersion('1')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
       .build(),
+    { extraModels: OBSERVABILITY_MODELS },
   );
+  return documentObservabilityEndpoints(document);
 }
 
 /**

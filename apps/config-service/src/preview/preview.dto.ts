@@ -11,7 +11,7 @@ export class PreviewRequestDto {
   @Length(1, 40)
   templateId?: string;
 
-  @ApiPropertyOptional({ minimum: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, example: 2, description: 'With templateId: the version to render (default: the latest)' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -43,6 +43,7 @@ export class PreviewRequestDto {
 
   @ApiPropertyOptional({
     description: 'Custom input instead of a sample: an order event or any JSON object',
+    additionalProperties: true,
     example: { type: 'order.shipped', data: { id: 'ord_1' } },
   })
   @IsOptional()
@@ -51,28 +52,46 @@ export class PreviewRequestDto {
 }
 
 export class TemplatePreviewRequestDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'Version to render (default: the latest)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, example: 2, description: 'Version to render (default: the latest)' })
   @IsOptional()
   @IsInt()
   @Min(1)
   version?: number;
 
-  @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES, default: 'order.shipped' })
+  @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES, default: 'order.shipped', description: "Render with this type's sample payload" })
   @IsOptional()
   @IsIn(ORDER_EVENT_TYPES)
   eventType?: OrderEventType;
 
-  @ApiPropertyOptional({ description: 'Custom input instead of a sample' })
+  @ApiPropertyOptional({
+    description: 'Custom input instead of a sample: an order event or any JSON object',
+    additionalProperties: true,
+    example: { type: 'order.shipped', data: { id: 'ord_1' } },
+  })
   @IsOptional()
   @IsObject()
   input?: Record<string, unknown>;
 }
 
+/** Which template was rendered: `{ id, version }` of a saved one, or `{ unsaved: true }`. */
+export class PreviewedTemplateDto {
+  @ApiPropertyOptional({ description: 'The saved template', example: 'tpl_8f3k2m9x1c4v7b6n5q0z' }) id?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'Its version that was rendered', example: 3 }) version?: number;
+  @ApiPropertyOptional({ description: 'True when an unsaved body or mapping was rendered', example: true }) unsaved?: boolean;
+}
+
+/** What it was rendered with: `{ eventType }` of the sample, or `{ custom: true }`. */
+export class PreviewInputDto {
+  @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES, description: 'The event type whose sample was used', example: 'order.shipped' }) eventType?: OrderEventType;
+  @ApiPropertyOptional({ description: 'True when the custom input was used', example: true }) custom?: boolean;
+}
+
 export class PreviewResultDto {
   @ApiProperty({ description: 'The rendered output, byte for byte what delivery would send', example: '{"order": "ord_7Q2M9K4XHB"}' }) output!: string;
-  @ApiProperty({ example: 'application/json' }) contentType!: string;
-  @ApiProperty() bytes!: number;
-  @ApiProperty({ description: '{ id, version } of a saved template, or { unsaved: true }' }) template!: Record<string, unknown>;
-  @ApiProperty({ description: 'The body rendered (compiled from the mapping when rules were given)' }) body!: string;
-  @ApiProperty({ description: '{ eventType } of the sample used, or { custom: true }' }) input!: Record<string, unknown>;
+  @ApiProperty({ example: 'application/json', description: 'The Content-Type delivery would send it with' }) contentType!: string;
+  @ApiProperty({ type: 'integer', description: 'Size of the output in bytes (UTF-8)', example: 27 }) bytes!: number;
+  @ApiProperty({ type: () => PreviewedTemplateDto, description: '{ id, version } of a saved template, or { unsaved: true }' }) template!: PreviewedTemplateDto;
+  @ApiProperty({ description: 'The body rendered (compiled from the mapping when rules were given)', example: '{"order": <%~ json(it.data.id) %>}' })
+  body!: string;
+  @ApiProperty({ type: () => PreviewInputDto, description: '{ eventType } of the sample used, or { custom: true }' }) input!: PreviewInputDto;
 }

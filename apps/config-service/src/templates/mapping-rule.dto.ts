@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ANY_JSON_VALUE } from '../common/api-docs';
 import { MAPPING_TRANSFORMS, MappingTransform } from '@postback/templating';
 import { Allow, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
@@ -15,11 +16,11 @@ export class MappingRuleDto {
   @Length(1, 500)
   source?: string;
 
-  @ApiPropertyOptional({ description: 'Used when the input value is missing or null (any JSON)', example: 'n/a' })
+  @ApiPropertyOptional({ description: 'Used when the input value is missing or null (any JSON)', example: 'n/a', ...ANY_JSON_VALUE })
   @Allow()
   default?: unknown;
 
-  @ApiPropertyOptional({ enum: MAPPING_TRANSFORMS, default: 'none' })
+  @ApiPropertyOptional({ enum: MAPPING_TRANSFORMS, default: 'none', description: 'How the input value is changed on the way' })
   @IsOptional()
   @IsIn(MAPPING_TRANSFORMS)
   transform?: MappingTransform;
@@ -36,7 +37,7 @@ export class MappingRuleDto {
   @MaxLength(20)
   separator?: string;
 
-  @ApiPropertyOptional({ description: 'constant: the value written (any JSON)', example: 'nordic-apparel' })
+  @ApiPropertyOptional({ description: 'constant: the value written (any JSON)', example: 'nordic-apparel', ...ANY_JSON_VALUE })
   @Allow()
   value?: unknown;
 }

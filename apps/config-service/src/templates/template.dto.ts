@@ -65,7 +65,11 @@ export class CreateTemplateDto {
   @Type(() => MappingRuleDto)
   mapping?: MappingRuleDto[];
 
-  @ApiPropertyOptional({ description: 'Custom input used for previews: an order event, or any JSON object', example: { data: { id: 'ord_1' } } })
+  @ApiPropertyOptional({
+    description: 'Custom input used for previews: an order event, or any JSON object',
+    additionalProperties: true,
+    example: { data: { id: 'ord_1' } },
+  })
   @IsOptional()
   @IsObject()
   sampleInput?: Record<string, unknown>;
@@ -77,7 +81,10 @@ export class UpdateTemplateDto extends PartialType(OmitType(CreateTemplateDto, [
 export class CreateCustomerTemplateDto extends OmitType(CreateTemplateDto, ['customerId'] as const) {}
 
 export class ListTemplatesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: '"global" for the Templates section only, or a customer id for that customer\'s templates' })
+  @ApiPropertyOptional({
+    description: '"global" for the Templates section only, or a customer id for that customer\'s templates; all templates when left out',
+    example: 'global',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9._:-]{1,100}$/)
@@ -87,14 +94,16 @@ export class ListTemplatesQueryDto extends PageQueryDto {
 /** A template without its body, as lists show it. */
 export class TemplateSummaryDto {
   @ApiProperty({ example: 'tpl_8f3k2m9x1c4v7b6n5q0z' }) id!: string;
-  @ApiProperty({ nullable: true, type: String }) customerId!: string | null;
-  @ApiProperty() name!: string;
-  @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty({ enum: TEMPLATE_FORMATS }) format!: TemplateFormat;
-  @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true }) eventTypes!: OrderEventType[];
-  @ApiProperty({ description: 'Newest version number' }) latestVersion!: number;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'cus_nordic_apparel', description: 'Owner customer; null for a global template (Templates section)' })
+  customerId!: string | null;
+  @ApiProperty({ example: 'Shipment notice (JSON)' }) name!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Carrier and tracking for the shop backend' }) description!: string | null;
+  @ApiProperty({ enum: TEMPLATE_FORMATS, description: 'json for URL triggers; html or text for email bodies' }) format!: TemplateFormat;
+  @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true, example: ['order.shipped'], description: 'Event types this template suits' })
+  eventTypes!: OrderEventType[];
+  @ApiProperty({ type: 'integer', description: 'Newest version number', example: 3 }) latestVersion!: number;
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T09:12:44.120Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-05-06T15:30:02.511Z' }) updatedAt!: string;
 
   static from(t: TemplateEntity): TemplateSummaryDto {
     return {
@@ -112,9 +121,10 @@ export class TemplateSummaryDto {
 }
 
 export class TemplateDto extends TemplateSummaryDto {
-  @ApiProperty({ description: 'Body of the newest version' }) body!: string;
-  @ApiPropertyOptional() sampleInput?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [MappingRuleDto] }) mapping?: MappingRuleDto[];
+  @ApiProperty({ description: 'Eta body of the newest version', example: EXAMPLE_BODY }) body!: string;
+  @ApiPropertyOptional({ description: 'Custom input for previews, if one was saved', additionalProperties: true, example: { data: { id: 'ord_1' } } })
+  sampleInput?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [MappingRuleDto], description: 'The Template Mapper rules the body was compiled from, if any' }) mapping?: MappingRuleDto[];
 
   static fromVersion(t: TemplateEntity, v: TemplateVersionEntity): TemplateDto {
     return { ...TemplateSummaryDto.from(t), body: v.body, sampleInput: v.sampleInput ?? undefined, mapping: v.mapping ?? undefined };
@@ -122,12 +132,13 @@ export class TemplateDto extends TemplateSummaryDto {
 }
 
 export class TemplateVersionDto {
-  @ApiProperty() templateId!: string;
-  @ApiProperty() version!: number;
-  @ApiProperty() body!: string;
-  @ApiPropertyOptional() sampleInput?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [MappingRuleDto] }) mapping?: MappingRuleDto[];
-  @ApiProperty() createdAt!: string;
+  @ApiProperty({ example: 'tpl_8f3k2m9x1c4v7b6n5q0z' }) templateId!: string;
+  @ApiProperty({ type: 'integer', example: 2, description: 'Version number, from 1' }) version!: number;
+  @ApiProperty({ description: 'Eta body of this version', example: EXAMPLE_BODY }) body!: string;
+  @ApiPropertyOptional({ description: 'Custom input for previews, if one was saved', additionalProperties: true, example: { data: { id: 'ord_1' } } })
+  sampleInput?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [MappingRuleDto], description: 'The Template Mapper rules the body was compiled from, if any' }) mapping?: MappingRuleDto[];
+  @ApiProperty({ format: 'date-time', example: '2026-05-05T10:20:31.007Z', description: 'When this version was made' }) createdAt!: string;
 
   static from(v: TemplateVersionEntity): TemplateVersionDto {
     return {

@@ -82,14 +82,14 @@ export class EmailConfigDto {
   @IsEmail({}, { each: true })
   to!: string[];
 
-  @ApiPropertyOptional({ example: ['logistics@nordic-apparel.example'] })
+  @ApiPropertyOptional({ example: ['logistics@nordic-apparel.example'], description: 'Copies, up to 20' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsEmail({}, { each: true })
   cc?: string[];
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: ['audit@nordic-apparel.example'], description: 'Blind copies, up to 20' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -146,24 +146,28 @@ export class CreateTriggerDto {
   @IsIn(['json'])
   format?: 'json';
 
-  @ApiPropertyOptional({ example: { 'X-Shop-Token': 'abc123' }, description: 'Extra request headers' })
+  @ApiPropertyOptional({
+    example: { 'X-Shop-Token': 'abc123' },
+    additionalProperties: { type: 'string' },
+    description: `Extra request headers, at most 20; these are set by the platform and refused: ${[...RESERVED_HEADERS].join(', ')}, x-postback-*`,
+  })
   @IsOptional()
   @IsHeaderMap()
   headers?: Record<string, string>;
 
-  @ApiPropertyOptional({ default: true, description: 'Retry on failure (network errors, timeouts, 408, 429, 5xx)' })
+  @ApiPropertyOptional({ default: true, example: true, description: 'Retry on failure (network errors, timeouts, 408, 429, 5xx)' })
   @IsOptional()
   @IsBoolean()
   retryOnFailure?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 8, description: 'Attempts in all, the first included' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 50, default: 8, example: 8, description: 'Attempts in all, the first included' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(50)
   maxAttempts?: number;
 
-  @ApiPropertyOptional({ minimum: 100, maximum: 60000, default: 15000 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 100, maximum: 60000, default: 15000, example: 10000, description: 'Time limit of one attempt, in ms' })
   @IsOptional()
   @IsInt()
   @Min(100)
@@ -186,7 +190,7 @@ export class CreateTriggerDto {
   @Type(() => CreateCustomerTemplateDto)
   template?: CreateCustomerTemplateDto;
 
-  @ApiPropertyOptional({ description: 'Pin a template version; omit to follow the latest', nullable: true, type: Number })
+  @ApiPropertyOptional({ description: 'Pin a template version; omit (or null) to follow the latest', nullable: true, type: 'integer', example: 2 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -197,7 +201,11 @@ export class CreateTriggerDto {
 export class UpdateTriggerDto extends PartialType(OmitType(CreateTriggerDto, ['channel', 'template'] as const)) {}
 
 export class ActivateTriggerDto {
-  @ApiPropertyOptional({ default: false, description: 'Activate without a passing test of the current configuration (recorded in the audit log)' })
+  @ApiPropertyOptional({
+    default: false,
+    example: false,
+    description: 'Activate without a passing test of the current configuration (recorded in the audit log)',
+  })
   @IsOptional()
   @IsBoolean()
   force?: boolean;
@@ -217,13 +225,21 @@ export class TestTriggerDto {
 
   @ApiPropertyOptional({
     description: "Custom order data instead of the sample (becomes the event's `data`; needs an `id`)",
+    additionalProperties: true,
     example: { id: 'ord_test_1', reference: 'PO-1' },
   })
   @IsOptional()
   @IsObject()
   data?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ minimum: 1000, maximum: 60000, default: 20000, description: 'How long to wait for the outcome' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1000,
+    maximum: 60000,
+    default: 20000,
+    example: 20000,
+    description: 'How long to wait for the outcome, in ms',
+  })
   @IsOptional()
   @IsInt()
   @Min(1000)
@@ -232,19 +248,26 @@ export class TestTriggerDto {
 }
 
 export class ListTriggersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['draft', 'active', 'paused'] })
+  @ApiPropertyOptional({ enum: ['draft', 'active', 'paused'], description: 'Only triggers in this status' })
   @IsOptional()
   @IsIn(['draft', 'active', 'paused'])
   status?: TriggerStatus;
 
-  @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES })
+  @ApiPropertyOptional({ enum: ORDER_EVENT_TYPES, description: 'Only triggers subscribed to this event type' })
   @IsOptional()
   @IsIn(ORDER_EVENT_TYPES)
   eventType?: OrderEventType;
 }
 
 export class RotateSecretDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 7 * 24 * 3600, default: 86400, description: 'Seconds the old secret keeps signing' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 7 * 24 * 3600,
+    default: 86400,
+    example: 86400,
+    description: 'Seconds the old secret keeps signing beside the new one (0: it stops at once)',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -252,31 +275,43 @@ export class RotateSecretDto {
   graceSeconds?: number;
 }
 
+/** The last test-fire of a trigger. */
+export class LastTestDto {
+  @ApiProperty({ format: 'date-time', example: '2026-05-06T09:41:12.380Z' }) at!: string;
+  @ApiProperty({ example: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W', description: 'Its delivery id, to look up in the delivery log' }) deliveryId!: string;
+  @ApiProperty({ example: 'delivered', description: 'delivered passes; failed or skipped do not' }) outcome!: string;
+}
+
 export class TriggerDto {
   @ApiProperty({ example: 'trg_2m9x1c4v7b6n5q0z8f3k' }) id!: string;
-  @ApiProperty() customerId!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true }) eventTypes!: OrderEventType[];
-  @ApiProperty({ enum: ['http', 'email'] }) channel!: 'http' | 'email';
-  @ApiProperty({ nullable: true, type: String }) url!: string | null;
-  @ApiPropertyOptional({ type: () => EmailConfigDto }) email?: EmailConfigDto;
+  @ApiProperty({ example: 'cus_nordic_apparel' }) customerId!: string;
+  @ApiProperty({ example: 'Shop backend: shipments' }) name!: string;
+  @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true, example: ['order.shipped', 'order.delivered'] }) eventTypes!: OrderEventType[];
+  @ApiProperty({ enum: ['http', 'email'], description: 'Delivery method: URL (http) or email' }) channel!: 'http' | 'email';
+  @ApiProperty({ nullable: true, type: String, example: 'https://shop.nordic-apparel.example/hooks/orders', description: 'null for email triggers' })
+  url!: string | null;
+  @ApiPropertyOptional({ type: () => EmailConfigDto, description: 'Only for email triggers' }) email?: EmailConfigDto;
   @ApiProperty({ enum: ['POST', 'PUT', 'PATCH'] }) method!: string;
   @ApiProperty({ enum: ['json'] }) format!: string;
-  @ApiProperty() headers!: Record<string, string>;
-  @ApiProperty() retryOnFailure!: boolean;
-  @ApiProperty() maxAttempts!: number;
-  @ApiProperty() timeoutMs!: number;
-  @ApiProperty() templateId!: string;
-  @ApiProperty({ nullable: true, type: Number }) templateVersion!: number | null;
-  @ApiProperty({ enum: ['draft', 'active', 'paused'] }) status!: TriggerStatus;
-  @ApiPropertyOptional({ description: 'Why the platform paused it, e.g. the receiver answered 410 Gone' }) pausedReason?: string;
-  @ApiProperty({ description: 'Bumped on every published change' }) revision!: number;
-  @ApiProperty({ description: 'Whether the current configuration passed a test-fire (activation needs it, unless forced)' }) testedCurrentConfig!: boolean;
-  @ApiPropertyOptional({ description: 'The last test-fire: when, its delivery id and outcome' }) lastTest?: { at: string; deliveryId: string; outcome: string };
+  @ApiProperty({ additionalProperties: { type: 'string' }, example: { 'X-Shop-Token': 'abc123' }, description: 'Extra request headers' })
+  headers!: Record<string, string>;
+  @ApiProperty({ example: true, description: 'Retry on failure (network errors, timeouts, 408, 429, 5xx)' }) retryOnFailure!: boolean;
+  @ApiProperty({ type: 'integer', example: 8, description: 'Attempts in all, the first included' }) maxAttempts!: number;
+  @ApiProperty({ type: 'integer', example: 10000, description: 'Time limit of one attempt, in ms' }) timeoutMs!: number;
+  @ApiProperty({ example: 'tpl_8f3k2m9x1c4v7b6n5q0z' }) templateId!: string;
+  @ApiProperty({ nullable: true, type: 'integer', example: null, description: 'The pinned template version; null follows the latest' })
+  templateVersion!: number | null;
+  @ApiProperty({ enum: ['draft', 'active', 'paused'], description: 'Only active triggers receive events' }) status!: TriggerStatus;
+  @ApiPropertyOptional({ description: 'Why the platform paused it, e.g. the receiver answered 410 Gone', example: 'the receiver answered 410 Gone' })
+  pausedReason?: string;
+  @ApiProperty({ type: 'integer', description: 'Bumped on every published change', example: 4 }) revision!: number;
+  @ApiProperty({ description: 'Whether the current configuration passed a test-fire (activation needs it, unless forced)', example: true })
+  testedCurrentConfig!: boolean;
+  @ApiPropertyOptional({ type: () => LastTestDto, description: 'The last test-fire: when, its delivery id and outcome' }) lastTest?: LastTestDto;
   @ApiPropertyOptional({ description: 'Only in the responses to create and rotate-secret: store it now', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
   signingSecret?: string;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-05-04T09:20:01.774Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-05-06T09:41:12.380Z' }) updatedAt!: string;
 
   static from(t: TriggerEntity, configHash: string, signingSecret?: string): TriggerDto {
     return {
@@ -307,4 +342,10 @@ export class TriggerDto {
       updatedAt: t.updatedAt.toISOString(),
     };
   }
+}
+
+/** A trigger's current signing secret. */
+export class SigningSecretDto {
+  @ApiProperty({ description: 'The secret postbacks are signed with (Standard Webhooks)', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+  signingSecret!: string;
 }

@@ -1,18 +1,28 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequireScope } from '../auth/scopes';
-import { ApiErrorDto, ApiStandardErrors } from '../common/api-docs';
+import { ApiConflict, ApiInvalidTemplate, ApiPathParams, ApiStandardErrors } from '../common/api-docs';
 import { Page } from '../common/pagination.dto';
 import { TestFireResultDto } from '../test-fire/test-fire.dto';
 import { TestFireService } from '../test-fire/test-fire.service';
-import { ActivateTriggerDto, CreateTriggerDto, ListTriggersQueryDto, RotateSecretDto, TestTriggerDto, TriggerDto, UpdateTriggerDto } from './trigger.dto';
+import {
+  ActivateTriggerDto,
+  CreateTriggerDto,
+  ListTriggersQueryDto,
+  RotateSecretDto,
+  SigningSecretDto,
+  TestTriggerDto,
+  TriggerDto,
+  UpdateTriggerDto,
+} from './trigger.dto';
 import { TriggersService, TriggerView } from './triggers.service';
 
 const dto = (v: TriggerView, secret?: string) => TriggerDto.from(v.trigger, v.configHash, secret);
 
 @ApiTags('triggers')
 @ApiStandardErrors()
+@ApiPathParams('customerId')
 @Controller('customers/:customerId/triggers')
 export class TriggersController {
   constructor(
@@ -21,6 +31,14 @@ export class TriggersController {
   ) {}
 
   @Post()
+  @ApiOperation({
+    summary: 'Create a trigger',
+    description:
+      'Creates a trigger for the customer as a draft: it delivers nothing until activated. It uses an existing template (`templateId`, global ' +
+      "or the customer's) or one created with it (`template`). A URL trigger needs a `url` that passes the destination checks and a JSON template; " +
+      'an email trigger needs `email`. The response carries the signing secret, shown this once. 422 when an inline template does not compile.',
+  })
+  @ApiInvalidTemplate('The inline template does not compile')
   @ApiCreatedResponse({ type: TriggerDto, description: 'Created as a draft. The response carries the signing secret, shown this once' })
   async create(@Param('customerId') customerId: string, @Body() body: CreateTriggerDto): Promise<TriggerDto> {
     const created = await this.triggers.create(customerId, body);
@@ -28,25 +46,54 @@ export class TriggersController {
   }
 
   @Get()
+  @ApiOperation({
+    summary: "List a customer's triggers",
+    description:
+      "Returns the customer's triggers a page at a time, oldest first, optionally only those in a `status` or subscribed to an `eventType`. " +
+      'Signing secrets are not included.',
+  })
   async list(@Param('customerId') customerId: string, @Query() query: ListTriggersQueryDto): Promise<Page<TriggerDto>> {
     const page = await this.triggers.list(customerId, query);
     return { ...page, items: page.items.map((v) => dto(v)) };
   }
 
   @Get(':triggerId')
-  @ApiOkResponse({ type: TriggerDto })
+  @ApiOperation({
+    summary: 'Get a trigger',
+    description:
+      'Returns the trigger with its status, whether its current configuration has passed a test-fire (`testedCurrentConfig`) and its last test. ' +
+      'The signing secret is not included.',
+  })
+  @ApiPathParams('triggerId')
+  @ApiOkResponse({ type: TriggerDto, description: 'The trigger' })
   async get(@Param('customerId') customerId: string, @Param('triggerId') id: string): Promise<TriggerDto> {
     return dto(await this.triggers.get(customerId, id));
   }
 
   @Patch(':triggerId')
-  @ApiOkResponse({ type: TriggerDto })
+  @ApiOperation({
+    summary: 'Update a trigger',
+    description:
+      'Changes a trigger; fields left out keep their value, and the delivery method (`channel`) cannot change. A new `templateId` without ' +
+      "`templateVersion` follows that template's latest version. The change reaches the router at once, an active trigger included; " +
+      'after a change to where or what it sends (URL, method, headers, email settings, template or version), activating it again needs a new passing test.',
+  })
+  @ApiPathParams('triggerId')
+  @ApiOkResponse({ type: TriggerDto, description: 'The updated trigger' })
   async update(@Param('customerId') customerId: string, @Param('triggerId') id: string, @Body() body: UpdateTriggerDto): Promise<TriggerDto> {
     return dto(await this.triggers.update(customerId, id, body));
   }
 
   @Post(':triggerId/test')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Test-fire a trigger',
+    description:
+      'Sends the sample event of `eventType` (or your `data`) through the real pipeline (Kafka, the router, the delivery service) to this trigger ' +
+      'only, whatever its status, marked as a test and never retried, and waits up to `timeoutMs`. 200 with what was sent and what came back; ' +
+      '202 when no outcome came in time (look the delivery id up in the delivery log). A delivered test of the current configuration allows activation.',
+  })
+  @ApiPathParams('triggerId')
   @ApiOkResponse({
     type: TestFireResultDto,
     description: 'Sent through Kafka, the router and the delivery service, marked as a test: what was sent and what came back',
@@ -65,21 +112,43 @@ export class TriggersController {
 
   @Post(':triggerId/activate')
   @HttpCode(200)
-  @ApiOkResponse({ type: TriggerDto })
-  @ApiConflictResponse({ type: ApiErrorDto, description: 'The current configuration has not passed a test-fire (use force to override; it is recorded)' })
+  @ApiOperation({
+    summary: 'Activate a trigger',
+    description:
+      'Starts delivery: a draft or paused trigger becomes active and receives events from now on. Activation needs a passed test-fire of the ' +
+      'current configuration: without one the answer is 409, unless `force` is true (a forced activation and its `reason` are recorded in the ' +
+      'audit log). Activating an active trigger changes nothing. Returns the trigger.',
+  })
+  @ApiPathParams('triggerId')
+  @ApiOkResponse({ type: TriggerDto, description: 'The active trigger' })
+  @ApiConflict('The current configuration has not passed a test-fire (use force to override; it is recorded)')
   async activate(@Param('customerId') customerId: string, @Param('triggerId') id: string, @Body() body: ActivateTriggerDto): Promise<TriggerDto> {
     return dto(await this.triggers.activate(customerId, id, body));
   }
 
   @Post(':triggerId/pause')
   @HttpCode(200)
-  @ApiOkResponse({ type: TriggerDto })
+  @ApiOperation({
+    summary: 'Pause a trigger',
+    description:
+      'Stops delivery: events that arrive while the trigger is paused are not sent, not even later, and a delivery waiting for a retry ' +
+      'is skipped (error code TRIGGER_INACTIVE). Pausing a paused trigger changes nothing. Returns the trigger.',
+  })
+  @ApiPathParams('triggerId')
+  @ApiOkResponse({ type: TriggerDto, description: 'The paused trigger' })
   async pause(@Param('customerId') customerId: string, @Param('triggerId') id: string): Promise<TriggerDto> {
     return dto(await this.triggers.pause(customerId, id));
   }
 
   @Post(':triggerId/rotate-secret')
   @HttpCode(200)
+  @ApiOperation({
+    summary: "Rotate a trigger's signing secret",
+    description:
+      'Makes a new signing secret and returns it, shown this once. For `graceSeconds` (default one day, at most seven) the old secret keeps ' +
+      'signing too, and each postback carries both signatures, so the receiver can switch without refusing one; 0 retires the old secret at once.',
+  })
+  @ApiPathParams('triggerId')
   @ApiOkResponse({ type: TriggerDto, description: 'The response carries the new signing secret' })
   async rotate(@Param('customerId') customerId: string, @Param('triggerId') id: string, @Body() body: RotateSecretDto): Promise<TriggerDto> {
     const rotated = await this.triggers.rotateSecret(customerId, id, body.graceSeconds ?? 86400);
@@ -88,17 +157,27 @@ export class TriggersController {
 
   @Get(':triggerId/secret')
   @RequireScope('admin')
-  @ApiOkResponse({
-    description: 'The current signing secret (the read is recorded in the audit log)',
-    schema: { properties: { signingSecret: { type: 'string' } } },
+  @ApiOperation({
+    summary: "Reveal a trigger's signing secret",
+    description:
+      'Returns the current signing secret, for setting up a receiver. Needs an admin key although it only reads, and every read is recorded in the audit log.',
   })
-  async secret(@Param('customerId') customerId: string, @Param('triggerId') id: string): Promise<{ signingSecret: string }> {
+  @ApiPathParams('triggerId')
+  @ApiOkResponse({ type: SigningSecretDto, description: 'The current signing secret (the read is recorded in the audit log)' })
+  async secret(@Param('customerId') customerId: string, @Param('triggerId') id: string): Promise<SigningSecretDto> {
     return { signingSecret: await this.triggers.revealSecret(customerId, id) };
   }
 
   @Delete(':triggerId')
   @HttpCode(204)
-  @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Delete a trigger',
+    description:
+      'Deletes the trigger: the router stops delivering to it at once. Its deliveries stay in the delivery log. Answers 204 with no body. ' +
+      'Its template is kept.',
+  })
+  @ApiPathParams('triggerId')
+  @ApiNoContentResponse({ description: 'Deleted' })
   async delete(@Param('customerId') customerId: string, @Param('triggerId') id: string): Promise<void> {
     await this.triggers.delete(customerId, id);
   }
