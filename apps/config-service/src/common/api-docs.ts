@@ -1,9 +1,11 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, Type } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiParam,
   ApiProperty,
   ApiPropertyOptional,
@@ -11,8 +13,10 @@ import {
   ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
+import { PageInfoDto } from './pagination.dto';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'url' }) field!: string;
@@ -56,6 +60,29 @@ export function ApiConflict(description: string): MethodDecorator {
 /** 422: a template that does not compile or render; `description` says which, for this operation. */
 export function ApiInvalidTemplate(description: string): MethodDecorator {
   return ApiUnprocessableEntityResponse({ type: ApiErrorDto, description });
+}
+
+/**
+ * 200 with one page of a list: `{ items: ItemDto[], total, limit, offset }`, typed in the document
+ * (and so in the console's generated client) as `PageInfoDto & { items: ItemDto[] }`.
+ */
+export function ApiPageResponse(item: Type<unknown>, description: string): MethodDecorator {
+  return applyDecorators(
+    ApiExtraModels(PageInfoDto, item),
+    ApiOkResponse({
+      description,
+      schema: {
+        allOf: [
+          { $ref: getSchemaPath(PageInfoDto) },
+          {
+            type: 'object',
+            required: ['items'],
+            properties: { items: { type: 'array', description: 'This page, in the list order', items: { $ref: getSchemaPath(item) } } },
+          },
+        ],
+      },
+    }),
+  );
 }
 
 /** The path parameters of the API, each with its description and an example of its real shape (see ids.ts). */

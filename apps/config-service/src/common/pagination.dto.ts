@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -24,4 +24,11 @@ export interface Page<T> {
   total: number;
   limit: number;
   offset: number;
+}
+
+/** The paging half of a `Page<T>`, for the document: `ApiPageResponse(ItemDto)` adds the typed `items`. */
+export class PageInfoDto {
+  @ApiProperty({ type: 'integer', description: 'Items that match the filters, on every page together', example: 137 }) total!: number;
+  @ApiProperty({ type: 'integer', description: 'The page size asked for', example: 50 }) limit!: number;
+  @ApiProperty({ type: 'integer', description: 'Items skipped before this page', example: 0 }) offset!: number;
 }

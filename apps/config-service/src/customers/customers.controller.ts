@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflict, ApiPathParams, ApiStandardErrors } from '../common/api-docs';
+import { ApiConflict, ApiPageResponse, ApiPathParams, ApiStandardErrors } from '../common/api-docs';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page } from '../common/pagination.dto';
 import { CreateCustomerDto, CustomerDto, ListCustomersQueryDto, UpdateCustomerDto } from './customer.dto';
@@ -29,6 +29,7 @@ export class CustomersController {
     summary: 'List customers',
     description: 'Returns customers a page at a time, newest first. `q` keeps those whose id, name or external reference contains it.',
   })
+  @ApiPageResponse(CustomerDto, 'One page of customers, newest first')
   async list(@Query() query: ListCustomersQueryDto): Promise<Page<CustomerDto>> {
     const page = await this.customers.list(query);
     return { ...page, items: page.items.map((c) => CustomerDto.from(c)) };

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiPathParams, ApiStandardErrors } from '../common/api-docs';
+import { ApiPageResponse, ApiPathParams, ApiStandardErrors } from '../common/api-docs';
 import { Page } from '../common/pagination.dto';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryDetailDto, DeliveryDto, DeliveryQueryDto, AttemptDto } from './delivery.dto';
@@ -18,6 +18,7 @@ export class DeliveriesController {
       'Returns the delivery log a page at a time, latest attempt first: one delivery per event and trigger, with its latest outcome. ' +
       'Filter by customer, trigger, event type, status, event id, test or live, and time of the last attempt (`from` inclusive, `to` exclusive).',
   })
+  @ApiPageResponse(DeliveryDto, 'One page of deliveries, latest attempt first')
   async list(@Query() query: DeliveryQueryDto): Promise<Page<DeliveryDto>> {
     const page = await this.deliveries.list(query);
     return { ...page, items: page.items.map((d) => DeliveryDto.from(d)) };

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiConflict, ApiInvalidTemplate, ApiPathParams, ApiStandardErrors } from '../common/api-docs';
+import { ApiConflict, ApiInvalidTemplate, ApiPageResponse, ApiPathParams, ApiStandardErrors } from '../common/api-docs';
 import { Page, PageQueryDto } from '../common/pagination.dto';
 import {
   CreateCustomerTemplateDto,
@@ -47,6 +47,7 @@ export class TemplatesController {
       'Returns templates without their bodies, a page at a time, newest first. `scope=global` keeps the Templates section, a customer id ' +
       "keeps that customer's templates (404 when there is no such customer), and without `scope` every template is listed.",
   })
+  @ApiPageResponse(TemplateSummaryDto, 'One page of templates, without bodies, newest first')
   async list(@Query() query: ListTemplatesQueryDto): Promise<Page<TemplateSummaryDto>> {
     const page = await this.templates.list(query);
     return { ...page, items: page.items.map((t) => TemplateSummaryDto.from(t)) };
@@ -159,6 +160,7 @@ export class CustomerTemplatesController {
     summary: "List a customer's templates",
     description: "Returns the customer's own templates (not the global ones) without their bodies, a page at a time, newest first.",
   })
+  @ApiPageResponse(TemplateSummaryDto, "One page of the customer's templates, without bodies, newest first")
   async list(@Param('customerId') customerId: string, @Query() query: PageQueryDto): Promise<Page<TemplateSummaryDto>> {
     const page = await this.templates.list({ ...query, scope: customerId });
     return { ...page, items: page.items.map((t) => TemplateSummaryDto.from(t)) };

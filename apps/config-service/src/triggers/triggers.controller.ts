@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequireScope } from '../auth/scopes';
-import { ApiConflict, ApiInvalidTemplate, ApiPathParams, ApiStandardErrors } from '../common/api-docs';
+import { ApiConflict, ApiInvalidTemplate, ApiPageResponse, ApiPathParams, ApiStandardErrors } from '../common/api-docs';
 import { Page } from '../common/pagination.dto';
 import { TestFireResultDto } from '../test-fire/test-fire.dto';
 import { TestFireService } from '../test-fire/test-fire.service';
@@ -52,6 +52,7 @@ export class TriggersController {
       "Returns the customer's triggers a page at a time, oldest first, optionally only those in a `status` or subscribed to an `eventType`. " +
       'Signing secrets are not included.',
   })
+  @ApiPageResponse(TriggerDto, 'One page of triggers, oldest first')
   async list(@Param('customerId') customerId: string, @Query() query: ListTriggersQueryDto): Promise<Page<TriggerDto>> {
     const page = await this.triggers.list(customerId, query);
     return { ...page, items: page.items.map((v) => dto(v)) };
