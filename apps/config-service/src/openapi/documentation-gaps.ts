@@ -17,7 +17,8 @@ type Schema = SchemaObject | ReferenceObject;
  * What the API document leaves undocumented, one line per gap, each naming the operation
  * (`POST /customers/{customerId}/triggers: …`). Every operation needs:
  * - a summary and a description;
- * - a description and an example (or an enum) on every parameter;
+ * - every `{name}` of its path declared as a path parameter, and a description and an example (or an
+ *   enum) on every parameter;
  * - on a JSON request body, a media-type example or an example (or enum) on every property, nested
  *   objects included, and no untyped object (the generated client could not send anything in it);
  * - on every 2xx response but 204, a body with a schema that is typed (not `{}`, not a bare object),
@@ -31,7 +32,7 @@ export function documentationGaps(document: OpenAPIObject): string[] {
       if (!operation) continue;
       const name = `${method.toUpperCase()} ${path}`;
       try {
-        for (const problem of operationGaps(document, operation, item.parameters ?? [])) gaps.push(`${name}: ${problem}`);
+        for (const problem of operationGaps(document, path, operation, item.parameters ?? [])) gaps.push(`${name}: ${problem}`);
       } catch (e) {
         gaps.push(`${name}: ${(e as Error).message}`);
       }
@@ -40,13 +41,16 @@ export function documentationGaps(document: OpenAPIObject): string[] {
   return gaps;
 }
 
-function operationGaps(doc: OpenAPIObject, op: OperationObject, shared: Array<ParameterObject | ReferenceObject>): string[] {
+function operationGaps(doc: OpenAPIObject, path: string, op: OperationObject, shared: Array<ParameterObject | ReferenceObject>): string[] {
   const out: string[] = [];
   if (!op.summary?.trim()) out.push('no summary');
   if (!op.description?.trim()) out.push('no description');
 
-  for (const raw of [...shared, ...(op.parameters ?? [])]) {
-    const p = resolve<ParameterObject>(doc, raw);
+  const parameters = [...shared, ...(op.parameters ?? [])].map((raw) => resolve<ParameterObject>(doc, raw));
+  for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+    if (!parameters.some((p) => p.in === 'path' && p.name === name)) out.push(`path parameter "${name}" is not declared`);
+  }
+  for (const p of parameters) {
     const label = `${p.in} parameter "${p.name}"`;
     if (!p.description?.trim()) out.push(`${label} has no description`);
     if (!parameterHasExample(doc, p)) out.push(`${label} has no example or enum`);

@@ -24,6 +24,14 @@ describe('documentationGaps', () => {
     openapi: '3.0.0',
     info: { title: 'test', version: '1' },
     paths: {
+      '/things/{thingId}/parts/{partId}': {
+        get: {
+          summary: 'List the parts of a thing',
+          description: 'The parts.',
+          parameters: [{ name: 'thingId', in: 'path', required: true, description: 'Thing id', schema: { type: 'string', example: 'thg_1' } }],
+          responses: { '204': { description: 'None' } },
+        },
+      },
       '/things/{thingId}': {
         parameters: [{ name: 'thingId', in: 'path', required: true, description: 'Thing id', schema: { type: 'string', example: 'thg_1' } }],
         get: {
@@ -76,6 +84,7 @@ describe('documentationGaps', () => {
 
   it('names each operation and what it lacks', () => {
     expect(documentationGaps(document)).toEqual([
+      'GET /things/{thingId}/parts/{partId}: path parameter "partId" is not declared',
       'PUT /things/{thingId}: no summary',
       'PUT /things/{thingId}: query parameter "dryRun" has no description',
       'PUT /things/{thingId}: query parameter "dryRun" has no example or enum',
