@@ -33,7 +33,11 @@ async function main(): Promise<void> {
       return;
     }
     for (const k of Object.keys(targets) as Array<keyof typeof targets>) writeFileSync(targets[k], generated[k]);
-    console.log(`wrote ${Object.values(targets).map((t) => t.slice(root.length + 1)).join(', ')}`);
+    console.log(
+      `wrote ${Object.values(targets)
+        .map((t) => t.slice(root.length + 1))
+        .join(', ')}`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
