@@ -11,8 +11,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List API keys
+         * @description Returns every API key, newest first, without the keys themselves; revoked keys only with `includeRevoked=true`. Needs an admin key, even to read.
+         */
         get: operations["ApiKeysController_list"];
         put?: never;
+        /**
+         * Create an API key
+         * @description Creates an API key with the given scopes: `admin` may do everything, `read` may only read (GET, template previews, the Template Mapper). The response carries the key itself (`pb_…`), shown this once: only a digest of it is stored. Needs an admin key.
+         */
         post: operations["ApiKeysController_create"];
         delete?: never;
         options?: never;
@@ -27,9 +35,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get an API key
+         * @description Returns one API key, without the key itself. Needs an admin key, even to read.
+         */
         get: operations["ApiKeysController_get"];
         put?: never;
         post?: never;
+        /**
+         * Revoke an API key
+         * @description Revokes the key: requests with it are refused (401) from now on. The key stays listed, with `revokedAt`, for the record; revoking it again changes nothing. Returns the revoked key. Needs an admin key.
+         */
         delete: operations["ApiKeysController_revoke"];
         options?: never;
         head?: never;
@@ -43,6 +59,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List configuration changes
+         * @description Returns the audit log a page at a time, newest first: which API key changed which customer, template, trigger or API key, when, and what. Forced activations, test-fires and reads of a signing secret are recorded too. `from` is inclusive, `to` exclusive.
+         */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
@@ -59,8 +79,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List customers
+         * @description Returns customers a page at a time, newest first. `q` keeps those whose id, name or external reference contains it.
+         */
         get: operations["CustomersController_list"];
         put?: never;
+        /**
+         * Create a customer
+         * @description Creates a customer: the owner of triggers and templates. Give `id` as the id the order platform puts in its events (`customerId`), or leave it out to get a generated `cus_…` id. Returns the customer. 409 when the id or the external reference is already taken.
+         */
         post: operations["CustomersController_create"];
         delete?: never;
         options?: never;
@@ -75,12 +103,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get a customer
+         * @description Returns one customer. 404 when there is no customer with this id.
+         */
         get: operations["CustomersController_get"];
         put?: never;
         post?: never;
+        /**
+         * Delete a customer
+         * @description Deletes a customer that has no triggers and no templates left: nothing is deleted along with it. Answers 204 with no body. 409 while the customer still has triggers or templates; delete those first.
+         */
         delete: operations["CustomersController_delete"];
         options?: never;
         head?: never;
+        /**
+         * Update a customer
+         * @description Changes the name, external reference or contact email; fields left out keep their value, and the id cannot change. Returns the updated customer. 409 when the new external reference belongs to another customer.
+         */
         patch: operations["CustomersController_update"];
         trace?: never;
     };
@@ -91,8 +131,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List a customer's templates
+         * @description Returns the customer's own templates (not the global ones) without their bodies, a page at a time, newest first.
+         */
         get: operations["CustomerTemplatesController_list"];
         put?: never;
+        /**
+         * Create a customer's template
+         * @description Creates a template under the customer: only this customer's triggers may use it. Give an Eta `body`, or Template Mapper rules in `mapping` to compile one (JSON templates only). Returns the template at version 1. 422 when the body does not compile.
+         */
         post: operations["CustomerTemplatesController_create"];
         delete?: never;
         options?: never;
@@ -107,12 +155,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get a customer's template
+         * @description Returns the template with the body, mapping rules and sample input of its newest version. 404 when the template is global or belongs to another customer.
+         */
         get: operations["CustomerTemplatesController_get"];
         put?: never;
         post?: never;
+        /**
+         * Delete a customer's template
+         * @description Deletes a template of this customer with all its versions. Answers 204 with no body. 409 while a trigger uses the template: point those triggers at another template first.
+         */
         delete: operations["CustomerTemplatesController_delete"];
         options?: never;
         head?: never;
+        /**
+         * Update a customer's template
+         * @description Changes the template as PATCH /templates/{templateId} does (a new body, mapping or sample input makes a new version), for a template of this customer only. 422 when the body does not compile; 409 when a JSON template used by URL triggers would change format.
+         */
         patch: operations["CustomerTemplatesController_update"];
         trace?: never;
     };
@@ -123,8 +183,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List a customer's triggers
+         * @description Returns the customer's triggers a page at a time, oldest first, optionally only those in a `status` or subscribed to an `eventType`. Signing secrets are not included.
+         */
         get: operations["TriggersController_list"];
         put?: never;
+        /**
+         * Create a trigger
+         * @description Creates a trigger for the customer as a draft: it delivers nothing until activated. It uses an existing template (`templateId`, global or the customer's) or one created with it (`template`). A URL trigger needs a `url` that passes the destination checks and a JSON template; an email trigger needs `email`. The response carries the signing secret, shown this once. 422 when an inline template does not compile.
+         */
         post: operations["TriggersController_create"];
         delete?: never;
         options?: never;
@@ -139,12 +207,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get a trigger
+         * @description Returns the trigger with its status, whether its current configuration has passed a test-fire (`testedCurrentConfig`) and its last test. The signing secret is not included.
+         */
         get: operations["TriggersController_get"];
         put?: never;
         post?: never;
+        /**
+         * Delete a trigger
+         * @description Deletes the trigger: the router stops delivering to it at once. Its deliveries stay in the delivery log. Answers 204 with no body. Its template is kept.
+         */
         delete: operations["TriggersController_delete"];
         options?: never;
         head?: never;
+        /**
+         * Update a trigger
+         * @description Changes a trigger; fields left out keep their value, and the delivery method (`channel`) cannot change. A new `templateId` without `templateVersion` follows that template's latest version. The change reaches the router at once, an active trigger included; after a change to where or what it sends (URL, method, headers, email settings, template or version), activating it again needs a new passing test.
+         */
         patch: operations["TriggersController_update"];
         trace?: never;
     };
@@ -157,6 +237,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Activate a trigger
+         * @description Starts delivery: a draft or paused trigger becomes active and receives events from now on. Activation needs a passed test-fire of the current configuration: without one the answer is 409, unless `force` is true (a forced activation and its `reason` are recorded in the audit log). Activating an active trigger changes nothing. Returns the trigger.
+         */
         post: operations["TriggersController_activate"];
         delete?: never;
         options?: never;
@@ -173,6 +257,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Pause a trigger
+         * @description Stops delivery: events that arrive while the trigger is paused are not sent, not even later, and a delivery waiting for a retry is skipped (error code TRIGGER_INACTIVE). Pausing a paused trigger changes nothing. Returns the trigger.
+         */
         post: operations["TriggersController_pause"];
         delete?: never;
         options?: never;
@@ -205,6 +293,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Rotate a trigger's signing secret
+         * @description Makes a new signing secret and returns it, shown this once. For `graceSeconds` (default one day, at most seven) the old secret keeps signing too, and each postback carries both signatures, so the receiver can switch without refusing one; 0 retires the old secret at once.
+         */
         post: operations["TriggersController_rotate"];
         delete?: never;
         options?: never;
@@ -219,6 +311,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Reveal a trigger's signing secret
+         * @description Returns the current signing secret, for setting up a receiver. Needs an admin key although it only reads, and every read is recorded in the audit log.
+         */
         get: operations["TriggersController_secret"];
         put?: never;
         post?: never;
@@ -237,6 +333,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Test-fire a trigger
+         * @description Sends the sample event of `eventType` (or your `data`) through the real pipeline (Kafka, the router, the delivery service) to this trigger only, whatever its status, marked as a test and never retried, and waits up to `timeoutMs`. 200 with what was sent and what came back; 202 when no outcome came in time (look the delivery id up in the delivery log). A delivered test of the current configuration allows activation.
+         */
         post: operations["TriggersController_test"];
         delete?: never;
         options?: never;
@@ -251,6 +351,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List deliveries
+         * @description Returns the delivery log a page at a time, latest attempt first: one delivery per event and trigger, with its latest outcome. Filter by customer, trigger, event type, status, event id, test or live, and time of the last attempt (`from` inclusive, `to` exclusive).
+         */
         get: operations["DeliveriesController_list"];
         put?: never;
         post?: never;
@@ -267,6 +371,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get a delivery
+         * @description Returns one delivery with every attempt: what was sent, what came back or why it failed, and when a retry is due. Request headers and bodies are kept for test-fires only.
+         */
         get: operations["DeliveriesController_get"];
         put?: never;
         post?: never;
@@ -299,6 +407,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List event types
+         * @description Returns the order event types that triggers can subscribe to, each with the label and meaning the console shows.
+         */
         get: operations["EventTypesController_list"];
         put?: never;
         post?: never;
@@ -315,6 +427,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get a sample event
+         * @description Returns a realistic order event of the type: what previews, the Template Mapper and test-fires use when given no input of their own. 404 for an unknown type.
+         */
         get: operations["EventTypesController_sample"];
         put?: never;
         post?: never;
@@ -331,6 +447,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Check that the service is alive
+         * @description Answers 200 while the process runs, whatever the state of MySQL and Kafka: for a liveness probe. Needs no API key.
+         */
         get: operations["ObservabilityController_live"];
         put?: never;
         post?: never;
@@ -347,6 +467,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Check that the service is ready
+         * @description Runs the readiness checks (MySQL, Kafka, the Kafka consumers), each with a time limit: 200 when all pass, 503 with the failing checks when one does not. For a readiness probe or a load balancer. Needs no API key.
+         */
         get: operations["ObservabilityController_ready"];
         put?: never;
         post?: never;
@@ -365,6 +489,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Compile mapping rules
+         * @description Compiles Template Mapper rules (an output path from an input path, with a default and a transform) into the Eta body of a JSON template, and saves nothing. The body writes valid JSON for any input. 400 names the rule and field of each invalid rule. Read-only keys may call it.
+         */
         post: operations["MapperController_compile"];
         delete?: never;
         options?: never;
@@ -381,6 +509,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * List the fields of an input
+         * @description Lists the field paths of an input, the sample event of `eventType` (default order.shipped) or your own `input`, with the JSON type of each and an example value: the sources a mapper UI offers. `[]` in a path marks array elements. Read-only keys may call it.
+         */
         post: operations["MapperController_fields"];
         delete?: never;
         options?: never;
@@ -395,6 +527,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read the Prometheus metrics
+         * @description Returns the service's metrics in the Prometheus text format (all named postback_*, the Node.js process metrics included), for scraping. Needs no API key.
+         */
         get: operations["ObservabilityController_metrics"];
         put?: never;
         post?: never;
@@ -427,8 +563,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List templates
+         * @description Returns templates without their bodies, a page at a time, newest first. `scope=global` keeps the Templates section, a customer id keeps that customer's templates (404 when there is no such customer), and without `scope` every template is listed.
+         */
         get: operations["TemplatesController_list"];
         put?: never;
+        /**
+         * Create a template
+         * @description Creates a template in the Templates section (global: any customer's triggers may use it) or, with `customerId`, under that customer. Give an Eta `body`, or Template Mapper rules in `mapping` to compile one (JSON templates only). Returns the template at version 1. 422 when the body does not compile; 404 when the customer does not exist.
+         */
         post: operations["TemplatesController_create"];
         delete?: never;
         options?: never;
@@ -443,12 +587,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get a template
+         * @description Returns a template, global or of any customer, with the body, mapping rules and sample input of its newest version.
+         */
         get: operations["TemplatesController_get"];
         put?: never;
         post?: never;
+        /**
+         * Delete a template
+         * @description Deletes a template, global or of any customer, with all its versions. Answers 204 with no body. 409 while a trigger uses the template: point those triggers at another template first.
+         */
         delete: operations["TemplatesController_delete"];
         options?: never;
         head?: never;
+        /**
+         * Update a template
+         * @description Changes a template; fields left out keep their value. A new body, mapping or sample input makes a new version, which triggers that follow the latest version send with at once (pinned triggers keep theirs); new mapping rules without a body recompile the body. 422 when the body does not compile; 409 when a JSON template used by URL triggers would change format.
+         */
         patch: operations["TemplatesController_update"];
         trace?: never;
     };
@@ -461,6 +617,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Preview a saved template
+         * @description Renders the saved template (its newest version, or `version`) exactly as live delivery would, and sends nothing, with the sample event of `eventType` or with your `input`. Returns the output byte for byte. 422 when it does not render or JSON output is not valid JSON. Read-only keys may call it.
+         */
         post: operations["PreviewController_previewSaved"];
         delete?: never;
         options?: never;
@@ -475,6 +635,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List a template's versions
+         * @description Returns every version of the template, newest first, each with its body, mapping rules and sample input. Every change of the body, the mapping or the sample input made one; a version never changes.
+         */
         get: operations["TemplatesController_versions"];
         put?: never;
         post?: never;
@@ -491,6 +655,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get a template version
+         * @description Returns one version of the template: its body, mapping rules and sample input as they were. 404 when the version does not exist.
+         */
         get: operations["TemplatesController_version"];
         put?: never;
         post?: never;
@@ -509,6 +677,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Restore a template version
+         * @description Rolls back by copy: the version's body, mapping rules and sample input become a new newest version; no version is lost. Triggers that follow the latest version send with it at once; triggers pinned to a version keep theirs. Returns the template.
+         */
         post: operations["TemplatesController_restore"];
         delete?: never;
         options?: never;
@@ -525,6 +697,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Preview a template
+         * @description Renders a template exactly as live delivery would, and sends nothing: a saved template (`templateId`, optionally `version`), an unsaved `body`, or unsaved `mapping` rules (exactly one of the three), with the sample event of `eventType` or with your `input`. Returns the output byte for byte. 422 when the template does not compile or render, or JSON output is not valid JSON. Read-only keys may call it.
+         */
         post: operations["PreviewController_preview"];
         delete?: never;
         options?: never;
@@ -540,6 +716,7 @@ export interface components {
             /**
              * @description Activate without a passing test of the current configuration (recorded in the audit log)
              * @default false
+             * @example false
              */
             force: boolean;
             /**
@@ -548,14 +725,47 @@ export interface components {
              */
             reason?: string;
         };
+        AddressDto: {
+            /** @example Stockholm */
+            city?: string;
+            /** @example Lindqvist Design AB */
+            company?: string;
+            /**
+             * @description ISO 3166-1 alpha-2 code
+             * @example SE
+             */
+            country?: string;
+            /** @example asa.lindqvist@example.com */
+            email?: string;
+            /** @example Sveavägen 44 */
+            line1?: string;
+            /** @example 3 tr */
+            line2?: string;
+            /** @example Åsa Lindqvist */
+            name?: string;
+            /** @example +46 70 123 45 67 */
+            phone?: string;
+            /** @example 111 34 */
+            postalCode?: string;
+            /** @example Stockholms län */
+            region?: string;
+        };
         ApiErrorDto: {
             /**
              * @description Stable error code
              * @example VALIDATION_FAILED
              */
             code: string;
-            /** @description Extra facts, e.g. the raw output of a template whose output is not valid JSON */
-            details?: Record<string, never>;
+            /**
+             * @description Extra facts, e.g. the raw output of a template whose output is not valid JSON
+             * @example {
+             *       "errorCode": "OUTPUT_NOT_JSON",
+             *       "output": "{\"order\": ord_7Q2M9K4XHB}"
+             *     }
+             */
+            details?: {
+                [key: string]: unknown;
+            };
             errors?: components["schemas"]["FieldErrorDto"][];
             /** @example the request is invalid */
             message: string;
@@ -568,7 +778,15 @@ export interface components {
             statusCode: number;
         };
         ApiKeyDto: {
+            /**
+             * Format: date-time
+             * @example 2026-05-04T09:12:44.120Z
+             */
             createdAt: string;
+            /**
+             * @description Name of the key that created this one
+             * @example bootstrap admin key
+             */
             createdBy: string;
             /** @example key_4f8k2m9x1c4v7b6n5q0z */
             id: string;
@@ -582,26 +800,181 @@ export interface components {
              * @example pb_Xq3vN8a
              */
             keyPrefix: string;
+            /**
+             * Format: date-time
+             * @description Last use, updated at most once a minute
+             * @example 2026-05-06T08:01:13.402Z
+             */
             lastUsedAt: string | null;
+            /** @example CI deploy pipeline */
             name: string;
+            /**
+             * Format: date-time
+             * @description When it was revoked; null while it works
+             * @example null
+             */
             revokedAt: string | null;
+            /**
+             * @description admin: everything; read: GET only
+             * @example [
+             *       "read"
+             *     ]
+             */
             scopes: ("admin" | "read")[];
         };
         AttemptDto: {
+            /**
+             * @description Attempt number, from 1
+             * @example 1
+             */
             attempt: number;
+            /**
+             * @description How long the attempt took, in ms
+             * @example 182.4
+             */
             durationMs: number;
-            /** @description From the event's occurredAt to the end of this attempt */
+            /**
+             * @description From the event's occurredAt to the end of this attempt, in ms
+             * @example 641
+             */
             endToEndMs: number;
             /** @description code, message */
-            error?: Record<string, never>;
+            error?: components["schemas"]["AttemptErrorDto"];
+            /**
+             * Format: date-time
+             * @description When the retry that follows is due
+             * @example 2026-05-05T14:03:40.412Z
+             */
             nextAttemptAt?: string;
             /** @enum {string} */
             outcome: "delivered" | "retry_scheduled" | "failed" | "skipped";
             /** @description url, method, bytes; headers and body for test-fires */
-            request?: Record<string, never>;
+            request?: components["schemas"]["AttemptRequestDto"];
             /** @description status, headers, bodyExcerpt */
-            response?: Record<string, never>;
+            response?: components["schemas"]["AttemptResponseDto"];
+            /**
+             * Format: date-time
+             * @example 2026-05-05T14:03:10.412Z
+             */
             startedAt: string;
+        };
+        AttemptErrorDto: {
+            /**
+             * @description Stable error code
+             * @example TIMEOUT
+             */
+            code: string;
+            /** @example no response within 10000 ms */
+            message: string;
+        };
+        AttemptRequestDto: {
+            /**
+             * @description The body sent: test-fires only
+             * @example {"event":"order.shipped","orderId":"ord_7Q2M9K4XHB"}
+             */
+            body?: string;
+            /**
+             * @description Size of the body in bytes
+             * @example 412
+             */
+            bytes: number | null;
+            /**
+             * @description The headers sent, signature included: test-fires only
+             * @example {
+             *       "content-type": "application/json",
+             *       "webhook-id": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+             *       "webhook-timestamp": "1778162590"
+             *     }
+             */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * @description HTTP method, or SMTP
+             * @example POST
+             */
+            method: string | null;
+            /**
+             * @description The URL, or smtp://host:port for email
+             * @example https://shop.nordic-apparel.example/hooks/orders
+             */
+            url: string;
+        };
+        AttemptResponseDto: {
+            /**
+             * @description The start of the response body
+             * @example {"ok":true}
+             */
+            bodyExcerpt: string;
+            /**
+             * @description Response headers
+             * @example {
+             *       "content-type": "application/json"
+             *     }
+             */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * @description HTTP status, or the SMTP reply code
+             * @example 200
+             */
+            status: number;
+        };
+        AuditEntryDto: {
+            /**
+             * @description `<entity>.<change>`, e.g. customer.create, template.restore, trigger.activate.forced
+             * @example trigger.activate
+             */
+            action: string;
+            /**
+             * @description API key id, or "bootstrap" for the key from configuration
+             * @example key_4f8k2m9x1c4v7b6n5q0z
+             */
+            actorKeyId: string;
+            /**
+             * @description Name of that API key
+             * @example CI deploy pipeline
+             */
+            actorName: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-06T15:30:02.511Z
+             */
+            at: string;
+            /**
+             * @description What changed: depends on the action
+             * @example {
+             *       "changed": [
+             *         "url",
+             *         "headers"
+             *       ]
+             *     }
+             */
+            details?: {
+                [key: string]: unknown;
+            };
+            /** @example trg_2m9x1c4v7b6n5q0z8f3k */
+            entityId: string;
+            /** @enum {string} */
+            entityType: "customer" | "template" | "trigger" | "api-key";
+            /**
+             * @description Sequence number: higher is later
+             * @example 4812
+             */
+            id: string;
+        };
+        CompiledMappingDto: {
+            /**
+             * @description The Eta body the rules compile to: valid JSON for any input
+             * @example {
+             *       "orderId": <%~ json(get(it, "data.id")) %>,
+             *       "shipment": {
+             *         "carrier": <%~ json(upper(get(it, "data.shipment.carrier"))) %>
+             *       }
+             *     }
+             */
+            body: string;
         };
         CompileMappingDto: {
             /**
@@ -696,7 +1069,9 @@ export interface components {
              *       }
              *     }
              */
-            sampleInput?: Record<string, never>;
+            sampleInput?: {
+                [key: string]: unknown;
+            };
         };
         CreateTemplateDto: {
             /**
@@ -741,7 +1116,9 @@ export interface components {
              *       }
              *     }
              */
-            sampleInput?: Record<string, never>;
+            sampleInput?: {
+                [key: string]: unknown;
+            };
         };
         CreateTriggerDto: {
             /**
@@ -765,15 +1142,18 @@ export interface components {
              */
             format: "json";
             /**
-             * @description Extra request headers
+             * @description Extra request headers, at most 20; these are set by the platform and refused: host, content-length, content-type, transfer-encoding, connection, webhook-id, webhook-timestamp, webhook-signature, user-agent, x-postback-*
              * @example {
              *       "X-Shop-Token": "abc123"
              *     }
              */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: string;
+            };
             /**
              * @description Attempts in all, the first included
              * @default 8
+             * @example 8
              */
             maxAttempts: number;
             /**
@@ -786,6 +1166,7 @@ export interface components {
             /**
              * @description Retry on failure (network errors, timeouts, 408, 429, 5xx)
              * @default true
+             * @example true
              */
             retryOnFailure: boolean;
             /** @description Create the template inline, under this customer, in the same request */
@@ -795,9 +1176,16 @@ export interface components {
              * @example tpl_8f3k2m9x1c4v7b6n5q0z
              */
             templateId?: string;
-            /** @description Pin a template version; omit to follow the latest */
+            /**
+             * @description Pin a template version; omit (or null) to follow the latest
+             * @example 2
+             */
             templateVersion?: number | null;
-            /** @default 15000 */
+            /**
+             * @description Time limit of one attempt, in ms
+             * @default 15000
+             * @example 10000
+             */
             timeoutMs: number;
             /**
              * @description Required for the URL method
@@ -808,43 +1196,173 @@ export interface components {
         CustomerDto: {
             /** @example integrations@nordic-apparel.example */
             contactEmail: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-05-04T09:12:44.120Z
+             */
             createdAt: string;
-            /** @example ERP-100482 */
+            /**
+             * @description Reference in another system (CRM, ERP)
+             * @example ERP-100482
+             */
             externalRef: string | null;
-            /** @example cus_nordic_apparel */
+            /**
+             * @description The id order events carry as `customerId`
+             * @example cus_nordic_apparel
+             */
             id: string;
             /** @example Nordic Apparel AB */
             name: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-06T15:30:02.511Z
+             */
             updatedAt: string;
         };
         DeliveryDetailDto: {
+            /** @description Every attempt, first to last */
             attemptLog: components["schemas"]["AttemptDto"][];
+            /**
+             * @description Attempts made so far
+             * @example 1
+             */
             attempts: number;
-            /** @enum {string} */
+            /**
+             * @description Delivery method: URL (http) or email
+             * @enum {string}
+             */
             channel: "http" | "email";
+            /** @example cus_nordic_apparel */
             customerId: string;
             /**
              * @description Sent as webhook-id
              * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
              */
             deliveryId: string;
+            /**
+             * @description The order event delivered
+             * @example evt_01HZX3K9T4W6Q8R2M5N7P0B1C3
+             */
             eventId: string;
             /** @enum {string} */
             eventType: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+            /**
+             * Format: date-time
+             * @example 2026-05-05T14:03:10.412Z
+             */
             firstAttemptAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-05T14:03:10.412Z
+             */
             lastAttemptAt: string;
+            /**
+             * @description Error code of the last attempt, e.g. TIMEOUT or HTTP_503
+             * @example null
+             */
             lastErrorCode: string | null;
+            /**
+             * @description Status code of the last answer; null when none came
+             * @example 200
+             */
             lastStatusCode: number | null;
+            /**
+             * Format: date-time
+             * @description When the next retry is due; null when none is
+             * @example null
+             */
             nextAttemptAt: string | null;
+            /** @example ord_7Q2M9K4XHB */
             orderId: string;
-            /** @enum {string} */
+            /**
+             * @description Outcome so far: retrying while another attempt is due
+             * @enum {string}
+             */
             status: "delivered" | "failed" | "retrying" | "skipped";
+            /**
+             * @description A test-fire, not a live delivery
+             * @example false
+             */
             test: boolean;
+            /** @example trg_2m9x1c4v7b6n5q0z8f3k */
+            triggerId: string;
+        };
+        DeliveryDto: {
+            /**
+             * @description Attempts made so far
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * @description Delivery method: URL (http) or email
+             * @enum {string}
+             */
+            channel: "http" | "email";
+            /** @example cus_nordic_apparel */
+            customerId: string;
+            /**
+             * @description Sent as webhook-id
+             * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
+             */
+            deliveryId: string;
+            /**
+             * @description The order event delivered
+             * @example evt_01HZX3K9T4W6Q8R2M5N7P0B1C3
+             */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+            /**
+             * Format: date-time
+             * @example 2026-05-05T14:03:10.412Z
+             */
+            firstAttemptAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-05T14:03:10.412Z
+             */
+            lastAttemptAt: string;
+            /**
+             * @description Error code of the last attempt, e.g. TIMEOUT or HTTP_503
+             * @example null
+             */
+            lastErrorCode: string | null;
+            /**
+             * @description Status code of the last answer; null when none came
+             * @example 200
+             */
+            lastStatusCode: number | null;
+            /**
+             * Format: date-time
+             * @description When the next retry is due; null when none is
+             * @example null
+             */
+            nextAttemptAt: string | null;
+            /** @example ord_7Q2M9K4XHB */
+            orderId: string;
+            /**
+             * @description Outcome so far: retrying while another attempt is due
+             * @enum {string}
+             */
+            status: "delivered" | "failed" | "retrying" | "skipped";
+            /**
+             * @description A test-fire, not a live delivery
+             * @example false
+             */
+            test: boolean;
+            /** @example trg_2m9x1c4v7b6n5q0z8f3k */
             triggerId: string;
         };
         EmailConfigDto: {
+            /**
+             * @description Blind copies, up to 20
+             * @example [
+             *       "audit@nordic-apparel.example"
+             *     ]
+             */
             bcc?: string[];
             /**
+             * @description Copies, up to 20
              * @example [
              *       "logistics@nordic-apparel.example"
              *     ]
@@ -863,6 +1381,24 @@ export interface components {
              */
             to: string[];
         };
+        EventTypeInfoDto: {
+            /**
+             * @description What it means
+             * @example The parcel left the warehouse; data.shipment has the carrier and tracking.
+             */
+            description: string;
+            /**
+             * @description Label for people, as the console shows it
+             * @example Order shipped
+             */
+            label: string;
+            /**
+             * @description The type, as events carry it
+             * @example order.shipped
+             * @enum {string}
+             */
+            type: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+        };
         FieldErrorDto: {
             /**
              * @description Template errors: column
@@ -879,21 +1415,84 @@ export interface components {
             /** @example url must be an absolute http or https URL */
             message: string;
         };
+        FieldInfoDto: {
+            /**
+             * @description The value in the input, for strings, numbers, booleans and null
+             * @example TSHIRT-ORG-M-NAVY
+             */
+            example?: (string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
+            /**
+             * @description Dotted path; [] marks the elements of an array
+             * @example data.items[].sku
+             */
+            path: string;
+            /**
+             * @description JSON type of the value
+             * @enum {string}
+             */
+            type: "string" | "number" | "boolean" | "null" | "object" | "array";
+        };
+        FieldListDto: {
+            /** @description Every field path of the input, in document order (at most 500) */
+            fields: components["schemas"]["FieldInfoDto"][];
+        };
         FieldsRequestDto: {
             /**
-             * @description List the fields of this type's sample
+             * @description List the fields of this type's sample (default: order.shipped)
              * @enum {string}
              */
             eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
-            /** @description Or of this custom input */
-            input?: Record<string, never>;
+            /**
+             * @description Or of this custom input
+             * @example {
+             *       "data": {
+             *         "id": "ord_1",
+             *         "items": [
+             *           {
+             *             "sku": "A-1"
+             *           }
+             *         ]
+             *       }
+             *     }
+             */
+            input?: {
+                [key: string]: unknown;
+            };
+        };
+        LastTestDto: {
+            /**
+             * Format: date-time
+             * @example 2026-05-06T09:41:12.380Z
+             */
+            at: string;
+            /**
+             * @description Its delivery id, to look up in the delivery log
+             * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
+             */
+            deliveryId: string;
+            /**
+             * @description delivered passes; failed or skipped do not
+             * @example delivered
+             */
+            outcome: string;
+        };
+        LivenessDto: {
+            /**
+             * @description Always ok: the process answers
+             * @enum {string}
+             */
+            status: "ok";
         };
         MappingRuleDto: {
             /**
              * @description Used when the input value is missing or null (any JSON)
              * @example n/a
              */
-            default?: Record<string, never>;
+            default?: (string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
             /**
              * @description date: iso, unix, unixMs, or a pattern of YYYY MM DD HH mm ss SSS (UTC)
              * @example YYYY-MM-DD
@@ -915,6 +1514,7 @@ export interface components {
              */
             target: string;
             /**
+             * @description How the input value is changed on the way
              * @default none
              * @enum {string}
              */
@@ -923,7 +1523,150 @@ export interface components {
              * @description constant: the value written (any JSON)
              * @example nordic-apparel
              */
-            value?: Record<string, never>;
+            value?: (string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
+        };
+        MoneyDto: {
+            /** @example 149.7 */
+            amount: number;
+            /**
+             * @description ISO 4217 code
+             * @example EUR
+             */
+            currency: string;
+        };
+        OrderDataDto: {
+            /** @description Who pays */
+            billingAddress?: components["schemas"]["AddressDto"];
+            /** @example EUR */
+            currency?: string;
+            /**
+             * @description The order id (the only required field)
+             * @example ord_7Q2M9K4XHB
+             */
+            id: string;
+            /** @description Order lines */
+            items?: (components["schemas"]["OrderItemDto"] & {
+                [key: string]: unknown;
+            })[];
+            /**
+             * Format: date-time
+             * @example 2026-05-04T09:12:44Z
+             */
+            placedAt?: string;
+            /** @description Why (failed, canceled, returned) */
+            reason?: components["schemas"]["OrderReasonDto"];
+            /**
+             * @description The buyer's reference
+             * @example PO-2026-004817
+             */
+            reference?: string;
+            /** @description Carrier and tracking (shipped, in transit, delivered) */
+            shipment?: components["schemas"]["ShipmentDto"] & {
+                [key: string]: unknown;
+            };
+            /** @description Where it goes */
+            shippingAddress?: components["schemas"]["AddressDto"];
+            /** @example shipped */
+            status?: string;
+            /** @description Order total */
+            total?: components["schemas"]["MoneyDto"];
+        };
+        OrderEventDto: {
+            /**
+             * @description The customer whose triggers receive it
+             * @example cus_demo_nordic_apparel
+             */
+            customerId: string;
+            /** @description The order; fields beyond these are passed through to templates as they are */
+            data: components["schemas"]["OrderDataDto"] & {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Unique id of the event: the idempotency key
+             * @example evt_sample_order_shipped
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When it happened
+             * @example 2026-05-05T14:03:10Z
+             */
+            occurredAt: string;
+            /**
+             * @example order.shipped
+             * @enum {string}
+             */
+            type: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+        };
+        OrderItemDto: {
+            /** @example Organic cotton T-shirt, navy, M */
+            name?: string;
+            /** @example 2 */
+            quantity: number;
+            /** @example TSHIRT-ORG-M-NAVY */
+            sku: string;
+            /** @description Price of one */
+            unitPrice?: components["schemas"]["MoneyDto"];
+        };
+        OrderReasonDto: {
+            /**
+             * @description Who caused it: system, customer-service, recipient, …
+             * @example system
+             */
+            actor?: string;
+            /** @example OUT_OF_STOCK */
+            code?: string;
+            /** @example SKU HOODIE-ZIP-L-GREY is out of stock at every warehouse */
+            message?: string;
+        };
+        PageInfoDto: {
+            /**
+             * @description The page size asked for
+             * @example 50
+             */
+            limit: number;
+            /**
+             * @description Items skipped before this page
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description Items that match the filters, on every page together
+             * @example 137
+             */
+            total: number;
+        };
+        PreviewedTemplateDto: {
+            /**
+             * @description The saved template
+             * @example tpl_8f3k2m9x1c4v7b6n5q0z
+             */
+            id?: string;
+            /**
+             * @description True when an unsaved body or mapping was rendered
+             * @example true
+             */
+            unsaved?: boolean;
+            /**
+             * @description Its version that was rendered
+             * @example 3
+             */
+            version?: number;
+        };
+        PreviewInputDto: {
+            /**
+             * @description True when the custom input was used
+             * @example true
+             */
+            custom?: boolean;
+            /**
+             * @description The event type whose sample was used
+             * @example order.shipped
+             * @enum {string}
+             */
+            eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
         };
         PreviewRequestDto: {
             /**
@@ -951,7 +1694,9 @@ export interface components {
              *       }
              *     }
              */
-            input?: Record<string, never>;
+            input?: {
+                [key: string]: unknown;
+            };
             /** @description Unsaved mapping rules */
             mapping?: components["schemas"]["MappingRuleDto"][];
             /**
@@ -959,23 +1704,73 @@ export interface components {
              * @example tpl_8f3k2m9x1c4v7b6n5q0z
              */
             templateId?: string;
+            /**
+             * @description With templateId: the version to render (default: the latest)
+             * @example 2
+             */
             version?: number;
         };
         PreviewResultDto: {
-            /** @description The body rendered (compiled from the mapping when rules were given) */
+            /**
+             * @description The body rendered (compiled from the mapping when rules were given)
+             * @example {"order": <%~ json(it.data.id) %>}
+             */
             body: string;
+            /**
+             * @description Size of the output in bytes (UTF-8)
+             * @example 27
+             */
             bytes: number;
-            /** @example application/json */
+            /**
+             * @description The Content-Type delivery would send it with
+             * @example application/json
+             */
             contentType: string;
             /** @description { eventType } of the sample used, or { custom: true } */
-            input: Record<string, never>;
+            input: components["schemas"]["PreviewInputDto"];
             /**
              * @description The rendered output, byte for byte what delivery would send
              * @example {"order": "ord_7Q2M9K4XHB"}
              */
             output: string;
             /** @description { id, version } of a saved template, or { unsaved: true } */
-            template: Record<string, never>;
+            template: components["schemas"]["PreviewedTemplateDto"];
+        };
+        ReadinessCheckDto: {
+            /**
+             * @description Why it is down
+             * @example mysql check timed out
+             */
+            detail?: string;
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "down";
+        };
+        ReadinessReportDto: {
+            /**
+             * @description Each check by name: mysql, kafka and the Kafka consumers
+             * @example {
+             *       "mysql": {
+             *         "status": "ok"
+             *       },
+             *       "kafka": {
+             *         "status": "ok"
+             *       },
+             *       "consumers": {
+             *         "status": "ok"
+             *       }
+             *     }
+             */
+            checks: {
+                [key: string]: components["schemas"]["ReadinessCheckDto"];
+            };
+            /**
+             * @description ok only when every check passes
+             * @enum {string}
+             */
+            status: "ok" | "unavailable";
         };
         ReplayJobDto: {
             createdAt: string;
@@ -997,10 +1792,61 @@ export interface components {
         };
         RotateSecretDto: {
             /**
-             * @description Seconds the old secret keeps signing
+             * @description Seconds the old secret keeps signing beside the new one (0: it stops at once)
              * @default 86400
+             * @example 86400
              */
             graceSeconds: number;
+        };
+        ShipmentCheckpointDto: {
+            /**
+             * Format: date-time
+             * @example 2026-05-06T03:15:00Z
+             */
+            at?: string;
+            /** @example Processed at DHL hub, departing to destination country */
+            description?: string;
+            /** @example Leipzig Hub, DE */
+            location?: string;
+            /**
+             * @description The carrier's status code
+             * @example PROCESSED_AT_HUB
+             */
+            status?: string;
+        };
+        ShipmentDto: {
+            /** @example DHL Express */
+            carrier?: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-07T13:58:02Z
+             */
+            deliveredAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-07T18:00:00Z
+             */
+            estimatedDeliveryAt?: string;
+            /** @description The latest carrier scan (order.in_transit) */
+            lastCheckpoint?: components["schemas"]["ShipmentCheckpointDto"];
+            /** @example EXPRESS WORLDWIDE */
+            service?: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-05T14:03:10Z
+             */
+            shippedAt?: string;
+            /** @example JD014600006281230704 */
+            trackingNumber?: string;
+            /** @example https://www.dhl.com/se-en/home/tracking.html?tracking-id=JD014600006281230704 */
+            trackingUrl?: string;
+        };
+        SigningSecretDto: {
+            /**
+             * @description The secret postbacks are signed with (Standard Webhooks)
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            signingSecret: string;
         };
         StartReplayDto: {
             /**
@@ -1015,40 +1861,169 @@ export interface components {
             to: string;
         };
         TemplateDto: {
-            /** @description Body of the newest version */
+            /**
+             * @description Eta body of the newest version
+             * @example {
+             *       "event": "<%= it.type %>",
+             *       "orderId": <%~ json(it.data.id) %>,
+             *       "reference": <%~ json(it.data.reference) %>,
+             *       "trackingNumber": <%~ json(it.data.shipment?.trackingNumber) %>
+             *     }
+             */
             body: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-04T09:12:44.120Z
+             */
             createdAt: string;
+            /**
+             * @description Owner customer; null for a global template (Templates section)
+             * @example cus_nordic_apparel
+             */
             customerId: string | null;
+            /** @example Carrier and tracking for the shop backend */
             description: string | null;
+            /**
+             * @description Event types this template suits
+             * @example [
+             *       "order.shipped"
+             *     ]
+             */
             eventTypes: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
-            /** @enum {string} */
+            /**
+             * @description json for URL triggers; html or text for email bodies
+             * @enum {string}
+             */
             format: "json" | "html" | "text";
             /** @example tpl_8f3k2m9x1c4v7b6n5q0z */
             id: string;
-            /** @description Newest version number */
+            /**
+             * @description Newest version number
+             * @example 3
+             */
             latestVersion: number;
+            /** @description The Template Mapper rules the body was compiled from, if any */
             mapping?: components["schemas"]["MappingRuleDto"][];
+            /** @example Shipment notice (JSON) */
             name: string;
-            sampleInput?: Record<string, never>;
+            /**
+             * @description Custom input for previews, if one was saved
+             * @example {
+             *       "data": {
+             *         "id": "ord_1"
+             *       }
+             *     }
+             */
+            sampleInput?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-05-06T15:30:02.511Z
+             */
             updatedAt: string;
         };
         TemplatePreviewRequestDto: {
             /**
+             * @description Render with this type's sample payload
              * @default order.shipped
              * @enum {string}
              */
             eventType: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
-            /** @description Custom input instead of a sample */
-            input?: Record<string, never>;
-            /** @description Version to render (default: the latest) */
+            /**
+             * @description Custom input instead of a sample: an order event or any JSON object
+             * @example {
+             *       "type": "order.shipped",
+             *       "data": {
+             *         "id": "ord_1"
+             *       }
+             *     }
+             */
+            input?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Version to render (default: the latest)
+             * @example 2
+             */
             version?: number;
         };
-        TemplateVersionDto: {
-            body: string;
+        TemplateSummaryDto: {
+            /**
+             * Format: date-time
+             * @example 2026-05-04T09:12:44.120Z
+             */
             createdAt: string;
+            /**
+             * @description Owner customer; null for a global template (Templates section)
+             * @example cus_nordic_apparel
+             */
+            customerId: string | null;
+            /** @example Carrier and tracking for the shop backend */
+            description: string | null;
+            /**
+             * @description Event types this template suits
+             * @example [
+             *       "order.shipped"
+             *     ]
+             */
+            eventTypes: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
+            /**
+             * @description json for URL triggers; html or text for email bodies
+             * @enum {string}
+             */
+            format: "json" | "html" | "text";
+            /** @example tpl_8f3k2m9x1c4v7b6n5q0z */
+            id: string;
+            /**
+             * @description Newest version number
+             * @example 3
+             */
+            latestVersion: number;
+            /** @example Shipment notice (JSON) */
+            name: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-06T15:30:02.511Z
+             */
+            updatedAt: string;
+        };
+        TemplateVersionDto: {
+            /**
+             * @description Eta body of this version
+             * @example {
+             *       "event": "<%= it.type %>",
+             *       "orderId": <%~ json(it.data.id) %>,
+             *       "reference": <%~ json(it.data.reference) %>,
+             *       "trackingNumber": <%~ json(it.data.shipment?.trackingNumber) %>
+             *     }
+             */
+            body: string;
+            /**
+             * Format: date-time
+             * @description When this version was made
+             * @example 2026-05-05T10:20:31.007Z
+             */
+            createdAt: string;
+            /** @description The Template Mapper rules the body was compiled from, if any */
             mapping?: components["schemas"]["MappingRuleDto"][];
-            sampleInput?: Record<string, never>;
+            /**
+             * @description Custom input for previews, if one was saved
+             * @example {
+             *       "data": {
+             *         "id": "ord_1"
+             *       }
+             *     }
+             */
+            sampleInput?: {
+                [key: string]: unknown;
+            };
+            /** @example tpl_8f3k2m9x1c4v7b6n5q0z */
             templateId: string;
+            /**
+             * @description Version number, from 1
+             * @example 2
+             */
             version: number;
         };
         TestFireResultDto: {
@@ -1057,21 +2032,32 @@ export interface components {
              * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
              */
             deliveryId: string;
+            /**
+             * @description How long the attempt took, in ms
+             * @example 182.4
+             */
             durationMs?: number;
             /** @description code and message when it failed */
-            error?: Record<string, never>;
+            error?: components["schemas"]["AttemptErrorDto"];
+            /**
+             * @description Id of the test event sent
+             * @example evt_test_0b6c5d7e-4f2a-4b7e-9a51-1f3c2d9e8a10
+             */
             eventId: string;
             /**
              * @description pending: no outcome within the wait
              * @enum {string}
              */
             outcome: "delivered" | "failed" | "skipped" | "pending";
-            /** @description Whether this test lets the trigger be activated (delivered, and of the current configuration) */
+            /**
+             * @description Whether this test lets the trigger be activated (delivered, and of the current configuration)
+             * @example true
+             */
             passed: boolean;
             /** @description url, method, headers (signature included) and body as sent */
-            request?: Record<string, never>;
+            request?: components["schemas"]["AttemptRequestDto"];
             /** @description status, headers and the start of the body of the answer */
-            response?: Record<string, never>;
+            response?: components["schemas"]["AttemptResponseDto"];
         };
         TestTriggerDto: {
             /**
@@ -1081,54 +2067,118 @@ export interface components {
              *       "reference": "PO-1"
              *     }
              */
-            data?: Record<string, never>;
+            data?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Event type whose sample is sent (default: the trigger's first)
              * @enum {string}
              */
             eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
             /**
-             * @description How long to wait for the outcome
+             * @description How long to wait for the outcome, in ms
              * @default 20000
+             * @example 20000
              */
             timeoutMs: number;
         };
         TriggerDto: {
-            /** @enum {string} */
+            /**
+             * @description Delivery method: URL (http) or email
+             * @enum {string}
+             */
             channel: "http" | "email";
+            /**
+             * Format: date-time
+             * @example 2026-05-04T09:20:01.774Z
+             */
             createdAt: string;
+            /** @example cus_nordic_apparel */
             customerId: string;
+            /** @description Only for email triggers */
             email?: components["schemas"]["EmailConfigDto"];
+            /**
+             * @example [
+             *       "order.shipped",
+             *       "order.delivered"
+             *     ]
+             */
             eventTypes: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
             /** @enum {string} */
             format: "json";
-            headers: Record<string, never>;
+            /**
+             * @description Extra request headers
+             * @example {
+             *       "X-Shop-Token": "abc123"
+             *     }
+             */
+            headers: {
+                [key: string]: string;
+            };
             /** @example trg_2m9x1c4v7b6n5q0z8f3k */
             id: string;
             /** @description The last test-fire: when, its delivery id and outcome */
-            lastTest?: Record<string, never>;
+            lastTest?: components["schemas"]["LastTestDto"];
+            /**
+             * @description Attempts in all, the first included
+             * @example 8
+             */
             maxAttempts: number;
             /** @enum {string} */
             method: "POST" | "PUT" | "PATCH";
+            /** @example Shop backend: shipments */
             name: string;
-            /** @description Why the platform paused it, e.g. the receiver answered 410 Gone */
+            /**
+             * @description Why the platform paused it, e.g. the receiver answered 410 Gone
+             * @example the receiver answered 410 Gone
+             */
             pausedReason?: string;
+            /**
+             * @description Retry on failure (network errors, timeouts, 408, 429, 5xx)
+             * @example true
+             */
             retryOnFailure: boolean;
-            /** @description Bumped on every published change */
+            /**
+             * @description Bumped on every published change
+             * @example 4
+             */
             revision: number;
             /**
              * @description Only in the responses to create and rotate-secret: store it now
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             signingSecret?: string;
-            /** @enum {string} */
+            /**
+             * @description Only active triggers receive events
+             * @enum {string}
+             */
             status: "draft" | "active" | "paused";
+            /** @example tpl_8f3k2m9x1c4v7b6n5q0z */
             templateId: string;
+            /**
+             * @description The pinned template version; null follows the latest
+             * @example null
+             */
             templateVersion: number | null;
-            /** @description Whether the current configuration passed a test-fire (activation needs it, unless forced) */
+            /**
+             * @description Whether the current configuration passed a test-fire (activation needs it, unless forced)
+             * @example true
+             */
             testedCurrentConfig: boolean;
+            /**
+             * @description Time limit of one attempt, in ms
+             * @example 10000
+             */
             timeoutMs: number;
+            /**
+             * Format: date-time
+             * @example 2026-05-06T09:41:12.380Z
+             */
             updatedAt: string;
+            /**
+             * @description null for email triggers
+             * @example https://shop.nordic-apparel.example/hooks/orders
+             */
             url: string | null;
         };
         UpdateCustomerDto: {
@@ -1180,7 +2230,9 @@ export interface components {
              *       }
              *     }
              */
-            sampleInput?: Record<string, never>;
+            sampleInput?: {
+                [key: string]: unknown;
+            };
         };
         UpdateTriggerDto: {
             /** @description Required for the email method */
@@ -1198,15 +2250,18 @@ export interface components {
              */
             format: "json";
             /**
-             * @description Extra request headers
+             * @description Extra request headers, at most 20; these are set by the platform and refused: host, content-length, content-type, transfer-encoding, connection, webhook-id, webhook-timestamp, webhook-signature, user-agent, x-postback-*
              * @example {
              *       "X-Shop-Token": "abc123"
              *     }
              */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: string;
+            };
             /**
              * @description Attempts in all, the first included
              * @default 8
+             * @example 8
              */
             maxAttempts: number;
             /**
@@ -1219,6 +2274,7 @@ export interface components {
             /**
              * @description Retry on failure (network errors, timeouts, 408, 429, 5xx)
              * @default true
+             * @example true
              */
             retryOnFailure: boolean;
             /**
@@ -1226,9 +2282,16 @@ export interface components {
              * @example tpl_8f3k2m9x1c4v7b6n5q0z
              */
             templateId?: string;
-            /** @description Pin a template version; omit to follow the latest */
+            /**
+             * @description Pin a template version; omit (or null) to follow the latest
+             * @example 2
+             */
             templateVersion?: number | null;
-            /** @default 15000 */
+            /**
+             * @description Time limit of one attempt, in ms
+             * @default 15000
+             * @example 10000
+             */
             timeoutMs: number;
             /**
              * @description Required for the URL method
@@ -1248,6 +2311,7 @@ export interface operations {
     ApiKeysController_list: {
         parameters: {
             query?: {
+                /** @description Include revoked keys too */
                 includeRevoked?: boolean;
             };
             header?: never;
@@ -1256,6 +2320,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The API keys, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1385,12 +2450,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description API key id (not the key itself) */
                 keyId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The API key */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1451,6 +2518,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description API key id (not the key itself) */
                 keyId: string;
             };
             cookie?: never;
@@ -1516,11 +2584,15 @@ export interface operations {
     AuditController_list: {
         parameters: {
             query?: {
+                /** @description Only changes to the entity with this id */
                 entityId?: string;
+                /** @description Only changes to this kind of entity */
                 entityType?: "customer" | "template" | "trigger" | "api-key";
                 /** @description Only entries at or after this time */
                 from?: string;
+                /** @description Page size: at most this many items */
                 limit?: number;
+                /** @description Items to skip: 0 for the first page, then limit, 2 × limit, … */
                 offset?: number;
                 /** @description Only entries before this time */
                 to?: string;
@@ -1531,12 +2603,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Configuration changes, newest first */
+            /** @description One page of configuration changes, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageInfoDto"] & {
+                        /** @description This page, in the list order */
+                        items: components["schemas"]["AuditEntryDto"][];
+                    };
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -1588,7 +2665,9 @@ export interface operations {
     CustomersController_list: {
         parameters: {
             query?: {
+                /** @description Page size: at most this many items */
                 limit?: number;
+                /** @description Items to skip: 0 for the first page, then limit, 2 × limit, … */
                 offset?: number;
                 /** @description Matches id, name or external reference (substring) */
                 q?: string;
@@ -1599,11 +2678,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description One page of customers, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageInfoDto"] & {
+                        /** @description This page, in the list order */
+                        items: components["schemas"]["CustomerDto"][];
+                    };
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -1665,6 +2750,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new customer */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1709,6 +2795,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The id, or the external reference, belongs to another customer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -1725,12 +2820,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The customer */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1791,12 +2888,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1839,6 +2938,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The customer still has triggers or templates */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -1855,6 +2963,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
             };
             cookie?: never;
@@ -1865,6 +2974,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The updated customer */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1909,6 +3019,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The external reference belongs to another customer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -1923,22 +3042,31 @@ export interface operations {
     CustomerTemplatesController_list: {
         parameters: {
             query?: {
+                /** @description Page size: at most this many items */
                 limit?: number;
+                /** @description Items to skip: 0 for the first page, then limit, 2 × limit, … */
                 offset?: number;
             };
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description One page of the customer's templates, without bodies, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageInfoDto"] & {
+                        /** @description This page, in the list order */
+                        items: components["schemas"]["TemplateSummaryDto"][];
+                    };
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -1992,6 +3120,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
             };
             cookie?: never;
@@ -2002,6 +3131,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new template, at version 1 */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2046,6 +3176,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The body (given, or compiled from the mapping rules) does not compile: errors name the line and column */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -2062,13 +3201,16 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Template id */
                 templateId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The template and its newest version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2129,13 +3271,16 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Template id */
                 templateId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2178,6 +3323,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description A trigger still uses the template: point it at another template first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -2194,7 +3348,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Template id */
                 templateId: string;
             };
             cookie?: never;
@@ -2205,6 +3361,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A change of body, mapping or sample input makes a new version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2249,6 +3406,24 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description A JSON template used by URL triggers cannot change to another format (URL triggers send JSON) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The body (given, or compiled from the mapping rules) does not compile: errors name the line and column */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -2263,24 +3438,35 @@ export interface operations {
     TriggersController_list: {
         parameters: {
             query?: {
+                /** @description Only triggers subscribed to this event type */
                 eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+                /** @description Page size: at most this many items */
                 limit?: number;
+                /** @description Items to skip: 0 for the first page, then limit, 2 × limit, … */
                 offset?: number;
+                /** @description Only triggers in this status */
                 status?: "draft" | "active" | "paused";
             };
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description One page of triggers, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageInfoDto"] & {
+                        /** @description This page, in the list order */
+                        items: components["schemas"]["TriggerDto"][];
+                    };
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -2334,6 +3520,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
             };
             cookie?: never;
@@ -2389,6 +3576,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The inline template does not compile */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -2405,13 +3601,16 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The trigger */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2472,13 +3671,16 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2537,7 +3739,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
@@ -2548,6 +3752,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The updated trigger */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2608,7 +3813,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
@@ -2619,6 +3826,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The active trigger */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2688,13 +3896,16 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The paused trigger */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2893,7 +4104,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
@@ -2965,7 +4178,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
@@ -2978,9 +4193,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        signingSecret?: string;
-                    };
+                    "application/json": components["schemas"]["SigningSecretDto"];
                 };
             };
             /** @description Invalid input, with an error per field */
@@ -3035,7 +4248,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
@@ -3114,18 +4329,25 @@ export interface operations {
     DeliveriesController_list: {
         parameters: {
             query?: {
+                /** @description Only this customer's deliveries */
                 customerId?: string;
+                /** @description Only deliveries of this event (one per trigger it reached) */
                 eventId?: string;
+                /** @description Only deliveries of this event type */
                 eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
                 /** @description Last attempt at or after */
                 from?: string;
+                /** @description Page size: at most this many items */
                 limit?: number;
+                /** @description Items to skip: 0 for the first page, then limit, 2 × limit, … */
                 offset?: number;
+                /** @description Only deliveries whose latest outcome is this */
                 status?: "delivered" | "failed" | "retrying" | "skipped";
                 /** @description Only test-fires (true) or only live deliveries (false) */
                 test?: boolean;
                 /** @description Last attempt before */
                 to?: string;
+                /** @description Only this trigger's deliveries */
                 triggerId?: string;
             };
             header?: never;
@@ -3134,12 +4356,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deliveries, latest attempt first, with filters */
+            /** @description One page of deliveries, latest attempt first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageInfoDto"] & {
+                        /** @description This page, in the list order */
+                        items: components["schemas"]["DeliveryDto"][];
+                    };
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -3193,6 +4420,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Delivery id: one event through one trigger, sent as the `webhook-id` header */
                 deliveryId: string;
             };
             cookie?: never;
@@ -3338,11 +4566,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every order event type */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EventTypeInfoDto"][];
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -3396,6 +4627,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description An order event type */
                 type: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
             };
             cookie?: never;
@@ -3407,7 +4639,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrderEventDto"];
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -3465,11 +4699,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The process answers */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LivenessDto"];
+                };
             };
         };
     };
@@ -3482,11 +4719,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every check passes */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessReportDto"];
+                };
+            };
+            /** @description A check fails: the report says which and why */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessReportDto"];
+                };
             };
         };
     };
@@ -3509,9 +4758,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        body?: string;
-                    };
+                    "application/json": components["schemas"]["CompiledMappingDto"];
                 };
             };
             /** @description Invalid input, with an error per field */
@@ -3579,7 +4826,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FieldListDto"];
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -3637,11 +4886,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Metrics in the Prometheus text exposition format */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };
@@ -3715,9 +4967,11 @@ export interface operations {
     TemplatesController_list: {
         parameters: {
             query?: {
+                /** @description Page size: at most this many items */
                 limit?: number;
+                /** @description Items to skip: 0 for the first page, then limit, 2 × limit, … */
                 offset?: number;
-                /** @description "global" for the Templates section only, or a customer id for that customer's templates */
+                /** @description "global" for the Templates section only, or a customer id for that customer's templates; all templates when left out */
                 scope?: string;
             };
             header?: never;
@@ -3726,11 +4980,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description One page of templates, without bodies, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageInfoDto"] & {
+                        /** @description This page, in the list order */
+                        items: components["schemas"]["TemplateSummaryDto"][];
+                    };
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -3792,6 +5052,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new template, at version 1 */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3836,6 +5097,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The body (given, or compiled from the mapping rules) does not compile: errors name the line and column */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -3852,12 +5122,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Template id */
                 templateId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The template and its newest version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3918,12 +5190,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Template id */
                 templateId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -3966,6 +5240,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description A trigger still uses the template: point it at another template first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -3982,6 +5265,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Template id */
                 templateId: string;
             };
             cookie?: never;
@@ -4037,6 +5321,24 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description A JSON template used by URL triggers cannot change to another format (URL triggers send JSON) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The body (given, or compiled from the mapping rules) does not compile: errors name the line and column */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -4053,6 +5355,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Template id */
                 templateId: string;
             };
             cookie?: never;
@@ -4063,6 +5366,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The rendered output */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4107,6 +5411,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The template does not compile or render, or its output is not valid JSON: errors name the line; details.output holds the raw output */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4131,12 +5436,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Template id */
                 templateId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The versions, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4197,13 +5504,16 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Template id */
                 templateId: string;
+                /** @description Template version number, from 1 */
                 version: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4264,7 +5574,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Template id */
                 templateId: string;
+                /** @description Template version number, from 1 */
                 version: number;
             };
             cookie?: never;
@@ -4340,6 +5652,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The rendered output */
             200: {
                 headers: {
                     [name: string]: unknown;
