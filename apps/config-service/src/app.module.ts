@@ -12,6 +12,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { MeController } from './auth/me.controller';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { apiValidationPipe } from './common/validation';
@@ -30,11 +31,15 @@ import { MapperController } from './mapper/mapper.controller';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxService } from './outbox/outbox.service';
 import { PATTERNS } from './patterns';
+import { PlatformController } from './platform/platform.controller';
+import { PlatformStatusService } from './platform/platform-status.service';
 import { PreviewController } from './preview/preview.controller';
 import { ReplaysController } from './replays/replays.controller';
 import { ReplaysService } from './replays/replays.service';
 import { PreviewService } from './preview/preview.service';
 import { CustomerTemplatesController, TemplatesController } from './templates/templates.controller';
+import { StatsController } from './stats/stats.controller';
+import { StatsService } from './stats/stats.service';
 import { TemplatesService } from './templates/templates.service';
 import { TestFireService } from './test-fire/test-fire.service';
 import { TriggersController } from './triggers/triggers.controller';
@@ -73,6 +78,9 @@ export class AppModule implements NestModule {
         ReplaysController,
         ApiKeysController,
         AuditController,
+        MeController,
+        StatsController,
+        PlatformController,
         DeliveryResultsConsumer,
       ],
       providers: [
@@ -112,6 +120,8 @@ export class AppModule implements NestModule {
         DeliveriesService,
         DeliveryLogWriter,
         ReplaysService,
+        StatsService,
+        PlatformStatusService,
       ],
     };
   }

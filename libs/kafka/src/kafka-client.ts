@@ -183,6 +183,27 @@ export class KafkaClient {
     return lag;
   }
 
+  /**
+   * A consumer group as operators see it: its state, how many members it has, and its lag per topic
+   * (every topic it has committed offsets for).
+   */
+  async groupStatus(groupId: string): Promise<ConsumerGroupStatus> {
+    const admin = await this.adminClient();
+    const [{ groups }, committed] = await Promise.all([admin.describeGroups([groupId]), admin.fetchOffsets({ groupId })]);
+    const group = groups[0];
+    const topics: Array<{ topic: string; lag: number }> = [];
+    for (const t of committed) {
+      const ends = await this.endOffsets(t.topic);
+      let lag = 0;
+      for (const p of t.partitions) {
+        const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+        lag += Number((ends.get(p.partition) ?? 0n) - at);
+      }
+      topics.push({ topic: t.topic, lag });
+    }
+    return { groupId, state: group?.state ?? 'Unknown', members: group?.members.length ?? 0, topics };
+  }
+
   /** Broker reachability, for readiness checks. */
   async ping(): Promise<void> {
     const admin = await this.adminClient();
@@ -214,6 +235,14 @@ export class KafkaClient {
 }
 
 /** Sends records; resolves once the brokers have acknowledged them (acks=all). */
+export interface ConsumerGroupStatus {
+  groupId: string;
+  /** Kafka's group state: Stable, PreparingRebalance, CompletingRebalance, Empty, Dead, Unknown. */
+  state: string;
+  members: number;
+  topics: Array<{ topic: string; lag: number }>;
+}
+
 export interface MessageSink {
   send(topic: string, messages: OutgoingMessage[]): Promise<void>;
   sendBatch(batch: TopicMessages[]): Promise<void>;

@@ -55,6 +55,23 @@ export class EnvReader {
       .filter((s) => s.length > 0);
   }
 
+  /** `name=value` pairs, comma-separated; `none` for an empty list. */
+  pairs(name: string, fallback: Array<[string, string]>): Array<[string, string]> {
+    const text = this.raw(name);
+    if (text === undefined) return fallback;
+    if (text.toLowerCase() === 'none') return [];
+    const out: Array<[string, string]> = [];
+    for (const item of this.list(name, [])) {
+      const at = item.indexOf('=');
+      if (at <= 0 || at === item.length - 1) {
+        this.problems.push(`${name} must be a comma-separated list of name=value pairs (or none), got "${item}"`);
+        continue;
+      }
+      out.push([item.slice(0, at).trim(), item.slice(at + 1).trim()]);
+    }
+    return out;
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const text = this.raw(name);
     if (text === undefined) return fallback;

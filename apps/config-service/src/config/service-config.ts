@@ -22,6 +22,8 @@ export class ServiceConfig {
     readonly deliveryLogGroupId: string,
     /** Fetch linger of the delivery-log consumer: larger batches, fewer database transactions. */
     readonly deliveryLogFetchLingerMs: number,
+    /** What the console's platform status shows: the other services' base URLs and the consumer groups to watch. */
+    readonly platform: { services: Array<{ name: string; url: string }>; consumerGroups: Array<{ role: string; groupId: string }> },
   ) {}
 }
 
@@ -67,6 +69,25 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.bool('DB_MIGRATE_ON_START', true),
     env.string('DELIVERY_LOG_GROUP_ID', 'postback-delivery-log'),
     env.int('DELIVERY_LOG_FETCH_LINGER_MS', 200, { min: 0, max: 5000 }),
+    readPlatform(env),
   );
   return env.done(config);
+}
+
+function readPlatform(env: EnvReader): ServiceConfig['platform'] {
+  const services = env.pairs('PLATFORM_SERVICE_URLS', [
+    ['router-service', 'http://127.0.0.1:3001'],
+    ['delivery-service', 'http://127.0.0.1:3002'],
+  ]);
+  for (const [name, url] of services)
+    env.check(/^https?:\/\/[^/]+/.test(url) ? undefined : `PLATFORM_SERVICE_URLS: the URL of ${name} must be http(s)://host[:port]`);
+  const groups = env.pairs('PLATFORM_CONSUMER_GROUPS', [
+    ['router', env.optionalString('ROUTER_GROUP_ID') ?? 'postback-router'],
+    ['delivery', env.optionalString('DELIVERY_GROUP_ID') ?? 'postback-delivery'],
+  ]);
+  const deliveryLog = env.string('DELIVERY_LOG_GROUP_ID', 'postback-delivery-log');
+  return {
+    services: services.map(([name, url]) => ({ name, url: url.replace(/\/+$/, '') })),
+    consumerGroups: [...groups.map(([role, groupId]) => ({ role, groupId })), { role: 'delivery-log', groupId: deliveryLog }],
+  };
 }

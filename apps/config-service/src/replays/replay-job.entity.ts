@@ -1,19 +1,27 @@
+import type { OrderEventType } from '@postback/contracts';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type ReplayStatus = 'queued' | 'running' | 'done' | 'failed';
 
-/** A bulk replay: every failed delivery of a trigger in a time range, sent again in the background. */
+/** A bulk replay: every failed delivery that matches a filter (customer, trigger, event type, time range), sent again in the background. */
 @Entity({ name: 'replay_jobs' })
 @Index('idx_replay_jobs_trigger', ['triggerId', 'createdAt'])
+@Index('idx_replay_jobs_created', ['createdAt'])
 export class ReplayJobEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   id!: string;
 
-  @Column({ name: 'customer_id', type: 'varchar', length: 100 })
-  customerId!: string;
+  /** Filter: only this customer's deliveries (null: every customer). */
+  @Column({ name: 'customer_id', type: 'varchar', length: 100, nullable: true })
+  customerId!: string | null;
 
-  @Column({ name: 'trigger_id', type: 'varchar', length: 40 })
-  triggerId!: string;
+  /** Filter: only this trigger's deliveries (null: every trigger). */
+  @Column({ name: 'trigger_id', type: 'varchar', length: 40, nullable: true })
+  triggerId!: string | null;
+
+  /** Filter: only deliveries of this event type (null: every type). */
+  @Column({ name: 'event_type', type: 'varchar', length: 32, nullable: true })
+  eventType!: OrderEventType | null;
 
   /** Deliveries whose last attempt is in [from, to). */
   @Column({ name: 'range_from', type: 'datetime', precision: 3 })

@@ -1,27 +1,55 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DeliveryJob, KAFKA_HEADERS, OrderEvent } from '@postback/contracts';
+import { DeliveryJob, KAFKA_HEADERS, OrderEvent, OrderEventType } from '@postback/contracts';
 import { KafkaProducer, OutgoingMessage } from '@postback/kafka';
 import { LOGGER } from '@postback/observability';
 import type { Logger } from 'pino';
-import { And, DataSource, LessThan, MoreThan, MoreThanOrEqual } from 'typeorm';
+import { And, DataSource, FindOptionsWhere, LessThan, MoreThan, MoreThanOrEqual } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain.errors';
 import { newId } from '../common/ids';
 import { RequestContext } from '../common/request-context';
 import { ServiceConfig } from '../config/service-config';
+import { CustomerEntity } from '../customers/customer.entity';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
 import { TriggerEntity } from '../triggers/trigger.entity';
 import { ReplayJobEntity } from './replay-job.entity';
 
 const PAGE = 200;
+
+/** Which failed deliveries a bulk replay sends again: last attempt in [from, to), optionally narrowed. */
+export interface ReplayFilter {
+  customerId?: string;
+  triggerId?: string;
+  eventType?: OrderEventType;
+  from: Date;
+  to: Date;
+}
+
+function failedIn(job: {
+  customerId: string | null;
+  triggerId: string | null;
+  eventType: OrderEventType | null;
+  from: Date;
+  to: Date;
+}): FindOptionsWhere<DeliveryEntity> {
+  return {
+    status: 'failed',
+    test: false,
+    lastAttemptAt: And(MoreThanOrEqual(job.from), LessThan(job.to)),
+    ...(job.customerId ? { customerId: job.customerId } : {}),
+    ...(job.triggerId ? { triggerId: job.triggerId } : {}),
+    ...(job.eventType ? { eventType: job.eventType } : {}),
+  };
+}
 const STALE_MS = 60_000;
 
 /**
  * Replay: a delivery is sent again with the same delivery id (`webhook-id`, so receivers can
  * drop what they already have), as a new run with a fresh retry budget; attempts keep counting.
  * It renders with the trigger's current template and settings: a replay usually follows a fix of
- * the receiver or of the template. One delivery at once; every failed delivery of a trigger in a
- * time range as a background job with progress, resumed by another instance if this one stops.
+ * the receiver or of the template. One delivery at once; or every failed delivery that matches a
+ * filter (customer, trigger, event type, time range) as a background job with progress, resumed by
+ * another instance if this one stops.
  */
 @Injectable()
 export class ReplaysService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -60,15 +88,26 @@ export class ReplaysService implements OnApplicationBootstrap, OnApplicationShut
     return { deliveryId, attempt: delivery.attempts + 1 };
   }
 
-  async startBulk(customerId: string, triggerId: string, from: Date, to: Date): Promise<ReplayJobEntity> {
+  /** Every failed live delivery that matches the filter, replayed in the background as a job with progress. */
+  async startBulk(filter: ReplayFilter): Promise<ReplayJobEntity> {
+    const { from, to } = filter;
     if (!(from < to)) throw new InvalidInputError('the time range is empty', [{ field: 'to', message: 'must be after from' }]);
-    const trigger = await this.db.manager.findOneBy(TriggerEntity, { id: triggerId, customerId });
-    if (!trigger) throw new NotFoundError('trigger', triggerId);
+    let customerId = filter.customerId ?? null;
+    if (filter.triggerId) {
+      const trigger = await this.db.manager.findOneBy(TriggerEntity, { id: filter.triggerId, ...(customerId ? { customerId } : {}) });
+      if (!trigger) throw new NotFoundError('trigger', filter.triggerId);
+      customerId = trigger.customerId;
+    } else if (customerId && !(await this.db.manager.existsBy(CustomerEntity, { id: customerId }))) {
+      throw new NotFoundError('customer', customerId);
+    }
     const id = newId('rpl');
+    const job = { customerId, triggerId: filter.triggerId ?? null, eventType: filter.eventType ?? null, from, to };
     await this.db.transaction(async (m) => {
-      const total = await m.countBy(DeliveryEntity, { triggerId, status: 'failed', test: false, lastAttemptAt: And(MoreThanOrEqual(from), LessThan(to)) });
-      await m.insert(ReplayJobEntity, { id, customerId, triggerId, from, to, status: 'queued', total, replayed: 0, createdBy: RequestContext.actor().name });
-      await this.audit.record(m, 'trigger.replay', 'trigger', triggerId, { replayJobId: id, from: from.toISOString(), to: to.toISOString(), total });
+      const total = await m.countBy(DeliveryEntity, failedIn(job));
+      await m.insert(ReplayJobEntity, { id, ...job, status: 'queued', total, replayed: 0, createdBy: RequestContext.actor().name });
+      const details = { replayJobId: id, customerId, eventType: job.eventType, from: from.toISOString(), to: to.toISOString(), total };
+      if (job.triggerId) await this.audit.record(m, 'trigger.replay', 'trigger', job.triggerId, details);
+      else await this.audit.record(m, 'deliveries.replay', 'replay', id, details);
     });
     setImmediate(() => void this.work());
     return this.get(id);
@@ -80,8 +119,12 @@ export class ReplaysService implements OnApplicationBootstrap, OnApplicationShut
     return job;
   }
 
-  list(triggerId: string): Promise<ReplayJobEntity[]> {
-    return this.db.manager.find(ReplayJobEntity, { where: { triggerId }, order: { createdAt: 'DESC' }, take: 50 });
+  /** The newest jobs, optionally of one customer or trigger. */
+  list(q: { customerId?: string; triggerId?: string; limit?: number }): Promise<ReplayJobEntity[]> {
+    const where: FindOptionsWhere<ReplayJobEntity> = {};
+    if (q.customerId) where.customerId = q.customerId;
+    if (q.triggerId) where.triggerId = q.triggerId;
+    return this.db.manager.find(ReplayJobEntity, { where, order: { createdAt: 'DESC', id: 'DESC' }, take: q.limit ?? 50 });
   }
 
   /** Claims a queued job, or one whose worker stopped heartbeating, and runs it to the end. */
@@ -123,13 +166,7 @@ export class ReplaysService implements OnApplicationBootstrap, OnApplicationShut
     try {
       for (;;) {
         const page = await this.db.manager.find(DeliveryEntity, {
-          where: {
-            triggerId: job.triggerId,
-            status: 'failed',
-            test: false,
-            lastAttemptAt: And(MoreThanOrEqual(job.from), LessThan(job.to)),
-            deliveryId: MoreThan(cursor),
-          },
+          where: { ...failedIn(job), deliveryId: MoreThan(cursor) },
           order: { deliveryId: 'ASC' },
           take: PAGE,
         });
@@ -141,7 +178,7 @@ export class ReplaysService implements OnApplicationBootstrap, OnApplicationShut
         await this.db.manager.update(ReplayJobEntity, { id: job.id }, { replayed, cursor, heartbeatAt: new Date() });
       }
       await this.db.manager.update(ReplayJobEntity, { id: job.id }, { status: 'done', finishedAt: new Date(), heartbeatAt: new Date() });
-      this.logger.info({ replayJobId: job.id, triggerId: job.triggerId, replayed }, 'replay finished');
+      this.logger.info({ replayJobId: job.id, customerId: job.customerId, triggerId: job.triggerId, replayed }, 'replay finished');
     } catch (e) {
       await this.db.manager
         .update(ReplayJobEntity, { id: job.id }, { status: 'failed', error: (e as Error).message.slice(0, 2000), finishedAt: new Date() })

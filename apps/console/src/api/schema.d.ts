@@ -275,8 +275,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List a trigger's bulk replays
+         * @description The newest bulk replay jobs limited to this trigger, with their progress.
+         */
         get: operations["ReplaysController_list"];
         put?: never;
+        /**
+         * Replay a trigger's failed deliveries
+         * @description Every failed live delivery of the trigger whose last attempt is in [from, to), sent again in the background (POST /replays with the trigger as filter).
+         */
         post: operations["ReplaysController_start"];
         delete?: never;
         options?: never;
@@ -393,6 +401,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Replay one delivery
+         * @description Sends the delivery again with the same delivery id (webhook-id), so the receiver can drop a duplicate, rendered with the current template and settings and with a fresh retry budget. 409 while it is still being retried, for a test delivery, or when its trigger is gone.
+         */
         post: operations["ReplaysController_replayOne"];
         delete?: never;
         options?: never;
@@ -520,6 +532,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Identify the API key
+         * @description Returns the name and scopes of the key that made the request. Any valid key may call it; an unknown or revoked key gets 401.
+         */
+        get: operations["MeController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -540,6 +572,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/platform/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the platform health
+         * @description Each service's readiness (the config service's own checks; the router's and the delivery service's /health/ready at PLATFORM_SERVICE_URLS) and each consumer group with its state, members and lag per topic. Lag on a retry topic includes retries that are not due yet.
+         */
+        get: operations["PlatformController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/replays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List bulk replays
+         * @description The newest bulk replay jobs with their progress, optionally of one customer or trigger.
+         */
+        get: operations["ReplaysController_listAll"];
+        put?: never;
+        /**
+         * Replay failed deliveries by filter
+         * @description Every failed (dead-lettered) live delivery whose last attempt is in [from, to), narrowed by customer, trigger and event type when given, is sent again in the background. Returns the job: follow its progress with GET /replays/{replayId}.
+         */
+        post: operations["ReplaysController_startFiltered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/replays/{replayId}": {
         parameters: {
             query?: never;
@@ -547,7 +623,51 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Show a bulk replay
+         * @description A bulk replay job: its filter, status, how many deliveries matched and how many were sent again.
+         */
         get: operations["ReplaysController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count deliveries by outcome over time
+         * @description Live deliveries (test-fires excluded) of the last hour in 5-minute buckets, or of the last day in 1-hour buckets, by the outcome of their latest attempt; with the totals and the number of dead letters waiting for a replay. Optionally for one customer.
+         */
+        get: operations["StatsController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats/failing-triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the triggers failing most
+         * @description Triggers with failed (dead-lettered) or retrying live deliveries in the window, worst first, with the latest error code.
+         */
+        get: operations["StatsController_failingTriggers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -957,7 +1077,7 @@ export interface components {
             /** @example trg_2m9x1c4v7b6n5q0z8f3k */
             entityId: string;
             /** @enum {string} */
-            entityType: "customer" | "template" | "trigger" | "api-key";
+            entityType: "customer" | "template" | "trigger" | "api-key" | "replay";
             /**
              * @description Sequence number: higher is later
              * @example 4812
@@ -1003,6 +1123,27 @@ export interface components {
              *     ]
              */
             rules: components["schemas"]["MappingRuleDto"][];
+        };
+        ConsumerGroupStatusDto: {
+            /** @example broker unreachable */
+            error?: string;
+            /** @example postback-delivery */
+            groupId: string;
+            /** @example 0 */
+            lag: number;
+            /**
+             * @description Consumers in the group now
+             * @example 2
+             */
+            members: number;
+            /** @example delivery */
+            role: string;
+            /**
+             * @description Kafka's group state: Stable, PreparingRebalance, CompletingRebalance, Empty, Dead or Unknown
+             * @example Stable
+             */
+            state: string;
+            topics: components["schemas"]["TopicLagDto"][];
         };
         CreateApiKeyDto: {
             /** @example CI deploy pipeline */
@@ -1353,6 +1494,28 @@ export interface components {
             /** @example trg_2m9x1c4v7b6n5q0z8f3k */
             triggerId: string;
         };
+        DeliveryStatsDto: {
+            /** @description Live deliveries (tests excluded) by outcome, by the time of their latest attempt */
+            buckets: components["schemas"]["OutcomeBucketDto"][];
+            /** @example 300 */
+            bucketSeconds: number;
+            /**
+             * @description Dead letters waiting: failed live deliveries, any time, not yet replayed
+             * @example 4
+             */
+            deadLetters: number;
+            /** @example 2026-11-30T09:15:00.000Z */
+            from: string;
+            /** @example 2026-11-30T10:15:00.000Z */
+            to: string;
+            /** @description The buckets summed */
+            totals: components["schemas"]["OutcomeCountsDto"];
+            /**
+             * @example 1h
+             * @enum {string}
+             */
+            window: "1h" | "24h";
+        };
         EmailConfigDto: {
             /**
              * @description Blind copies, up to 20
@@ -1398,6 +1561,32 @@ export interface components {
              * @enum {string}
              */
             type: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+        };
+        FailingTriggerDto: {
+            /** @example cus_nordic_apparel */
+            customerId: string;
+            /** @example 7 */
+            failed: number;
+            /** @example 2026-11-30T10:12:31.000Z */
+            lastAttemptAt: string;
+            /** @example HTTP_503 */
+            lastErrorCode: string | null;
+            /** @example 2 */
+            retrying: number;
+            /**
+             * @description Deliveries in the window
+             * @example 40
+             */
+            total: number;
+            /** @example trg_2m9x1c4v7b6n5q0z8f3k */
+            triggerId: string;
+            /**
+             * @description null when the trigger was deleted
+             * @example Shop backend: shipments
+             */
+            triggerName: string | null;
+            /** @example active */
+            triggerStatus: string | null;
         };
         FieldErrorDto: {
             /**
@@ -1460,6 +1649,15 @@ export interface components {
             input?: {
                 [key: string]: unknown;
             };
+        };
+        HealthCheckResultDto: {
+            /** @example consumer delivery-jobs is not running: broker unreachable */
+            detail?: string;
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "down";
         };
         LastTestDto: {
             /**
@@ -1526,6 +1724,27 @@ export interface components {
             value?: (string | number | boolean | {
                 [key: string]: unknown;
             } | unknown[]) | null;
+        };
+        MeDto: {
+            /**
+             * @description Whether this key may change anything (an admin key)
+             * @example false
+             */
+            canWrite: boolean;
+            /**
+             * @description The key's id, or "bootstrap" for the admin key from configuration
+             * @example key_4f8k2m9x1c4v7b6n5q0z
+             */
+            keyId: string;
+            /** @example Support desk (read-only) */
+            name: string;
+            /**
+             * @description admin: everything; read: reading, previews and the mapper
+             * @example [
+             *       "read"
+             *     ]
+             */
+            scopes: string[];
         };
         MoneyDto: {
             /** @example 149.7 */
@@ -1621,6 +1840,43 @@ export interface components {
             /** @example SKU HOODIE-ZIP-L-GREY is out of stock at every warehouse */
             message?: string;
         };
+        OutcomeBucketDto: {
+            /** @example 118 */
+            delivered: number;
+            /**
+             * @description Dead-lettered: every attempt failed, or the failure was permanent
+             * @example 2
+             */
+            failed: number;
+            /**
+             * @description Waiting for their next attempt
+             * @example 3
+             */
+            retrying: number;
+            /** @example 0 */
+            skipped: number;
+            /**
+             * @description Start of the bucket
+             * @example 2026-11-30T10:05:00.000Z
+             */
+            start: string;
+        };
+        OutcomeCountsDto: {
+            /** @example 118 */
+            delivered: number;
+            /**
+             * @description Dead-lettered: every attempt failed, or the failure was permanent
+             * @example 2
+             */
+            failed: number;
+            /**
+             * @description Waiting for their next attempt
+             * @example 3
+             */
+            retrying: number;
+            /** @example 0 */
+            skipped: number;
+        };
         PageInfoDto: {
             /**
              * @description The page size asked for
@@ -1637,6 +1893,14 @@ export interface components {
              * @example 137
              */
             total: number;
+        };
+        PlatformStatusDto: {
+            /** @example 2026-11-30T10:15:00.000Z */
+            checkedAt: string;
+            /** @description Consumer groups with their members and lag */
+            consumers: components["schemas"]["ConsumerGroupStatusDto"][];
+            /** @description Each service and whether it is ready */
+            services: components["schemas"]["ServiceStatusDto"][];
         };
         PreviewedTemplateDto: {
             /**
@@ -1773,22 +2037,69 @@ export interface components {
             status: "ok" | "unavailable";
         };
         ReplayJobDto: {
+            /** @example 2026-05-02T08:00:00.000Z */
             createdAt: string;
+            /**
+             * @description Name of the API key that started it
+             * @example bootstrap admin key
+             */
             createdBy: string;
-            customerId: string;
+            /**
+             * @description Filter: null for every customer
+             * @example cus_nordic_apparel
+             */
+            customerId: string | null;
+            /**
+             * @description Why the job failed
+             * @example null
+             */
             error: string | null;
+            /**
+             * @description Filter: null for every event type
+             * @example null
+             * @enum {string|null}
+             */
+            eventType: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit" | null;
+            /** @example null */
             finishedAt: string | null;
+            /** @example 2026-05-01T00:00:00.000Z */
             from: string;
             /** @example rpl_3k9x1c4v7b6n5q0z8f2m */
             id: string;
-            /** @description Sent again so far */
+            /**
+             * @description Sent again so far
+             * @example 80
+             */
             replayed: number;
-            /** @enum {string} */
+            /**
+             * @example running
+             * @enum {string}
+             */
             status: "queued" | "running" | "done" | "failed";
+            /** @example 2026-05-02T00:00:00.000Z */
             to: string;
-            /** @description Failed deliveries in the range when the job was created */
+            /**
+             * @description Failed deliveries that matched when the job was created
+             * @example 120
+             */
             total: number;
-            triggerId: string;
+            /**
+             * @description Filter: null for every trigger
+             * @example trg_2m9x1c4v7b6n5q0z8f3k
+             */
+            triggerId: string | null;
+        };
+        ReplayOneResultDto: {
+            /**
+             * @description The attempt number the replay will have
+             * @example 3
+             */
+            attempt: number;
+            /**
+             * @description The same delivery id (webhook-id) as before
+             * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
+             */
+            deliveryId: string;
         };
         RotateSecretDto: {
             /**
@@ -1797,6 +2108,36 @@ export interface components {
              * @example 86400
              */
             graceSeconds: number;
+        };
+        ServiceStatusDto: {
+            /**
+             * @description The service's readiness checks (empty when unreachable)
+             * @example {
+             *       "kafka": {
+             *         "status": "ok"
+             *       },
+             *       "consumer:order-events": {
+             *         "status": "ok"
+             *       }
+             *     }
+             */
+            checks: {
+                [key: string]: components["schemas"]["HealthCheckResultDto"];
+            };
+            /** @example connect ECONNREFUSED 127.0.0.1:3001 */
+            error?: string;
+            /** @example router-service */
+            name: string;
+            /**
+             * @example ready
+             * @enum {string}
+             */
+            status: "ready" | "not-ready" | "unreachable";
+            /**
+             * @description null for the config service itself
+             * @example http://127.0.0.1:3001
+             */
+            url: string | null;
         };
         ShipmentCheckpointDto: {
             /**
@@ -1847,6 +2188,34 @@ export interface components {
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             signingSecret: string;
+        };
+        StartFilteredReplayDto: {
+            /**
+             * @description Only this customer's deliveries
+             * @example cus_nordic_apparel
+             */
+            customerId?: string;
+            /**
+             * @description Only deliveries of this event type
+             * @example order.shipped
+             * @enum {string}
+             */
+            eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+            /**
+             * @description Failed deliveries whose last attempt is at or after this time
+             * @example 2026-05-01T00:00:00Z
+             */
+            from: string;
+            /**
+             * @description …and before this time
+             * @example 2026-05-02T00:00:00Z
+             */
+            to: string;
+            /**
+             * @description Only this trigger's deliveries
+             * @example trg_2m9x1c4v7b6n5q0z8f3k
+             */
+            triggerId?: string;
         };
         StartReplayDto: {
             /**
@@ -2081,6 +2450,15 @@ export interface components {
              * @example 20000
              */
             timeoutMs: number;
+        };
+        TopicLagDto: {
+            /**
+             * @description Records not yet consumed (end offset minus committed offset, summed over partitions)
+             * @example 0
+             */
+            lag: number;
+            /** @example postback.deliveries */
+            topic: string;
         };
         TriggerDto: {
             /**
@@ -2587,7 +2965,7 @@ export interface operations {
                 /** @description Only changes to the entity with this id */
                 entityId?: string;
                 /** @description Only changes to this kind of entity */
-                entityType?: "customer" | "template" | "trigger" | "api-key";
+                entityType?: "customer" | "template" | "trigger" | "api-key" | "replay";
                 /** @description Only entries at or after this time */
                 from?: string;
                 /** @description Page size: at most this many items */
@@ -3966,6 +4344,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
@@ -4032,7 +4413,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
                 customerId: string;
+                /** @description Trigger id */
                 triggerId: string;
             };
             cookie?: never;
@@ -4043,7 +4426,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Every failed delivery of the trigger in the range, replayed in the background */
+            /** @description The job, queued */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -4488,18 +4871,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Delivery id: one event through one trigger, sent as the `webhook-id` header */
                 deliveryId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Sent again with the same delivery id, rendered with the current template; follow it in the delivery log */
+            /** @description Handed to the delivery service; follow it in the delivery log */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReplayOneResultDto"];
+                };
             };
             /** @description Invalid input, with an error per field */
             400: {
@@ -4877,6 +5263,70 @@ export interface operations {
             };
         };
     };
+    MeController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
     ObservabilityController_metrics: {
         parameters: {
             query?: never;
@@ -4897,11 +5347,216 @@ export interface operations {
             };
         };
     };
+    PlatformController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformStatusDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    ReplaysController_listAll: {
+        parameters: {
+            query?: {
+                /** @description Only jobs limited to this customer's deliveries */
+                customerId?: string;
+                /** @description How many jobs, newest first */
+                limit?: number;
+                /** @description Only jobs limited to this trigger's deliveries */
+                triggerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayJobDto"][];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    ReplaysController_startFiltered: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartFilteredReplayDto"];
+            };
+        };
+        responses: {
+            /** @description The job, queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayJobDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
     ReplaysController_get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Bulk replay id */
                 replayId: string;
             };
             cookie?: never;
@@ -4915,6 +5570,146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReplayJobDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    StatsController_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Only this customer's deliveries */
+                customerId?: string;
+                /** @description The last hour (5-minute buckets) or the last day (1-hour buckets) */
+                window?: "1h" | "24h";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryStatsDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    StatsController_failingTriggers: {
+        parameters: {
+            query?: {
+                /** @description Only this customer's deliveries */
+                customerId?: string;
+                /** @description How many triggers */
+                limit?: number;
+                /** @description The last hour (5-minute buckets) or the last day (1-hour buckets) */
+                window?: "1h" | "24h";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailingTriggerDto"][];
                 };
             };
             /** @description Invalid input, with an error per field */
