@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     const json = join(work, 'openapi.json');
     const types = join(work, 'schema.d.ts');
     writeFileSync(json, document);
-    execFileSync(join(root, 'node_modules/.bin/openapi-typescript'), [json, '-o', types, '--alphabetize'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(join(root, 'node_modules/.bin/openapi-typescript'), [json, '-o', types, '--alphabetize', '--default-non-nullable', 'false'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const generated = { json: document, types: readFileSync(types, 'utf8') };
     if (check) {
       const stale = (Object.keys(targets) as Array<keyof typeof targets>).filter((k) => readOr(targets[k]) !== generated[k]);

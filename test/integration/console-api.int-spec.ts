@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { deliveryIdFor, OrderEvent, OrderEventType, sampleEvent } from '@postback/contracts';
 import { TriggerIndex } from '@postback/config-view';
@@ -9,7 +8,7 @@ import { HttpReceiver, testLogger } from '@postback/test-support';
 import { DataSource } from 'typeorm';
 import { AppModule as ConfigAppModule } from '../../apps/config-service/src/app.module';
 import { loadServiceConfig } from '../../apps/config-service/src/config/service-config';
-import { startPlatform, TestPlatform, waitReady } from '../support/platform';
+import { freePort, startPlatform, TestPlatform, waitReady } from '../support/platform';
 
 jest.setTimeout(120_000);
 
@@ -148,15 +147,6 @@ describe('console support API', () => {
     });
   });
 
-  /** A port nothing listens on: one the system just handed out and took back. */
-  async function closedPort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
-
   describe('GET /platform/status', () => {
     let observer: INestApplication;
 
@@ -168,7 +158,7 @@ describe('console support API', () => {
       const url = async (app: INestApplication) => (await app.getUrl()).replace('[::1]', '127.0.0.1');
       const env: Record<string, string> = {
         ...platform.env,
-        PLATFORM_SERVICE_URLS: `router-service=${await url(platform.router)},delivery-service=${await url(platform.delivery)},ghost-service=http://127.0.0.1:${await closedPort()}`,
+        PLATFORM_SERVICE_URLS: `router-service=${await url(platform.router)},delivery-service=${await url(platform.delivery)},ghost-service=http://127.0.0.1:${await freePort()}`,
       };
       const logger = testLogger('config-service-2');
       observer = await waitReady(

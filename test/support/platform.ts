@@ -1,3 +1,4 @@
+import { AddressInfo, createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { KafkaClient, KafkaTransport } from '@postback/kafka';
 import { startService } from '@postback/runtime';
@@ -31,6 +32,11 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   /** Skip a service (e.g. to start it later or to crash it). */
   without?: Array<'router' | 'delivery'>;
+  /**
+   * Give the router and the delivery service known ports, and tell the config service where they
+   * are (its platform status then probes them), instead of ports picked by the system.
+   */
+  knownPorts?: boolean;
 }
 
 /**
@@ -42,6 +48,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   const prefix = `t${suffix}.`;
   const orderTopic = `${prefix}orders.events`;
   const db = await createTestDatabase();
+  const ports = options.knownPorts ? { router: await freePort(), delivery: await freePort() } : { router: 0, delivery: 0 };
   const env: Record<string, string> = {
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     KAFKA_TOPIC_PREFIX: prefix,
@@ -58,6 +65,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     RENDER_WORKERS: '1',
     HOST: '127.0.0.1',
     PORT: '0',
+    PLATFORM_SERVICE_URLS: options.knownPorts ? `router-service=http://127.0.0.1:${ports.router},delivery-service=http://127.0.0.1:${ports.delivery}` : 'none',
     ...options.env,
   };
   const kafka = new KafkaClient(testKafkaSettings('test-harness', prefix), testLogger('harness'));
@@ -70,8 +78,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     transport: KafkaTransport,
   });
   await waitReady(configService);
-  const router = options.without?.includes('router') ? undefined : await startRouter(env);
-  const delivery = options.without?.includes('delivery') ? undefined : await startDelivery(env);
+  const router = options.without?.includes('router') ? undefined : await startRouter(env, ports.router);
+  const delivery = options.without?.includes('delivery') ? undefined : await startDelivery(env, ports.delivery);
   const apiUrl = (await configService.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     prefix,
@@ -110,18 +118,27 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   };
 }
 
-export async function startRouter(env: Record<string, string>): Promise<INestApplication> {
+export async function startRouter(env: Record<string, string>, port = 0): Promise<INestApplication> {
   const logger = testLogger('router-service');
   return waitReady(
-    await startService({ module: RouterAppModule.forRoot(loadRouterConfig(env), logger), logger, port: 0, host: '127.0.0.1', transport: KafkaTransport }),
+    await startService({ module: RouterAppModule.forRoot(loadRouterConfig(env), logger), logger, port, host: '127.0.0.1', transport: KafkaTransport }),
   );
 }
 
-export async function startDelivery(env: Record<string, string>): Promise<INestApplication> {
+export async function startDelivery(env: Record<string, string>, port = 0): Promise<INestApplication> {
   const logger = testLogger('delivery-service');
   return waitReady(
-    await startService({ module: DeliveryAppModule.forRoot(loadDeliveryConfig(env), logger), logger, port: 0, host: '127.0.0.1', transport: KafkaTransport }),
+    await startService({ module: DeliveryAppModule.forRoot(loadDeliveryConfig(env), logger), logger, port, host: '127.0.0.1', transport: KafkaTransport }),
   );
+}
+
+/** A port nothing listens on now: one the system just handed out and took back. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Services start their Kafka consumers in the background: wait until /health/ready says so. */

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
 import { EnvReader, KafkaSettings, readKafkaEnv } from '@postback/runtime';
 
@@ -24,6 +25,8 @@ export class ServiceConfig {
     readonly deliveryLogFetchLingerMs: number,
     /** What the console's platform status shows: the other services' base URLs and the consumer groups to watch. */
     readonly platform: { services: Array<{ name: string; url: string }>; consumerGroups: Array<{ role: string; groupId: string }> },
+    /** The built console (apps/console → dist/console), served at /console. */
+    readonly consoleDir: string,
   ) {}
 }
 
@@ -70,6 +73,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.string('DELIVERY_LOG_GROUP_ID', 'postback-delivery-log'),
     env.int('DELIVERY_LOG_FETCH_LINGER_MS', 200, { min: 0, max: 5000 }),
     readPlatform(env),
+    resolve(env.string('CONSOLE_DIR', 'dist/console')),
   );
   return env.done(config);
 }

@@ -838,7 +838,7 @@ export interface components {
              * @default false
              * @example false
              */
-            force: boolean;
+            force?: boolean;
             /**
              * @description Why, when forcing
              * @example receiver verified by phone
@@ -1197,7 +1197,7 @@ export interface components {
              * @default json
              * @enum {string}
              */
-            format: "json" | "html" | "text";
+            format?: "json" | "html" | "text";
             /** @description Template Mapper rules; the body is compiled from them when no body is given */
             mapping?: components["schemas"]["MappingRuleDto"][];
             /** @example Shipment notice (JSON) */
@@ -1244,7 +1244,7 @@ export interface components {
              * @default json
              * @enum {string}
              */
-            format: "json" | "html" | "text";
+            format?: "json" | "html" | "text";
             /** @description Template Mapper rules; the body is compiled from them when no body is given */
             mapping?: components["schemas"]["MappingRuleDto"][];
             /** @example Shipment notice (JSON) */
@@ -1267,7 +1267,7 @@ export interface components {
              * @default http
              * @enum {string}
              */
-            channel: "http" | "email";
+            channel?: "http" | "email";
             /** @description Required for the email method */
             email?: components["schemas"]["EmailConfigDto"];
             /**
@@ -1281,7 +1281,7 @@ export interface components {
              * @default json
              * @enum {string}
              */
-            format: "json";
+            format?: "json";
             /**
              * @description Extra request headers, at most 20; these are set by the platform and refused: host, content-length, content-type, transfer-encoding, connection, webhook-id, webhook-timestamp, webhook-signature, user-agent, x-postback-*
              * @example {
@@ -1296,12 +1296,12 @@ export interface components {
              * @default 8
              * @example 8
              */
-            maxAttempts: number;
+            maxAttempts?: number;
             /**
              * @default POST
              * @enum {string}
              */
-            method: "POST" | "PUT" | "PATCH";
+            method?: "POST" | "PUT" | "PATCH";
             /** @example Shop backend: shipments */
             name: string;
             /**
@@ -1309,7 +1309,7 @@ export interface components {
              * @default true
              * @example true
              */
-            retryOnFailure: boolean;
+            retryOnFailure?: boolean;
             /** @description Create the template inline, under this customer, in the same request */
             template?: components["schemas"]["CreateCustomerTemplateDto"];
             /**
@@ -1327,7 +1327,7 @@ export interface components {
              * @default 15000
              * @example 10000
              */
-            timeoutMs: number;
+            timeoutMs?: number;
             /**
              * @description Required for the URL method
              * @example https://shop.nordic-apparel.example/hooks/orders
@@ -1716,7 +1716,7 @@ export interface components {
              * @default none
              * @enum {string}
              */
-            transform: "none" | "string" | "number" | "boolean" | "upper" | "lower" | "trim" | "date" | "join" | "constant";
+            transform?: "none" | "string" | "number" | "boolean" | "upper" | "lower" | "trim" | "date" | "join" | "constant";
             /**
              * @description constant: the value written (any JSON)
              * @example nordic-apparel
@@ -1943,12 +1943,12 @@ export interface components {
              * @default order.shipped
              * @enum {string}
              */
-            eventType: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+            eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
             /**
              * @default json
              * @enum {string}
              */
-            format: "json" | "html" | "text";
+            format?: "json" | "html" | "text";
             /**
              * @description Custom input instead of a sample: an order event or any JSON object
              * @example {
@@ -2107,7 +2107,7 @@ export interface components {
              * @default 86400
              * @example 86400
              */
-            graceSeconds: number;
+            graceSeconds?: number;
         };
         ServiceStatusDto: {
             /**
@@ -2298,7 +2298,7 @@ export interface components {
              * @default order.shipped
              * @enum {string}
              */
-            eventType: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+            eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
             /**
              * @description Custom input instead of a sample: an order event or any JSON object
              * @example {
@@ -2449,7 +2449,7 @@ export interface components {
              * @default 20000
              * @example 20000
              */
-            timeoutMs: number;
+            timeoutMs?: number;
         };
         TopicLagDto: {
             /**
@@ -2595,7 +2595,7 @@ export interface components {
              * @default json
              * @enum {string}
              */
-            format: "json" | "html" | "text";
+            format?: "json" | "html" | "text";
             /** @description Template Mapper rules; the body is compiled from them when no body is given */
             mapping?: components["schemas"]["MappingRuleDto"][];
             /** @example Shipment notice (JSON) */
@@ -2626,7 +2626,7 @@ export interface components {
              * @default json
              * @enum {string}
              */
-            format: "json";
+            format?: "json";
             /**
              * @description Extra request headers, at most 20; these are set by the platform and refused: host, content-length, content-type, transfer-encoding, connection, webhook-id, webhook-timestamp, webhook-signature, user-agent, x-postback-*
              * @example {
@@ -2641,12 +2641,12 @@ export interface components {
              * @default 8
              * @example 8
              */
-            maxAttempts: number;
+            maxAttempts?: number;
             /**
              * @default POST
              * @enum {string}
              */
-            method: "POST" | "PUT" | "PATCH";
+            method?: "POST" | "PUT" | "PATCH";
             /** @example Shop backend: shipments */
             name?: string;
             /**
@@ -2654,7 +2654,7 @@ export interface components {
              * @default true
              * @example true
              */
-            retryOnFailure: boolean;
+            retryOnFailure?: boolean;
             /**
              * @description An existing template (global or this customer's); or give `template` to create one
              * @example tpl_8f3k2m9x1c4v7b6n5q0z
@@ -2670,7 +2670,7 @@ export interface components {
              * @default 15000
              * @example 10000
              */
-            timeoutMs: number;
+            timeoutMs?: number;
             /**
              * @description Required for the URL method
              * @example https://shop.nordic-apparel.example/hooks/orders

@@ -1,0 +1,57 @@
+import { NavLink, Outlet } from 'react-router';
+import { useSession } from '../auth/session';
+import { SignIn } from '../auth/SignIn';
+import { Button } from '../common/Button';
+import { Skeleton } from '../common/QueryState';
+import { ApiStatusBanner } from './ApiStatusBanner';
+
+const NAV = [
+  { to: '/', label: 'Overview', end: true },
+  { to: '/customers', label: 'Customers' },
+  { to: '/templates', label: 'Templates' },
+  { to: '/deliveries', label: 'Deliveries' },
+  { to: '/audit-log', label: 'Audit log' },
+  { to: '/api-keys', label: 'API keys' },
+];
+
+/** The frame of every page: skip link, navigation, who is signed in, and the page. Signed out, the sign-in form instead. */
+export function AppLayout() {
+  const { me, restoring, signOut } = useSession();
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Postback console</span>
+        {me && (
+          <nav aria-label="Main" className="main-nav">
+            <ul>
+              {NAV.map((n) => (
+                <li key={n.to}>
+                  <NavLink to={n.to} end={n.end}>
+                    {n.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        {me && (
+          <div className="whoami">
+            <span>
+              Signed in as <strong>{me.name}</strong> <span className="muted">({me.canWrite ? 'admin' : 'read-only'})</span>
+            </span>
+            <Button variant="ghost" onClick={() => signOut()}>
+              Sign out
+            </Button>
+          </div>
+        )}
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        <ApiStatusBanner />
+        {restoring ? <Skeleton rows={4} /> : me ? <Outlet /> : <SignIn />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { api, unwrap } from '../../api/client';
+import { keys, useCustomer, useTemplate } from '../../api/queries';
+import { Banner } from '../../common/Banner';
+import { WriteButton } from '../../common/Button';
+import { ConfirmDialog } from '../../common/ConfirmDialog';
+import { PageHeader, type Crumb } from '../../common/PageHeader';
+import { QueryState } from '../../common/QueryState';
+import { TemplateWorkbench } from '../Mapper/TemplateWorkbench';
+
+/** Add Template, or edit one: the Template Mapper and the preview, in the Templates section or under a customer. */
+export function TemplateEditor() {
+  const { templateId, customerId } = useParams();
+  const template = useTemplate(templateId);
+  const customer = useCustomer(customerId ?? '');
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const location = useLocation();
+  const [saved, setSaved] = useState<string | undefined>((location.state as { saved?: string } | null)?.saved);
+  const [deleting, setDeleting] = useState(false);
+  const base = customerId ? `/customers/${encodeURIComponent(customerId)}/templates` : '/templates';
+  const crumbs: Crumb[] = customerId
+    ? [
+        { label: 'Customers', to: '/customers' },
+        { label: customer.data?.name ?? customerId, to: `/customers/${encodeURIComponent(customerId)}/templates` },
+        { label: templateId ? (template.data?.name ?? 'Template') : 'Add Template' },
+      ]
+    : [{ label: 'Templates', to: '/templates' }, { label: templateId ? (template.data?.name ?? 'Template') : 'Add Template' }];
+
+  if (!templateId) {
+    return (
+      <>
+        <PageHeader title="Add Template" crumbs={crumbs} />
+        <TemplateWorkbench
+          customerId={customerId}
+          onSaved={(t) => {
+            void navigate(`${base}/${t.id}`, { state: { saved: `Template saved (version ${t.latestVersion}).` } });
+          }}
+        />
+      </>
+    );
+  }
+
+  return (
+    <QueryState query={template}>
+      {(t) => (
+        <>
+          <PageHeader
+            title={t.name}
+            crumbs={crumbs}
+            actions={
+              <>
+                <Link className="btn btn-secondary" to={`/templates/${t.id}/versions`}>
+                  Versions (v{t.latestVersion})
+                </Link>
+                <WriteButton variant="danger" onClick={() => setDeleting(true)}>
+                  Delete
+                </WriteButton>
+              </>
+            }
+          >
+            <p className="subtitle">
+              <code>{t.id}</code> · {t.customerId ? <>only for customer {t.customerId}</> : 'for every customer'} · version {t.latestVersion}
+            </p>
+          </PageHeader>
+          {saved && <Banner tone="success">{saved}</Banner>}
+          <TemplateWorkbench
+            key={`${t.id}@${t.latestVersion}`}
+            template={t}
+            onSaved={(s) => {
+              setSaved(
+                s.latestVersion === t.latestVersion
+                  ? 'Saved; nothing in the body, rules or input changed, so no new version.'
+                  : `Saved as version ${s.latestVersion}.`,
+              );
+            }}
+          />
+          <ConfirmDialog
+            open={deleting}
+            title={`Delete the template “${t.name}”?`}
+            confirmLabel="Delete template"
+            onClose={() => setDeleting(false)}
+            onConfirm={async () => {
+              await unwrap(api.DELETE('/templates/{templateId}', { params: { path: { templateId: t.id } } }));
+              await queryClient.invalidateQueries({ queryKey: keys.templates });
+              void navigate(base);
+            }}
+          >
+            <p>The template and all its versions will be removed. A template that triggers still use cannot be deleted: switch those triggers first.</p>
+          </ConfirmDialog>
+        </>
+      )}
+    </QueryState>
+  );
+}

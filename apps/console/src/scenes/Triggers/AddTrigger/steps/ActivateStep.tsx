@@ -1,0 +1,78 @@
+import type { Trigger } from '../../../../api/queries';
+import { useEventTypeLabel } from '../../../../api/queries';
+import { Banner, ErrorBanner } from '../../../../common/Banner';
+import { WriteButton } from '../../../../common/Button';
+import { destinationOf, TemplateName } from '../../TriggerTable';
+
+/** Save and activate: allowed only when a test of exactly this configuration passed. */
+export function ActivateStep({
+  trigger,
+  onActivate,
+  busy,
+  error,
+  unsaved,
+}: {
+  trigger: Trigger | undefined;
+  onActivate: () => void;
+  busy: boolean;
+  error: unknown;
+  unsaved: boolean;
+}) {
+  const label = useEventTypeLabel();
+  const ready = !!trigger && trigger.testedCurrentConfig && !unsaved;
+  const why = !trigger
+    ? 'Run a test first: the trigger is saved and tested in the previous step.'
+    : unsaved
+      ? 'You changed the trigger since it was tested: run the test again.'
+      : !trigger.testedCurrentConfig
+        ? trigger.lastTest
+          ? `The last test (${trigger.lastTest.outcome}) was not a pass of this configuration: fix it and run the test again.`
+          : 'Run a passing test first.'
+        : undefined;
+  return (
+    <>
+      <h2>Save and activate</h2>
+      {trigger && (
+        <dl className="facts">
+          <div>
+            <dt>Name</dt>
+            <dd>{trigger.name}</dd>
+          </div>
+          <div>
+            <dt>Events</dt>
+            <dd>{trigger.eventTypes.map(label).join(', ')}</dd>
+          </div>
+          <div>
+            <dt>Delivered to</dt>
+            <dd className="wrap-anywhere">{destinationOf(trigger)}</dd>
+          </div>
+          <div>
+            <dt>Template</dt>
+            <dd>
+              <TemplateName id={trigger.templateId} />
+            </dd>
+          </div>
+        </dl>
+      )}
+      {trigger?.status === 'active' && !unsaved ? (
+        <Banner tone="success" title="Active.">
+          This trigger sends a postback for every matching order event.
+        </Banner>
+      ) : (
+        <>
+          {why ? (
+            <p className="banner banner-warning" id="activate-why">
+              {why}
+            </p>
+          ) : (
+            <Banner tone="success">The test of this configuration passed: it can go live.</Banner>
+          )}
+          <WriteButton variant="primary" onClick={onActivate} busy={busy} disabled={!ready} aria-describedby={why ? 'activate-why' : undefined}>
+            Save and activate
+          </WriteButton>
+        </>
+      )}
+      <ErrorBanner error={error} title="Not activated." />
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+import type { OrderEventType, TestFireResult, Trigger } from '../../../../api/queries';
+import { useEventTypeLabel } from '../../../../api/queries';
+import { ErrorBanner } from '../../../../common/Banner';
+import { WriteButton } from '../../../../common/Button';
+import { Field } from '../../../../common/Field';
+import { SigningSecretNotice } from '../../SigningSecretNotice';
+import { TestResultView } from '../../TestResultView';
+
+/** Run a test: the draft is saved, and a sample event goes through Kafka, the router and the delivery service to the destination. */
+export function TestStep({
+  trigger,
+  eventTypes,
+  testType,
+  onTestType,
+  onRun,
+  running,
+  result,
+  error,
+  unsaved,
+  signingSecret,
+}: {
+  trigger: Trigger | undefined;
+  eventTypes: OrderEventType[];
+  testType: OrderEventType;
+  onTestType: (t: OrderEventType) => void;
+  onRun: () => void;
+  running: boolean;
+  result: TestFireResult | undefined;
+  error: unknown;
+  unsaved: boolean;
+  signingSecret: string | undefined;
+}) {
+  const label = useEventTypeLabel();
+  return (
+    <>
+      <h2>Run a test</h2>
+      <p>
+        The trigger is saved as a draft (it sends nothing live yet), and a sample event is sent through the real pipeline to{' '}
+        {trigger?.channel === 'email' ? 'the recipients' : 'the URL'}, marked as a test. You see exactly what was sent and what came back.
+      </p>
+      {signingSecret && <SigningSecretNotice secret={signingSecret} />}
+      <div className="toolbar">
+        <Field label="Test with the sample of">
+          <select value={testType} onChange={(e) => onTestType(e.target.value as OrderEventType)}>
+            {eventTypes.map((t) => (
+              <option key={t} value={t}>
+                {label(t)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <WriteButton variant="primary" onClick={onRun} busy={running}>
+          {unsaved ? 'Save draft and run test' : 'Run test'}
+        </WriteButton>
+      </div>
+      {running && (
+        <p role="status" className="muted">
+          Sending the test and waiting for the outcome…
+        </p>
+      )}
+      <ErrorBanner error={error} title="The test could not run." />
+      {result && !running && <TestResultView result={result} />}
+    </>
+  );
+}

@@ -1,0 +1,127 @@
+import type { FieldError, Schemas } from '../../../api/client';
+import type { OrderEventType, Trigger } from '../../../api/queries';
+
+export interface HeaderRow {
+  name: string;
+  value: string;
+}
+
+/** What the Add Trigger steps collect, as the form holds it (text where the API wants lists). */
+export interface TriggerForm {
+  name: string;
+  eventTypes: OrderEventType[];
+  channel: 'http' | 'email';
+  url: string;
+  method: 'POST' | 'PUT' | 'PATCH';
+  retryOnFailure: boolean;
+  maxAttempts: string;
+  timeoutMs: string;
+  headers: HeaderRow[];
+  emailTo: string;
+  emailCc: string;
+  emailBcc: string;
+  subject: string;
+  templateId: string;
+}
+
+export const EMPTY_FORM: TriggerForm = {
+  name: '',
+  eventTypes: [],
+  channel: 'http',
+  url: '',
+  method: 'POST',
+  retryOnFailure: true,
+  maxAttempts: '',
+  timeoutMs: '',
+  headers: [],
+  emailTo: '',
+  emailCc: '',
+  emailBcc: '',
+  subject: 'Order <%= it.data.reference %>: <%= it.type %>',
+  templateId: '',
+};
+
+export function formOf(t: Trigger): TriggerForm {
+  return {
+    name: t.name,
+    eventTypes: t.eventTypes,
+    channel: t.channel,
+    url: t.url ?? '',
+    method: t.method,
+    retryOnFailure: t.retryOnFailure,
+    maxAttempts: String(t.maxAttempts),
+    timeoutMs: String(t.timeoutMs),
+    headers: Object.entries(t.headers).map(([name, value]) => ({ name, value })),
+    emailTo: t.email?.to.join(', ') ?? '',
+    emailCc: t.email?.cc?.join(', ') ?? '',
+    emailBcc: t.email?.bcc?.join(', ') ?? '',
+    subject: t.email?.subject ?? EMPTY_FORM.subject,
+    templateId: t.templateId,
+  };
+}
+
+const list = (text: string) =>
+  text
+    .split(/[,;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The request body for create (or, without `channel`, update). */
+export function requestOf(form: TriggerForm): Schemas['CreateTriggerDto'] {
+  const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
+  const common = {
+    name: form.name.trim(),
+    eventTypes: form.eventTypes,
+    retryOnFailure: form.retryOnFailure,
+    ...(number(form.maxAttempts) !== undefined ? { maxAttempts: number(form.maxAttempts) } : {}),
+    ...(number(form.timeoutMs) !== undefined ? { timeoutMs: number(form.timeoutMs) } : {}),
+    templateId: form.templateId,
+  };
+  if (form.channel === 'email') {
+    return {
+      ...common,
+      channel: 'email',
+      email: {
+        to: list(form.emailTo),
+        ...(list(form.emailCc).length ? { cc: list(form.emailCc) } : {}),
+        ...(list(form.emailBcc).length ? { bcc: list(form.emailBcc) } : {}),
+        subject: form.subject,
+      },
+    };
+  }
+  return {
+    ...common,
+    channel: 'http',
+    url: form.url.trim(),
+    method: form.method,
+    format: 'json',
+    headers: Object.fromEntries(form.headers.filter((h) => h.name.trim()).map((h) => [h.name.trim(), h.value])),
+  };
+}
+
+export const STEP_LABELS = ['Name', 'Events', 'Delivery method', 'Template', 'Test', 'Save and activate'];
+
+/** Which step owns an API field error, so the stepper can go back to it. */
+export function stepOfField(field: string): number {
+  if (field === 'name') return 0;
+  if (field.startsWith('eventTypes')) return 1;
+  if (field.startsWith('template')) return 3;
+  return 2;
+}
+
+/** The problems that keep a step from being complete, checked before moving on. */
+export function stepProblems(step: number, form: TriggerForm): FieldError[] {
+  const out: FieldError[] = [];
+  if (step === 0 && !form.name.trim()) out.push({ field: 'name', message: 'Give the trigger a name.' });
+  if (step === 1 && form.eventTypes.length === 0) out.push({ field: 'eventTypes', message: 'Choose at least one event.' });
+  if (step === 2) {
+    if (form.channel === 'http' && !form.url.trim()) out.push({ field: 'url', message: 'Enter the URL to send postbacks to.' });
+    if (form.channel === 'email' && list(form.emailTo).length === 0) out.push({ field: 'email.to', message: 'Enter at least one recipient.' });
+    if (form.channel === 'email' && !form.subject.trim()) out.push({ field: 'email.subject', message: 'Enter a subject.' });
+    form.headers.forEach((h, i) => {
+      if (!h.name.trim() && h.value) out.push({ field: `headers.${i}`, message: 'A header needs a name.' });
+    });
+  }
+  if (step === 3 && !form.templateId) out.push({ field: 'templateId', message: 'Choose a template, or create one.' });
+  return out;
+}

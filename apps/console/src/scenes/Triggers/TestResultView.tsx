@@ -1,0 +1,78 @@
+import { Link } from 'react-router';
+import type { TestFireResult } from '../../api/queries';
+import { Banner } from '../../common/Banner';
+import { formatDuration } from '../../common/format';
+import { HeaderList, JsonBlock } from '../../common/JsonBlock';
+import { StatusBadge } from '../../common/StatusBadge';
+
+/** What a test-fire sent and what came back: the request (headers and body), the response, the timing. */
+export function TestResultView({ result }: { result: TestFireResult }) {
+  return (
+    <section className="test-result" aria-labelledby="test-result-title">
+      <h3 id="test-result-title">
+        Test result: <StatusBadge status={result.outcome} />
+      </h3>
+      {result.outcome === 'pending' ? (
+        <Banner tone="warning" title="No outcome yet.">
+          The test event is on its way but no attempt was recorded within the wait. Follow delivery{' '}
+          <Link to={`/deliveries/${result.deliveryId}`}>{result.deliveryId}</Link> in the log.
+        </Banner>
+      ) : result.passed ? (
+        <Banner tone="success" title="The test passed.">
+          The receiver accepted the postback. This configuration can now be activated.
+        </Banner>
+      ) : (
+        <Banner tone="error" title="The test failed.">
+          {result.error ? `${result.error.code}: ${result.error.message}` : 'The receiver did not accept the postback.'} Fix the problem and run the test again;
+          activation needs a passing test.
+        </Banner>
+      )}
+      <dl className="facts">
+        <div>
+          <dt>Delivery id (webhook-id)</dt>
+          <dd>
+            <Link to={`/deliveries/${result.deliveryId}`}>
+              <code>{result.deliveryId}</code>
+            </Link>
+          </dd>
+        </div>
+        <div>
+          <dt>Took</dt>
+          <dd>{formatDuration(result.durationMs)}</dd>
+        </div>
+      </dl>
+      <div className="two-columns">
+        <div>
+          <h4>Request sent</h4>
+          {result.request ? (
+            <>
+              <p className="wrap-anywhere">
+                <code>
+                  {result.request.method ?? 'SEND'} {result.request.url}
+                </code>
+              </p>
+              <HeaderList headers={result.request.headers} label="Request headers" />
+              <JsonBlock value={result.request.body} label="Request body" />
+            </>
+          ) : (
+            <p className="muted">Nothing was sent.</p>
+          )}
+        </div>
+        <div>
+          <h4>Response</h4>
+          {result.response ? (
+            <>
+              <p>
+                Status <strong>{result.response.status}</strong>
+              </p>
+              <HeaderList headers={result.response.headers} label="Response headers" />
+              <JsonBlock value={result.response.bodyExcerpt} label="Response body (start)" />
+            </>
+          ) : (
+            <p className="muted">No response{result.error ? ` (${result.error.code})` : ''}.</p>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
