@@ -46,3 +46,19 @@ wait_http() {
     sleep 0.5
   done
 }
+
+# Debian's Chromium for the console's browser tests (never a downloaded browser): installed with apt
+# when missing. CHROMIUM_PATH points elsewhere when a Chromium is already there.
+ensure_chromium() {
+  local path=${CHROMIUM_PATH:-/usr/bin/chromium}
+  [ -x "$path" ] && return 0
+  command -v apt-get >/dev/null || die "Chromium is needed for the browser tests: install Debian's chromium package, or set CHROMIUM_PATH"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "installing Chromium (Debian package chromium) for the browser tests"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 ||
+    { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q --no-install-recommends chromium >/dev/null; } ||
+    die "could not install Chromium with apt-get"
+  [ -x "$path" ] || die "Chromium is not at $path after installing it"
+}

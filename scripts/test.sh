@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: static checks, unit tests, then integration, end-to-end and fault tests
-# against a real Kafka broker (started here when none is given) and the machine's MySQL/MariaDB
-# (fault tests also start a private broker and a private MariaDB of their own).
+# The whole test suite: static checks, unit tests, then integration, end-to-end, browser and fault
+# tests against a real Kafka broker (started here when none is given) and the machine's MySQL/MariaDB
+# (fault tests also start a private broker and a private MariaDB of their own). The browser tests
+# drive the console in Debian's Chromium (installed here when missing).
 #   KAFKA_BROKERS             use this broker instead of starting the test instance
 #   TEST_DATABASE_SERVER_URL  MySQL server for test databases (mysql://root@127.0.0.1:3306)
 #   PB_KEEP_TEST_BROKER=1     leave the test broker running afterwards (faster re-runs)
@@ -14,9 +15,10 @@ cd "$REPO_ROOT"
 require_tools
 ensure_dependencies
 
-say "typecheck and lint"
+say "typecheck, lint, and the console's client against the API's OpenAPI document"
 npm run -s typecheck
 npm run -s lint
+npm run -s openapi:check
 
 say "unit tests"
 npx jest --selectProjects unit
@@ -45,8 +47,14 @@ npx jest --selectProjects integration --runInBand
 say "end-to-end tests"
 npx jest --selectProjects e2e --runInBand
 
-say "fault tests (built services as processes; kill -9, broker restart, MySQL outage)"
+say "building the services and the console"
 npm run -s build
+
+say "browser tests (the console in Chromium against the real platform; screenshots in test-results/console)"
+ensure_chromium
+npx jest --selectProjects browser --runInBand
+
+say "fault tests (built services as processes; kill -9, broker restart, MySQL outage)"
 npx jest --selectProjects faults --runInBand
 
 say "all tests passed"

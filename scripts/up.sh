@@ -117,6 +117,7 @@ cat <<INFO
 
   The postback platform is running.
 
+  Console                  http://127.0.0.1:$CONFIG_PORT/console   (sign in with the API key below)
   Config API + Swagger UI  http://127.0.0.1:$CONFIG_PORT/docs
       API key              $ADMIN_API_KEY   (header X-Api-Key; kept in .local/platform.env)
   Router metrics           http://127.0.0.1:$ROUTER_PORT/metrics

@@ -186,6 +186,7 @@ describe('the setup guide in the console', () => {
     const event = sampleEvent('order.shipped', {
       id: `evt_${randomUUID()}`,
       customerId,
+      occurredAt: new Date().toISOString(),
       data: { ...sampleEvent('order.shipped').data, id: `ord_${randomUUID().slice(0, 8)}`, reference: 'PO-ACME-0001' },
     });
     const before = receiver.requests.length;
@@ -261,6 +262,7 @@ describe('the setup guide in the console', () => {
     const event = sampleEvent('order.delivered', {
       id: `evt_${randomUUID()}`,
       customerId,
+      occurredAt: new Date().toISOString(),
       data: { ...sampleEvent('order.delivered').data, id: `ord_${randomUUID().slice(0, 8)}`, reference: 'PO-ACME-0002' },
     });
     await platform.kafka.producer().send(platform.orderTopic, [{ key: event.data.id, value: JSON.stringify(event) }]);

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { INestApplication } from '@nestjs/common';
 import { deliveryIdFor, OrderEvent, OrderEventType, sampleEvent } from '@postback/contracts';
 import { TriggerIndex } from '@postback/config-view';
 import { KafkaTransport } from '@postback/kafka';
+import { createLogger } from '@postback/observability';
 import { startService } from '@postback/runtime';
 import { HttpReceiver, testLogger } from '@postback/test-support';
 import { DataSource } from 'typeorm';
 import { AppModule as ConfigAppModule } from '../../apps/config-service/src/app.module';
 import { loadServiceConfig } from '../../apps/config-service/src/config/service-config';
+import { setupHttp } from '../../apps/config-service/src/http-setup';
 import { freePort, startPlatform, TestPlatform, waitReady } from '../support/platform';
 
 jest.setTimeout(120_000);
@@ -144,6 +150,68 @@ describe('console support API', () => {
       const res = await platform.api<{ errors: Array<{ field: string }> }>('GET', '/stats/deliveries?window=7y');
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e) => e.field)).toContain('window');
+    });
+  });
+
+  describe('the console at /console', () => {
+    let app: INestApplication;
+    let base: string;
+    const lines: string[] = [];
+
+    beforeAll(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'console-'));
+      mkdirSync(join(dir, 'assets'));
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><title>console</title><script type="module" src="/console/assets/app-1.js"></script>');
+      writeFileSync(join(dir, 'assets', 'app-1.js'), 'console.log(1)');
+      const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+      const logger = createLogger({ service: 'config-service', level: 'debug' }, sink);
+      app = await waitReady(
+        await startService({
+          module: ConfigAppModule.forRoot(loadServiceConfig({ ...platform.env, CONSOLE_DIR: dir, LOG_LEVEL: 'debug' }), logger),
+          logger,
+          port: 0,
+          host: '127.0.0.1',
+          setup: setupHttp,
+          transport: KafkaTransport,
+        }),
+      );
+      base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    });
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it('serves the single-page app at every path under /console, with a strict content security policy', async () => {
+      const root = await fetch(`${base}/console`, { redirect: 'manual' });
+      expect(root.status).toBe(301);
+      expect(root.headers.get('location')).toBe('/console/');
+      for (const path of ['/console/', '/console/customers/cus_x/triggers/trg_y', '/console/deliveries/msg_1']) {
+        const res = await fetch(`${base}${path}`);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toContain('<title>console</title>');
+        expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+        expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+        expect(res.headers.get('cache-control')).toBe('no-cache');
+      }
+      const asset = await fetch(`${base}/console/assets/app-1.js`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+      const missing = await fetch(`${base}/console/assets/app-0.js`);
+      expect(missing.status).toBe(404);
+    });
+
+    it('never writes an API key into its logs, whether the key is good, bad or revoked', async () => {
+      const created = await platform.api<{ id: string; key: string }>('POST', '/api-keys', { name: 'logged?', scopes: ['read'] });
+      const keys = [platform.env.ADMIN_API_KEY, created.body.key, 'pb_wrong_key_that_must_not_be_logged'];
+      for (const key of keys) {
+        await fetch(`${base}/me`, { headers: { 'x-api-key': key } });
+        await fetch(`${base}/customers?q=x`, { headers: { authorization: `Bearer ${key}` } });
+        await fetch(`${base}/customers`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: '{"name":' });
+      }
+      const text = lines.join('');
+      expect(text).toContain('http request');
+      for (const key of keys) expect(text).not.toContain(key);
     });
   });
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { configKey, parseConfigRecord } from '@postback/contracts';
 import { KafkaClient, TopicCollector, TopicProvisioner } from '@postback/kafka';
 import { LOGGER } from '@postback/observability';
@@ -20,7 +20,11 @@ export interface ReconcileSummary {
  * other change. Harmless when both already agree, and when changes happen meanwhile.
  */
 @Injectable()
-export class ConfigReconciler implements OnApplicationBootstrap {
+export class ConfigReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  /** Set when the service stops: a reconciliation still retrying gives up instead of holding the process. */
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
   constructor(
     private readonly db: DataSource,
     private readonly kafka: KafkaClient,
@@ -34,15 +38,27 @@ export class ConfigReconciler implements OnApplicationBootstrap {
     void this.reconcileWithRetries();
   }
 
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    this.wake?.();
+  }
+
   private async reconcileWithRetries(): Promise<void> {
-    for (let attempt = 1; attempt <= 20; attempt++) {
+    for (let attempt = 1; attempt <= 20 && !this.stopping; attempt++) {
       try {
         const summary = await this.reconcile();
         if (summary.republished.length + summary.tombstoned.length > 0) this.logger.warn(summary, 'config topic reconciled with the database');
         return;
       } catch (e) {
+        if (this.stopping) return;
         this.logger.warn({ err: e, attempt }, 'config topic reconciliation failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * attempt)));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(30_000, 1000 * attempt));
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
     }
   }

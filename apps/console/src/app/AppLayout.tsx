@@ -24,7 +24,7 @@ export function AppLayout() {
       </a>
       <header className="topbar">
         <span className="brand">Postback console</span>
-        {me && (
+        {(me || restoring) && (
           <nav aria-label="Main" className="main-nav">
             <ul>
               {NAV.map((n) => (
@@ -37,12 +37,12 @@ export function AppLayout() {
             </ul>
           </nav>
         )}
-        {me && (
+        {(me || restoring) && (
           <div className="whoami">
             <span>
-              Signed in as <strong>{me.name}</strong> <span className="muted">({me.canWrite ? 'admin' : 'read-only'})</span>
+              Signed in as <strong>{me?.name ?? '…'}</strong> <span className="muted">({me ? (me.canWrite ? 'admin' : 'read-only') : '…'})</span>
             </span>
-            <Button variant="ghost" onClick={() => signOut()}>
+            <Button variant="ghost" onClick={() => signOut()} disabled={!me}>
               Sign out
             </Button>
           </div>

@@ -8,12 +8,15 @@ import { useSession } from './session';
 /** Sign in with an API key. The key goes only into the X-Api-Key header; the form never puts it in the URL. */
 export function SignIn() {
   const { signIn, endedBecause } = useSession();
-  const [key, setKey] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
-  const submit = (e: FormEvent) => {
+  // The key is read from the form when it is sent; the field is not a controlled input, so the key
+  // is never written into the page's HTML (not even as a value attribute).
+  const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    const entered = new FormData(e.currentTarget).get('apiKey');
+    const key = typeof entered === 'string' ? entered : '';
     if (!key.trim()) {
       setError(new Error('Enter an API key.'));
       return;
@@ -42,7 +45,7 @@ export function SignIn() {
       {endedBecause && <Banner tone="warning">{endedBecause}</Banner>}
       <form method="post" action="#" onSubmit={submit} noValidate>
         <Field label="API key" errors={message ? [message] : []} hint="Kept only in this browser tab; closing the tab signs you out.">
-          <input type="password" name="apiKey" autoComplete="off" spellCheck={false} value={key} onChange={(e) => setKey(e.target.value)} />
+          <input type="password" name="apiKey" autoComplete="off" spellCheck={false} />
         </Field>
         <Button type="submit" variant="primary" busy={busy}>
           Sign in

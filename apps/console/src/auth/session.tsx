@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, onApiEvent, setApiKey, unwrap, type Schemas } from '../api/client';
 
 const STORAGE_KEY = 'postback.console.apiKey';
@@ -28,9 +28,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | undefined>();
   const [restoring, setRestoring] = useState(() => sessionStorage.getItem(STORAGE_KEY) !== null);
   const [endedBecause, setEndedBecause] = useState<string | undefined>();
+  /** Whether a key is signed in now (a 401 while signing in is the form's business, not a revocation). */
+  const signedIn = useRef(false);
 
   const signOut = useCallback(
     (reason?: string) => {
+      signedIn.current = false;
       sessionStorage.removeItem(STORAGE_KEY);
       setApiKey(undefined);
       setMe(undefined);
@@ -45,6 +48,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       const who = await unwrap(api.GET('/me'));
       sessionStorage.setItem(STORAGE_KEY, key);
+      signedIn.current = true;
       setEndedBecause(undefined);
       setMe(who);
       return who;
@@ -65,7 +69,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       onApiEvent((event) => {
-        if (event === 'unauthorized') signOut('The API no longer accepts this key (it may have been revoked). Sign in again.');
+        if (event === 'unauthorized' && signedIn.current) signOut('The API no longer accepts this key (it may have been revoked). Sign in again.');
       }),
     [signOut],
   );

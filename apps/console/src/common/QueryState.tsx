@@ -7,6 +7,7 @@ export function QueryState<T>({
   empty,
   isEmpty,
   skeletonRows = 3,
+  minHeight,
   children,
 }: {
   query: { data: T | undefined; error: unknown; isPending: boolean; refetch?: () => unknown };
@@ -14,18 +15,23 @@ export function QueryState<T>({
   empty?: ReactNode;
   isEmpty?: (data: T) => boolean;
   skeletonRows?: number;
+  /** Space kept for the content from the start, so that nothing below moves when it arrives. */
+  minHeight?: string;
   children: (data: T) => ReactNode;
 }) {
-  if (query.isPending) return <Skeleton rows={skeletonRows} />;
-  if (query.error || query.data === undefined) return <ErrorBanner error={query.error ?? new Error('Nothing came back')} title="Could not load this." />;
-  if (empty && isEmpty?.(query.data)) return <div className="empty-state">{empty}</div>;
-  return <>{children(query.data)}</>;
+  let content: ReactNode;
+  if (query.isPending) content = <Skeleton rows={skeletonRows} />;
+  else if (query.error || query.data === undefined)
+    content = <ErrorBanner error={query.error ?? new Error('Nothing came back')} title="Could not load this." />;
+  else if (empty && isEmpty?.(query.data)) content = <div className="empty-state">{empty}</div>;
+  else content = children(query.data);
+  return minHeight ? <div style={{ minHeight }}>{content}</div> : <>{content}</>;
 }
 
 /** Grey bars where content will be, the size it will be, so nothing jumps when it arrives. */
-export function Skeleton({ rows = 3 }: { rows?: number }) {
+export function Skeleton({ rows = 3, height }: { rows?: number; height?: string }) {
   return (
-    <div className="skeleton" role="status" aria-live="polite">
+    <div className="skeleton" role="status" aria-live="polite" style={height ? { height } : undefined}>
       <span className="visually-hidden">Loading…</span>
       {Array.from({ length: rows }, (_, i) => (
         <div key={i} className="skeleton-row" aria-hidden="true" />

@@ -86,7 +86,7 @@ export function InputPanel({
           {sample.data ? (
             <CodeEditor language="json" label={`Sample ${choice.eventType} event`} value={sampleText} readOnly height="14rem" />
           ) : (
-            <Skeleton rows={5} />
+            <Skeleton rows={5} height="14.75rem" />
           )}
           <Button onClick={() => onChange({ ...choice, kind: 'custom', customText: sampleText })} disabled={!sample.data}>
             Edit a copy as custom input
@@ -115,7 +115,9 @@ export function InputPanel({
             Fields{' '}
             {pickingFor ? <span className="muted">— pick one for {pickingFor}</span> : <span className="muted">— click to map, or drag onto a rule</span>}
           </h4>
-          {fields.data ? <FieldTree nodes={fieldTree(fields.data.fields)} onPick={onPickField} pickingFor={pickingFor} /> : <Skeleton rows={6} />}
+          <div className="field-tree-box">
+            {fields.data ? <FieldTree nodes={fieldTree(fields.data.fields)} onPick={onPickField} pickingFor={pickingFor} /> : <Skeleton rows={8} />}
+          </div>
         </div>
       )}
     </section>

@@ -39,7 +39,7 @@ export function Overview() {
               </select>
             </Field>
           </div>
-          <QueryState query={stats} skeletonRows={6}>
+          <QueryState query={stats} skeletonRows={8} minHeight="24rem">
             {(s) => (
               <>
                 <ul className="kpis">
@@ -69,7 +69,12 @@ export function Overview() {
         </section>
         <section className="card" aria-labelledby="failing-title">
           <h2 id="failing-title">Triggers failing most</h2>
-          <QueryState query={failing} isEmpty={(l) => l.length === 0} empty={<p>No trigger has failed or retrying deliveries in this period.</p>}>
+          <QueryState
+            query={failing}
+            minHeight="14rem"
+            isEmpty={(l) => l.length === 0}
+            empty={<p>No trigger has failed or retrying deliveries in this period.</p>}
+          >
             {(list) => (
               <table className="table">
                 <caption className="visually-hidden">Triggers failing most</caption>
@@ -102,7 +107,7 @@ export function Overview() {
         </section>
         <section className="card" aria-labelledby="health-title">
           <h2 id="health-title">Platform health</h2>
-          <QueryState query={platform}>
+          <QueryState query={platform} skeletonRows={6} minHeight="22rem">
             {(p) => (
               <>
                 <ul className="health-list">
