@@ -14,7 +14,7 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    sourcemap: false,
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
       // TanStack Query marks its hooks "use client" (for React Server Components); irrelevant to a SPA bundle.

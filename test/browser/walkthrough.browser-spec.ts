@@ -120,7 +120,7 @@ describe('the setup guide in the console', () => {
     await rules.nth(0).getByLabel('Output field').fill('orderNumber');
     await rules.nth(1).getByLabel('Output field').fill('tracking.carrier');
     await rules.nth(2).getByLabel('Output field').fill('tracking.number');
-    await rules.nth(2).getByLabel('Default').fill('pending');
+    await rules.nth(2).getByLabel('Default', { exact: true }).fill('pending');
     await rules.nth(3).getByLabel('Transform').selectOption('join');
     // A field dragged onto the rules becomes a rule too; then it is moved up with the keyboard-friendly button.
     await page.getByText('or drop an input field here').scrollIntoViewIfNeeded();

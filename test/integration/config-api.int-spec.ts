@@ -169,6 +169,27 @@ describe('config API on MySQL/MariaDB, publishing through the outbox', () => {
     expect((await platform.api<{ body: string }>('GET', `/templates/${templateId}/versions/1`)).body.body).toBe('{"order": <%~ json(it.data.id) %>}');
   });
 
+  it('detaches a hand-edited body from its mapping rules (mapping: null), and keeps the rules otherwise', async () => {
+    const created = await platform.api<{ id: string; mapping?: unknown[]; body: string }>('POST', '/templates', {
+      name: 'mapped',
+      mapping: [{ target: 'order', source: 'data.id' }],
+    });
+    expect(created.body.mapping).toHaveLength(1);
+    const renamed = await platform.api<{ mapping?: unknown[]; latestVersion: number }>('PATCH', `/templates/${created.body.id}`, { name: 'mapped, renamed' });
+    expect(renamed.body.mapping).toHaveLength(1);
+    expect(renamed.body.latestVersion).toBe(1);
+    const byHand = await platform.api<{ mapping?: unknown[]; body: string; latestVersion: number }>('PATCH', `/templates/${created.body.id}`, {
+      body: '{"order": <%~ json(it.data.id) %>, "by": "hand"}',
+      mapping: null,
+    });
+    expect(byHand.status).toBe(200);
+    expect(byHand.body.mapping).toBeUndefined();
+    expect(byHand.body.body).toContain('"by": "hand"');
+    expect(byHand.body.latestVersion).toBe(2);
+    const v1 = await platform.api<{ mapping?: unknown[] }>('GET', `/templates/${created.body.id}/versions/1`);
+    expect(v1.body.mapping).toHaveLength(1);
+  });
+
   it('refuses to delete a customer that still has triggers or templates', async () => {
     const t = await platform.api<{ id: string }>('POST', '/templates', { customerId, name: 'Own', body: '{}' });
     const res = await platform.api<ErrorBody>('DELETE', `/customers/${customerId}`);

@@ -75,7 +75,21 @@ export class CreateTemplateDto {
   sampleInput?: Record<string, unknown>;
 }
 
-export class UpdateTemplateDto extends PartialType(OmitType(CreateTemplateDto, ['customerId'] as const)) {}
+export class UpdateTemplateDto extends PartialType(OmitType(CreateTemplateDto, ['customerId', 'mapping'] as const)) {
+  @ApiPropertyOptional({
+    type: [MappingRuleDto],
+    nullable: true,
+    description: 'New Template Mapper rules (the body is compiled from them unless a body is given too); null detaches a hand-edited body from its rules',
+    example: [{ target: 'orderId', source: 'data.id' }],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => MappingRuleDto)
+  mapping?: MappingRuleDto[] | null;
+}
 
 /** A template created from the customer's profile: the customer comes from the path. */
 export class CreateCustomerTemplateDto extends OmitType(CreateTemplateDto, ['customerId'] as const) {}

@@ -100,7 +100,12 @@ export class TemplatesService {
   }
 
   /** A body, mapping or sample change makes a new version; the triggers that follow the latest get it. */
-  async update(id: string, input: Partial<Omit<TemplateInput, 'customerId'>>, customerId?: string): Promise<TemplateWithVersion> {
+  /** `mapping: null` keeps the body and drops its rules (the body was edited by hand). */
+  async update(
+    id: string,
+    input: Partial<Omit<TemplateInput, 'customerId' | 'mapping'>> & { mapping?: MappingRule[] | null },
+    customerId?: string,
+  ): Promise<TemplateWithVersion> {
     await this.db.transaction(async (m) => {
       const template = await this.lock(m, id, customerId);
       const current = await m.findOneByOrFail(TemplateVersionEntity, { templateId: id, version: template.latestVersion });
@@ -110,7 +115,7 @@ export class TemplatesService {
       }
       const mapping = input.mapping !== undefined ? input.mapping : current.mapping;
       // New rules without a new body: the body is compiled from the rules.
-      const body = input.body !== undefined ? input.body : input.mapping !== undefined ? this.bodyOf(undefined, input.mapping, format) : current.body;
+      const body = input.body !== undefined ? input.body : input.mapping ? this.bodyOf(undefined, input.mapping, format) : current.body;
       if (input.body !== undefined || input.format !== undefined) this.bodyOf(body, undefined, format);
       checkSampleInput(input.sampleInput);
       const sampleInput = input.sampleInput !== undefined ? input.sampleInput : current.sampleInput;

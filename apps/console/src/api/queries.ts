@@ -61,10 +61,10 @@ export function useCustomer(id: string) {
   return useQuery({ queryKey: keys.customer(id), queryFn: () => unwrap(api.GET('/customers/{customerId}', { params: { path: { customerId: id } } })) });
 }
 
-/** Templates of the Templates section (`global`) or of one customer (its id). */
-export function useTemplates(scope: string, offset = 0, limit = PAGE_SIZE) {
+/** Templates of the Templates section (`global`), of one customer (its id), or all (undefined). */
+export function useTemplates(scope: string | undefined, offset = 0, limit = PAGE_SIZE) {
   return useQuery({
-    queryKey: [...keys.templateList(scope, offset), limit],
+    queryKey: [...keys.templateList(scope ?? '*', offset), limit],
     queryFn: () => unwrap(api.GET('/templates', { params: { query: { scope, offset, limit } } })),
     placeholderData: keepPreviousData,
   });

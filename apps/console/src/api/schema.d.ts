@@ -2596,8 +2596,16 @@ export interface components {
              * @enum {string}
              */
             format?: "json" | "html" | "text";
-            /** @description Template Mapper rules; the body is compiled from them when no body is given */
-            mapping?: components["schemas"]["MappingRuleDto"][];
+            /**
+             * @description New Template Mapper rules (the body is compiled from them unless a body is given too); null detaches a hand-edited body from its rules
+             * @example [
+             *       {
+             *         "target": "orderId",
+             *         "source": "data.id"
+             *       }
+             *     ]
+             */
+            mapping?: components["schemas"]["MappingRuleDto"][] | null;
             /** @example Shipment notice (JSON) */
             name?: string;
             /**

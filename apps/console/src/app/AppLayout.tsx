@@ -1,4 +1,5 @@
-import { NavLink, Outlet } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, ScrollRestoration, useLocation } from 'react-router';
 import { useSession } from '../auth/session';
 import { SignIn } from '../auth/SignIn';
 import { Button } from '../common/Button';
@@ -17,6 +18,17 @@ const NAV = [
 /** The frame of every page: skip link, navigation, who is signed in, and the page. Signed out, the sign-in form instead. */
 export function AppLayout() {
   const { me, restoring, signOut } = useSession();
+  const location = useLocation();
+  const first = useRef(true);
+  // After a navigation, focus goes to the new page's heading (or its main area), as a page load would.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const target = document.querySelector<HTMLElement>('main h1') ?? document.getElementById('main');
+    target?.focus({ preventScroll: true });
+  }, [location.pathname]);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -52,6 +64,7 @@ export function AppLayout() {
         <ApiStatusBanner />
         {restoring ? <Skeleton rows={4} /> : me ? <Outlet /> : <SignIn />}
       </main>
+      <ScrollRestoration />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, describeError } from '../api/client';
 import { Banner } from '../common/Banner';
 import { Button } from '../common/Button';
@@ -8,6 +8,9 @@ import { useSession } from './session';
 /** Sign in with an API key. The key goes only into the X-Api-Key header; the form never puts it in the URL. */
 export function SignIn() {
   const { signIn, endedBecause } = useSession();
+  useEffect(() => {
+    document.title = 'Sign in · Postback console';
+  }, []);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { api, onApiEvent, setApiKey, unwrap, type Schemas } from '../api/client';
+import { api, ApiError, onApiEvent, setApiKey, unwrap, type Schemas } from '../api/client';
 
 const STORAGE_KEY = 'postback.console.apiKey';
 
@@ -62,7 +62,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const stored = sessionStorage.getItem(STORAGE_KEY);
     if (!stored) return;
     signIn(stored)
-      .catch(() => sessionStorage.removeItem(STORAGE_KEY))
+      // Only a refused key is forgotten; an API that is restarting is asked again on the next load.
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 401) sessionStorage.removeItem(STORAGE_KEY);
+        else setEndedBecause('The API did not answer, so you are not signed in. Reload the page when it is back.');
+      })
       .finally(() => setRestoring(false));
   }, [signIn]);
 

@@ -17,11 +17,25 @@ export function Banner({ tone = 'info', title, children, actions }: { tone?: Ton
 }
 
 /** An error from the API: its message, its field errors (when no form shows them), its request id. */
-export function ErrorBanner({ error, title = 'That did not work.', showFieldErrors = true }: { error: unknown; title?: string; showFieldErrors?: boolean }) {
+export function ErrorBanner({
+  error,
+  title = 'That did not work.',
+  showFieldErrors = true,
+  shownFields,
+  actions,
+}: {
+  error: unknown;
+  title?: string;
+  /** List the field errors here (when no form shows them next to their fields). */
+  showFieldErrors?: boolean;
+  /** Fields a form shows next to their controls: the banner lists only the others. */
+  shownFields?: (field: string) => boolean;
+  actions?: ReactNode;
+}) {
   if (!error) return null;
-  const fieldErrors = error instanceof ApiError && showFieldErrors ? error.errors : [];
+  const fieldErrors = error instanceof ApiError && (showFieldErrors || shownFields) ? error.errors.filter((e) => !shownFields?.(e.field)) : [];
   return (
-    <Banner tone="error" title={title}>
+    <Banner tone="error" title={title} actions={actions}>
       {describeError(error)}
       {fieldErrors.length > 0 && (
         <ul className="banner-list">

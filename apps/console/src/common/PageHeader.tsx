@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ReadOnlyNotice } from './ReadOnlyNotice';
 
@@ -8,7 +8,11 @@ export interface Crumb {
 }
 
 /** The page's title (the one h1), where it sits (breadcrumbs), and its main actions. */
-export function PageHeader({ title, crumbs = [], actions, children }: { title: ReactNode; crumbs?: Crumb[]; actions?: ReactNode; children?: ReactNode }) {
+export function PageHeader({ title, crumbs = [], actions, children }: { title: string; crumbs?: Crumb[]; actions?: ReactNode; children?: ReactNode }) {
+  // Each page names itself in the window title (WCAG 2.4.2).
+  useEffect(() => {
+    document.title = `${title} · Postback console`;
+  }, [title]);
   return (
     <header className="page-header">
       {crumbs.length > 0 && (
@@ -21,7 +25,7 @@ export function PageHeader({ title, crumbs = [], actions, children }: { title: R
         </nav>
       )}
       <div className="page-title-row">
-        <h1>{title}</h1>
+        <h1 tabIndex={-1}>{title}</h1>
         {actions && <div className="page-actions">{actions}</div>}
       </div>
       {children}

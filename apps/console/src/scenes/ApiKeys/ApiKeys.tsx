@@ -70,7 +70,7 @@ export function ApiKeys() {
                   included
                 </label>
               </FieldSet>
-              <ErrorBanner error={error} showFieldErrors={false} />
+              <ErrorBanner error={error} shownFields={(f) => f === 'name'} />
               <WriteButton type="submit" variant="primary" busy={busy}>
                 Create key
               </WriteButton>

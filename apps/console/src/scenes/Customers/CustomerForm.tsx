@@ -66,7 +66,7 @@ export function CustomerForm({
       <Field label="Contact email" hint="Who to contact about its integration (optional)." errors={fieldErrors('contactEmail')}>
         <input type="email" value={form.contactEmail ?? ''} onChange={set('contactEmail')} autoComplete="email" />
       </Field>
-      <ErrorBanner error={error} showFieldErrors={false} />
+      <ErrorBanner error={error} shownFields={(f) => ['name', 'id', 'externalRef', 'contactEmail'].includes(f)} />
       <WriteButton type="submit" variant="primary" busy={busy}>
         {submitLabel}
       </WriteButton>

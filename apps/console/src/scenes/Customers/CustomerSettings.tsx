@@ -21,7 +21,6 @@ export function CustomerSettings() {
       <h2 id="settings-title">Settings</h2>
       {saved && <Banner tone="success">Saved.</Banner>}
       <CustomerForm
-        key={customer.updatedAt}
         editing
         initial={{ ...customer, externalRef: customer.externalRef ?? '', contactEmail: customer.contactEmail ?? '' }}
         submitLabel="Save changes"
@@ -44,8 +43,9 @@ export function CustomerSettings() {
         onClose={() => setDeleting(false)}
         onConfirm={async () => {
           await unwrap(api.DELETE('/customers/{customerId}', { params: { path: { customerId: customer.id } } }));
-          await queryClient.invalidateQueries({ queryKey: keys.customers });
+          queryClient.removeQueries({ queryKey: keys.customer(customer.id) });
           void navigate('/customers');
+          await queryClient.invalidateQueries({ queryKey: keys.customers });
         }}
       >
         <p>

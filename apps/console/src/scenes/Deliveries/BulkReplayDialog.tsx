@@ -85,12 +85,12 @@ export function BulkReplayDialog({ open, onClose, filter }: { open: boolean; onC
       </dl>
       <ErrorBanner error={error} title="The replay did not start." />
       {j && (
-        <div role="status" className="replay-progress">
+        <div className="replay-progress">
           <p>
             Replay <code>{j.id}</code>: <StatusBadge status={j.status} /> {j.replayed} of {j.total} sent again.
           </p>
           <progress max={Math.max(j.total, 1)} value={j.status === 'done' ? Math.max(j.total, 1) : j.replayed} aria-label="Replay progress" />
-          {j.status === 'done' && <Banner tone="success">Done. Follow the replayed deliveries in the log.</Banner>}
+          {j.status === 'done' && <Banner tone="success">Done: {j.replayed} sent again. Follow them in the log.</Banner>}
           {j.error && <Banner tone="error">{j.error}</Banner>}
         </div>
       )}

@@ -98,7 +98,7 @@ export function DeliveryLogView({ fixed = {} }: { fixed?: { customerId?: string;
       >
         {(page) => (
           <>
-            <p className="muted small" role="status">
+            <p className="muted small">
               {page.total} {page.total === 1 ? 'delivery' : 'deliveries'}; refreshed every few seconds.
             </p>
             <table className="table">

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { keys, useEventTypes, type OrderEventType } from '../../api/queries';
-import { Banner } from '../../common/Banner';
+import { Banner, ErrorBanner } from '../../common/Banner';
 import { Button } from '../../common/Button';
 import { CodeEditor } from '../../common/CodeEditor';
 import { Field, FieldSet } from '../../common/Field';
@@ -76,7 +76,7 @@ export function InputPanel({
         <>
           <Field label="Sample of event type">
             <select value={choice.eventType} onChange={(e) => onChange({ ...choice, eventType: e.target.value as OrderEventType })}>
-              {(eventTypes.data ?? []).map((t) => (
+              {(eventTypes.data ?? [{ type: choice.eventType, label: choice.eventType }]).map((t) => (
                 <option key={t.type} value={t.type}>
                   {t.label}
                 </option>
@@ -85,6 +85,8 @@ export function InputPanel({
           </Field>
           {sample.data ? (
             <CodeEditor language="json" label={`Sample ${choice.eventType} event`} value={sampleText} readOnly height="14rem" />
+          ) : sample.error ? (
+            <ErrorBanner error={sample.error} title="The sample could not be loaded." />
           ) : (
             <Skeleton rows={5} height="14.75rem" />
           )}
@@ -116,7 +118,15 @@ export function InputPanel({
             {pickingFor ? <span className="muted">— pick one for {pickingFor}</span> : <span className="muted">— click to map, or drag onto a rule</span>}
           </h4>
           <div className="field-tree-box">
-            {fields.data ? <FieldTree nodes={fieldTree(fields.data.fields)} onPick={onPickField} pickingFor={pickingFor} /> : <Skeleton rows={8} />}
+            {fields.data ? (
+              <FieldTree nodes={fieldTree(fields.data.fields)} onPick={onPickField} pickingFor={pickingFor} />
+            ) : fields.error ? (
+              <ErrorBanner error={fields.error} title="The input's fields could not be listed." />
+            ) : choice.kind === 'custom' && !settledParsed.value ? (
+              <p className="muted">The fields appear once the custom input is valid JSON.</p>
+            ) : (
+              <Skeleton rows={8} />
+            )}
           </div>
         </div>
       )}

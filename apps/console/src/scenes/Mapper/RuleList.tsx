@@ -1,41 +1,69 @@
-import { useState, type DragEvent } from 'react';
-import type { FieldError } from '../../api/client';
-import type { MappingRule } from '../../api/queries';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { Button } from '../../common/Button';
 import { Field } from '../../common/Field';
 import { FIELD_DRAG_TYPE } from './FieldTree';
-import { parseDefault, ruleErrors, showDefault, TRANSFORMS } from './mapping';
+import { newDraft, TRANSFORMS, type RuleDraft, type ValueKind } from './mapping';
 
 const RULE_DRAG_TYPE = 'application/x-postback-rule';
 
 export interface RuleListProps {
-  rules: MappingRule[];
-  onChange: (rules: MappingRule[]) => void;
-  /** Field errors of the last check (`mapping[i].field`). */
-  errors: FieldError[];
+  rules: RuleDraft[];
+  onChange: (rules: RuleDraft[]) => void;
+  /** Problems per rule id and field: the form's own, and the API's last answer. */
+  errors: Map<number, Record<string, string[]>>;
   /** The rule waiting for a source picked in the field tree. */
   picking: number | undefined;
-  onPick: (index: number | undefined) => void;
+  onPick: (ruleId: number | undefined) => void;
   /** A field dropped on the list's end: a new rule for it. */
   onAddFromField: (path: string) => void;
+  /** A rule whose input field to focus (after a pick in the field tree). */
+  focusSourceOf?: number;
 }
+
+const KINDS: Array<{ value: ValueKind; label: string }> = [
+  { value: 'text', label: 'text' },
+  { value: 'number', label: 'number' },
+  { value: 'boolean', label: 'true/false' },
+  { value: 'json', label: 'JSON' },
+];
 
 /**
  * The Template Mapper's rules, in output order: output field ← input field, with a transform and
  * a default. Add, remove and reorder with buttons (or by dragging the handle); set a source by
- * typing it, picking it in the field tree, or dropping a field on it.
+ * typing it, picking it in the field tree, or dropping a field on it. Focus follows the rule that
+ * moved, and after a removal goes to the next rule.
  */
-export function RuleList({ rules, onChange, errors, picking, onPick, onAddFromField }: RuleListProps) {
+export function RuleList({ rules, onChange, errors, picking, onPick, onAddFromField, focusSourceOf }: RuleListProps) {
   const [dragOver, setDragOver] = useState<number | 'end' | undefined>();
-  const update = (i: number, patch: Partial<MappingRule>) => onChange(rules.map((r, j) => (j === i ? clean({ ...r, ...patch }) : r)));
-  const move = (from: number, to: number) => {
+  const focusNext = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!focusNext.current) return;
+    document.getElementById(focusNext.current)?.focus();
+    focusNext.current = undefined;
+  });
+  useEffect(() => {
+    if (focusSourceOf !== undefined) document.getElementById(`rule-${focusSourceOf}-source`)?.focus();
+  }, [focusSourceOf]);
+
+  const update = (id: number, patch: Partial<RuleDraft>) => onChange(rules.map((r) => (r.id === id ? { ...r, ...patch } : r)));
+  const move = (from: number, to: number, button?: 'up' | 'down') => {
     if (to < 0 || to >= rules.length || from === to) return;
     const next = [...rules];
     const [r] = next.splice(from, 1);
     next.splice(to, 0, r);
+    if (button) {
+      const edge = (button === 'up' && to === 0) || (button === 'down' && to === next.length - 1);
+      focusNext.current = `rule-${r.id}-${edge ? (button === 'up' ? 'down' : 'up') : button}`;
+    }
     onChange(next);
   };
-  const remove = (i: number) => onChange(rules.filter((_, j) => j !== i));
+  const remove = (i: number) => {
+    const next = rules.filter((_, j) => j !== i);
+    const neighbour = next[i] ?? next[i - 1];
+    focusNext.current = neighbour ? `rule-${neighbour.id}-target` : 'rule-add';
+    if (picking === rules[i].id) onPick(undefined);
+    onChange(next);
+  };
 
   const onDrop = (e: DragEvent, index: number | 'end') => {
     e.preventDefault();
@@ -44,7 +72,7 @@ export function RuleList({ rules, onChange, errors, picking, onPick, onAddFromFi
     const rule = e.dataTransfer.getData(RULE_DRAG_TYPE);
     if (field) {
       if (index === 'end') onAddFromField(field);
-      else update(index, { source: field, transform: rules[index].transform === 'constant' ? 'none' : rules[index].transform });
+      else update(rules[index].id, { source: field, transform: rules[index].transform === 'constant' ? 'none' : rules[index].transform });
     } else if (rule !== '') {
       move(Number(rule), index === 'end' ? rules.length - 1 : index);
     }
@@ -61,18 +89,18 @@ export function RuleList({ rules, onChange, errors, picking, onPick, onAddFromFi
       <p className="hint">
         Each rule writes one <strong>output field</strong> (a dotted path: <code>tracking.number</code>) <strong>from an input field</strong> (
         <code>data.shipment.carrier</code>; <code>[]</code> maps every element of a list: <code>data.items[].sku</code>), optionally transformed. The{' '}
-        <strong>default</strong> is used when the input has no value; defaults and fixed values are text, or JSON such as <code>42</code> or <code>true</code>.
+        <strong>default</strong> is used when the input has no value.
       </p>
       {rules.length === 0 && <p className="muted">No rules yet. Pick a field of the input (or drag it here) to map it, or add an empty rule.</p>}
       <ol className="rule-list" aria-label="Mapping rules">
         {rules.map((rule, i) => {
-          const errs = ruleErrors(errors, i);
-          const transform = rule.transform ?? 'none';
+          const errs = errors.get(rule.id) ?? {};
           const name = rule.target || `rule ${i + 1}`;
+          const id = (part: string) => `rule-${rule.id}-${part}`;
           return (
             <li
-              key={i}
-              className={['rule', dragOver === i ? 'drop-target' : '', picking === i ? 'rule-picking' : ''].filter(Boolean).join(' ')}
+              key={rule.id}
+              className={['rule', dragOver === i ? 'drop-target' : '', picking === rule.id ? 'rule-picking' : ''].filter(Boolean).join(' ')}
               onDragOver={(e) => allowDrop(e, i)}
               onDragLeave={() => setDragOver(undefined)}
               onDrop={(e) => onDrop(e, i)}
@@ -93,10 +121,16 @@ export function RuleList({ rules, onChange, errors, picking, onPick, onAddFromFi
                 </span>
                 <span className="rule-number">{i + 1}</span>
                 <div className="rule-actions">
-                  <Button variant="ghost" onClick={() => move(i, i - 1)} disabled={i === 0} aria-label={`Move ${name} up`}>
+                  <Button id={id('up')} variant="ghost" onClick={() => move(i, i - 1, 'up')} disabled={i === 0} aria-label={`Move ${name} up`}>
                     ↑
                   </Button>
-                  <Button variant="ghost" onClick={() => move(i, i + 1)} disabled={i === rules.length - 1} aria-label={`Move ${name} down`}>
+                  <Button
+                    id={id('down')}
+                    variant="ghost"
+                    onClick={() => move(i, i + 1, 'down')}
+                    disabled={i === rules.length - 1}
+                    aria-label={`Move ${name} down`}
+                  >
                     ↓
                   </Button>
                   <Button variant="ghost" onClick={() => remove(i)} aria-label={`Remove ${name}`}>
@@ -106,30 +140,39 @@ export function RuleList({ rules, onChange, errors, picking, onPick, onAddFromFi
               </div>
               <div className="rule-grid">
                 <Field label="Output field" errors={errs.target}>
-                  <input value={rule.target} onChange={(e) => update(i, { target: e.target.value })} spellCheck={false} placeholder="tracking.number" />
+                  <input
+                    id={id('target')}
+                    value={rule.target}
+                    onChange={(e) => update(rule.id, { target: e.target.value })}
+                    spellCheck={false}
+                    placeholder="tracking.number"
+                  />
                 </Field>
-                {transform !== 'constant' && (
+                {rule.transform !== 'constant' && (
                   <div className="source-field">
                     <Field label="From input field" errors={errs.source}>
                       <input
-                        value={rule.source ?? ''}
-                        onChange={(e) => update(i, { source: e.target.value })}
+                        id={id('source')}
+                        value={rule.source}
+                        onChange={(e) => update(rule.id, { source: e.target.value })}
                         spellCheck={false}
                         placeholder="data.shipment.carrier"
                       />
                     </Field>
                     <Button
-                      variant={picking === i ? 'primary' : 'secondary'}
-                      onClick={() => onPick(picking === i ? undefined : i)}
-                      aria-pressed={picking === i}
-                      aria-label={picking === i ? `Picking the input field of ${name}: choose one in the input fields` : `Pick the input field of ${name}`}
+                      variant={picking === rule.id ? 'primary' : 'secondary'}
+                      onClick={() => onPick(picking === rule.id ? undefined : rule.id)}
+                      aria-pressed={picking === rule.id}
+                      aria-label={
+                        picking === rule.id ? `Picking the input field of ${name}: choose one in the input fields` : `Pick the input field of ${name}`
+                      }
                     >
-                      {picking === i ? 'Picking…' : 'Pick'}
+                      {picking === rule.id ? 'Picking…' : 'Pick'}
                     </Button>
                   </div>
                 )}
                 <Field label="Transform" errors={errs.transform}>
-                  <select value={transform} onChange={(e) => update(i, { transform: e.target.value as MappingRule['transform'] })}>
+                  <select value={rule.transform} onChange={(e) => update(rule.id, { transform: e.target.value as RuleDraft['transform'] })}>
                     {TRANSFORMS.map((t) => (
                       <option key={t.value} value={t.value}>
                         {t.label}
@@ -137,24 +180,32 @@ export function RuleList({ rules, onChange, errors, picking, onPick, onAddFromFi
                     ))}
                   </select>
                 </Field>
-                {transform === 'date' && (
+                {rule.transform === 'date' && (
                   <Field label="Date format" hint="YYYY MM DD HH mm ss SSS (UTC); or iso, unix, unixMs" errors={errs.format}>
-                    <input value={rule.format ?? ''} onChange={(e) => update(i, { format: e.target.value })} placeholder="YYYY-MM-DD" />
+                    <input value={rule.format} onChange={(e) => update(rule.id, { format: e.target.value })} placeholder="YYYY-MM-DD" />
                   </Field>
                 )}
-                {transform === 'join' && (
+                {rule.transform === 'join' && (
                   <Field label="Separator" errors={errs.separator}>
-                    <input value={rule.separator ?? ''} onChange={(e) => update(i, { separator: e.target.value })} placeholder=", " />
+                    <input value={rule.separator} onChange={(e) => update(rule.id, { separator: e.target.value })} placeholder=", " />
                   </Field>
                 )}
-                {transform === 'constant' ? (
-                  <Field label="Value" errors={errs.value}>
-                    <input value={showDefault(rule.value)} onChange={(e) => update(i, { value: parseDefault(e.target.value) as MappingRule['value'] })} />
-                  </Field>
+                {rule.transform === 'constant' ? (
+                  <ValueField
+                    label="Value"
+                    text={rule.valueText}
+                    kind={rule.valueKind}
+                    errors={errs.value}
+                    onChange={(valueText, valueKind) => update(rule.id, { valueText, valueKind })}
+                  />
                 ) : (
-                  <Field label="Default" errors={errs.default}>
-                    <input value={showDefault(rule.default)} onChange={(e) => update(i, { default: parseDefault(e.target.value) as MappingRule['default'] })} />
-                  </Field>
+                  <ValueField
+                    label="Default"
+                    text={rule.defaultText}
+                    kind={rule.defaultKind}
+                    errors={errs.default}
+                    onChange={(defaultText, defaultKind) => update(rule.id, { defaultText, defaultKind })}
+                  />
                 )}
               </div>
             </li>
@@ -167,7 +218,16 @@ export function RuleList({ rules, onChange, errors, picking, onPick, onAddFromFi
         onDragLeave={() => setDragOver(undefined)}
         onDrop={(e) => onDrop(e, 'end')}
       >
-        <Button onClick={() => onChange([...rules, { target: '', source: '', transform: 'none' }])}>Add an empty rule</Button>
+        <Button
+          id="rule-add"
+          onClick={() => {
+            const draft = newDraft();
+            focusNext.current = `rule-${draft.id}-target`;
+            onChange([...rules, draft]);
+          }}
+        >
+          Add an empty rule
+        </Button>
         <span className="muted small" aria-hidden="true">
           or drop an input field here
         </span>
@@ -176,15 +236,34 @@ export function RuleList({ rules, onChange, errors, picking, onPick, onAddFromFi
   );
 }
 
-/** Drops settings the rule's transform does not use, so the request carries only what matters. */
-function clean(rule: MappingRule): MappingRule {
-  const out: MappingRule = { target: rule.target, transform: rule.transform ?? 'none' };
-  if (rule.transform === 'constant') out.value = rule.value ?? '';
-  else {
-    out.source = rule.source ?? '';
-    if (rule.default !== undefined) out.default = rule.default;
-  }
-  if (rule.transform === 'date' && rule.format) out.format = rule.format;
-  if (rule.transform === 'join' && rule.separator) out.separator = rule.separator;
-  return out;
+/** A default or fixed value as typed, with the kind it is meant as (so "12345" can stay text). */
+function ValueField({
+  label,
+  text,
+  kind,
+  errors,
+  onChange,
+}: {
+  label: string;
+  text: string;
+  kind: ValueKind;
+  errors?: string[];
+  onChange: (text: string, kind: ValueKind) => void;
+}) {
+  return (
+    <div className="value-field">
+      <Field label={label} errors={errors}>
+        <input value={text} onChange={(e) => onChange(e.target.value, kind)} spellCheck={false} />
+      </Field>
+      <Field label={`${label} as`}>
+        <select value={kind} onChange={(e) => onChange(text, e.target.value as ValueKind)}>
+          {KINDS.map((k) => (
+            <option key={k.value} value={k.value}>
+              {k.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+    </div>
+  );
 }

@@ -1,16 +1,17 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, ApiError, unwrap } from '../../api/client';
-import { keys, useEventTypes, type MappingRule, type OrderEventType, type Template } from '../../api/queries';
+import { useState } from 'react';
+import { api, ApiError, unwrap, type Schemas } from '../../api/client';
+import { keys, useEventTypes, type OrderEventType, type Template } from '../../api/queries';
 import { Banner, ErrorBanner } from '../../common/Banner';
 import { Button, WriteButton } from '../../common/Button';
 import { CodeEditor, type EditorProblem } from '../../common/CodeEditor';
 import { Field, FieldSet } from '../../common/Field';
+import { QueryState } from '../../common/QueryState';
 import { InputPanel, previewInput, type InputChoice } from './InputPanel';
+import { draftOf, errorsByRule, newDraft, ruleOf, targetFor, type RuleDraft } from './mapping';
 import { OutputPanel } from './OutputPanel';
 import { RuleList } from './RuleList';
-import { targetFor } from './mapping';
-import { useLivePreview, type TemplateFormat } from './usePreview';
+import { compileRules, useLivePreview, type TemplateFormat } from './usePreview';
 
 export interface TemplateWorkbenchProps {
   /** The template being edited; a new one when absent. */
@@ -23,6 +24,8 @@ export interface TemplateWorkbenchProps {
   formats?: TemplateFormat[];
   submitLabel?: string;
   onSaved: (template: Template, created: boolean) => void;
+  /** Whether the form holds changes not saved yet (for leaving it with a warning). */
+  onDirtyChange?: (dirty: boolean) => void;
 }
 
 /** Editor errors (line and column) of an API error about the body. */
@@ -31,12 +34,33 @@ function bodyProblems(error: unknown): EditorProblem[] {
   return error.errors.filter((e) => e.field === 'body' && e.line !== undefined).map((e) => ({ line: e.line, column: e.column, message: e.message }));
 }
 
+function merge(...maps: Array<Map<number, Record<string, string[]>>>): Map<number, Record<string, string[]>> {
+  const out = new Map<number, Record<string, string[]>>();
+  for (const m of maps) {
+    for (const [id, fields] of m) {
+      const into = out.get(id) ?? {};
+      for (const [f, msgs] of Object.entries(fields)) into[f] = [...new Set([...(into[f] ?? []), ...msgs])];
+      out.set(id, into);
+    }
+  }
+  return out;
+}
+
 /**
  * The Template Mapper with its preview: a name and format, the input (a sample or custom JSON),
  * the mapping rules or a hand-written Eta body, and the compiled template and rendered output,
- * updated as you edit. Saving creates the template or a new version of it.
+ * updated as you edit. Saving (its button only: Enter in a field does not save) creates the
+ * template or a new version of it.
  */
-export function TemplateWorkbench({ template, customerId, eventType, formats = ['json', 'html', 'text'], submitLabel, onSaved }: TemplateWorkbenchProps) {
+export function TemplateWorkbench({
+  template,
+  customerId,
+  eventType,
+  formats = ['json', 'html', 'text'],
+  submitLabel,
+  onSaved,
+  onDirtyChange,
+}: TemplateWorkbenchProps) {
   const queryClient = useQueryClient();
   const eventTypes = useEventTypes();
   const [name, setName] = useState(template?.name ?? '');
@@ -44,7 +68,7 @@ export function TemplateWorkbench({ template, customerId, eventType, formats = [
   const [format, setFormat] = useState<TemplateFormat>(template?.format ?? formats[0]);
   const [types, setTypes] = useState<OrderEventType[]>(template?.eventTypes ?? (eventType ? [eventType] : []));
   const [mode, setMode] = useState<'mapper' | 'eta'>(template ? (template.mapping?.length ? 'mapper' : 'eta') : 'mapper');
-  const [rules, setRules] = useState<MappingRule[]>(template?.mapping ?? []);
+  const [rules, setRulesState] = useState<RuleDraft[]>(() => (template?.mapping ?? []).map(draftOf));
   const [body, setBody] = useState(template?.body ?? '');
   const [input, setInput] = useState<InputChoice>(() =>
     template?.sampleInput
@@ -52,63 +76,98 @@ export function TemplateWorkbench({ template, customerId, eventType, formats = [
       : { kind: 'sample', eventType: eventType ?? template?.eventTypes[0] ?? 'order.shipped', customText: '' },
   );
   const [picking, setPicking] = useState<number | undefined>();
-  const [saveError, setSaveError] = useState<unknown>();
+  const [focusSourceOf, setFocusSourceOf] = useState<number>();
+  const [announcement, setAnnouncement] = useState('');
+  const [saveError, setSaveError] = useState<{ error: unknown; sent: RuleDraft[] }>();
   const [saving, setSaving] = useState(false);
+  const [switching, setSwitching] = useState(false);
   const [notice, setNotice] = useState<string>();
 
+  const touched = () => {
+    setSaveError(undefined);
+    onDirtyChange?.(true);
+  };
+  const setRules = (next: RuleDraft[] | ((rs: RuleDraft[]) => RuleDraft[])) => {
+    setRulesState(next);
+    touched();
+  };
+
   const live = useLivePreview({ mode, rules, body, format: mode === 'mapper' ? 'json' : format, input: previewInput(input) });
-  const compileError = live.compiled.error;
-  const ruleFieldErrors = [
-    ...(compileError instanceof ApiError ? compileError.errors : []),
-    ...(live.preview.error instanceof ApiError && live.preview.error.status === 400 ? live.preview.error.errors : []),
-    ...(saveError instanceof ApiError ? saveError.errors : []),
-  ];
+  const previewErrors = live.preview.error instanceof ApiError && live.preview.error.status === 400 ? live.preview.error.errors : [];
+  const ruleErrors = merge(
+    new Map(rules.map((r) => [r.id, ruleOf(r).problems])),
+    errorsByRule(previewErrors, live.sent),
+    saveError?.error instanceof ApiError ? errorsByRule(saveError.error.errors, saveError.sent) : new Map<number, Record<string, string[]>>(),
+  );
   const renderProblems = bodyProblems(live.preview.error);
-  const fieldErrors = (f: string) => (saveError instanceof ApiError ? saveError.errorsFor(f) : []);
+  const fieldErrors = (f: string) => (saveError?.error instanceof ApiError ? saveError.error.errorsFor(f) : []);
+  const shownFields = (f: string) => ['name', 'description', 'format', 'eventTypes'].includes(f) || /^(mapping|rules)[[.]/.test(f);
 
   const addRuleFor = (path: string) => {
     setRules((rs) => [
       ...rs,
-      {
+      newDraft({
         target: targetFor(
           path,
           rs.map((r) => r.target),
         ),
         source: path,
-        transform: 'none',
-      },
+      }),
     ]);
+    setAnnouncement(`Rule added for ${path}.`);
   };
   const pickField = (path: string) => {
     if (picking !== undefined) {
-      setRules((rs) => rs.map((r, i) => (i === picking ? { ...r, source: path, transform: r.transform === 'constant' ? 'none' : r.transform } : r)));
+      const rule = rules.find((r) => r.id === picking);
+      setRules((rs) => rs.map((r) => (r.id === picking ? { ...r, source: path, transform: r.transform === 'constant' ? 'none' : r.transform } : r)));
+      setAnnouncement(`${path} is now the input field of ${rule?.target || 'the rule'}.`);
+      setFocusSourceOf(picking);
       setPicking(undefined);
     } else addRuleFor(path);
   };
+  const startPicking = (id: number | undefined) => {
+    setPicking(id);
+    setFocusSourceOf(undefined);
+    // The field tree is in another panel: focus its first field, where the choice is made.
+    if (id !== undefined) requestAnimationFrame(() => document.querySelector<HTMLElement>('.field-tree .field-pick')?.focus());
+  };
 
-  const switchMode = (next: 'mapper' | 'eta') => {
+  const switchMode = async (next: 'mapper' | 'eta') => {
     if (next === mode) return;
-    if (next === 'eta' && live.compiled.data?.body && mode === 'mapper') {
-      setBody(live.compiled.data.body);
-      setNotice('The Eta template compiled from your rules is now yours to edit by hand. Saving it detaches the template from the rules.');
-    } else if (next === 'mapper') {
+    if (next === 'eta') {
+      if (rules.length > 0) {
+        setSwitching(true);
+        try {
+          setBody(await compileRules(rules));
+          setNotice('The Eta template compiled from your rules is now yours to edit by hand. Saving it detaches the template from the rules.');
+        } catch (e) {
+          setSaveError({ error: e, sent: rules });
+          setSwitching(false);
+          return;
+        }
+        setSwitching(false);
+      }
+    } else {
       setFormat('json');
       setNotice(
-        rules.length ? undefined : 'The Template Mapper writes JSON from rules: saving replaces the hand-written body with the one compiled from the rules.',
+        body.trim()
+          ? 'The Template Mapper writes JSON from rules: saving replaces the hand-written body with the one compiled from the rules below.'
+          : undefined,
       );
     }
     setMode(next);
+    touched();
   };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const save = async () => {
     setSaving(true);
     setSaveError(undefined);
+    const sent = rules;
     const sampleInput = input.kind === 'custom' ? (previewInput(input) as { input?: Record<string, unknown> } | undefined)?.input : undefined;
     const content =
       mode === 'mapper'
-        ? { mapping: rules, format: 'json' as const }
-        : { body, format, ...(template?.mapping?.length ? { mapping: null as unknown as undefined } : {}) };
+        ? { mapping: rules.map((r) => ruleOf(r).rule), format: 'json' as const }
+        : { body, format, ...(template?.mapping?.length ? { mapping: null } : {}) };
     const common = {
       name: name.trim(),
       ...(description.trim() ? { description: description.trim() } : {}),
@@ -120,28 +179,45 @@ export function TemplateWorkbench({ template, customerId, eventType, formats = [
       let saved: Template;
       if (template) {
         saved = await unwrap(api.PATCH('/templates/{templateId}', { params: { path: { templateId: template.id } }, body: common }));
-      } else if (customerId) {
-        saved = await unwrap(api.POST('/customers/{customerId}/templates', { params: { path: { customerId } }, body: common }));
       } else {
-        saved = await unwrap(api.POST('/templates', { body: common }));
+        const { mapping, ...rest } = common as Schemas['UpdateTemplateDto'];
+        const create = { ...rest, name: common.name, ...(mapping ? { mapping } : {}) };
+        saved = customerId
+          ? await unwrap(api.POST('/customers/{customerId}/templates', { params: { path: { customerId } }, body: create }))
+          : await unwrap(api.POST('/templates', { body: create }));
       }
-      await queryClient.invalidateQueries({ queryKey: keys.templates });
+      // A template's new version changes the configuration of the triggers that follow it.
+      await Promise.all([queryClient.invalidateQueries({ queryKey: keys.templates }), queryClient.invalidateQueries({ queryKey: keys.customers })]);
+      onDirtyChange?.(false);
       onSaved(saved, !template);
     } catch (err) {
-      setSaveError(err);
+      setSaveError({ error: err, sent });
     } finally {
       setSaving(false);
     }
   };
 
+  const pickingRule = rules.find((r) => r.id === picking);
   return (
-    <form className="workbench-form" onSubmit={(e) => void submit(e)} noValidate>
+    <div className="workbench-form">
       <div className="form-grid">
         <Field label="Template name" required errors={fieldErrors('name')}>
-          <input value={name} onChange={(e) => setName(e.target.value)} />
+          <input
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              touched();
+            }}
+          />
         </Field>
         <Field label="Description" hint="What it is for (optional)." errors={fieldErrors('description')}>
-          <input value={description} onChange={(e) => setDescription(e.target.value)} />
+          <input
+            value={description}
+            onChange={(e) => {
+              setDescription(e.target.value);
+              touched();
+            }}
+          />
         </Field>
         <Field
           label="Format"
@@ -150,7 +226,10 @@ export function TemplateWorkbench({ template, customerId, eventType, formats = [
         >
           <select
             value={mode === 'mapper' ? 'json' : format}
-            onChange={(e) => setFormat(e.target.value as TemplateFormat)}
+            onChange={(e) => {
+              setFormat(e.target.value as TemplateFormat);
+              touched();
+            }}
             disabled={mode === 'mapper' || formats.length === 1}
           >
             {formats.map((f) => (
@@ -162,42 +241,68 @@ export function TemplateWorkbench({ template, customerId, eventType, formats = [
         </Field>
       </div>
       <FieldSet legend="Suits these events" hint="For finding it later; any trigger may use it." errors={fieldErrors('eventTypes')}>
-        <div className="checkbox-grid">
-          {(eventTypes.data ?? []).map((t) => (
-            <label key={t.type} className="checkbox">
-              <input
-                type="checkbox"
-                checked={types.includes(t.type)}
-                onChange={(e) => setTypes((ts) => (e.target.checked ? [...ts, t.type] : ts.filter((x) => x !== t.type)))}
-              />{' '}
-              {t.label}
-            </label>
-          ))}
-        </div>
+        <QueryState query={eventTypes} skeletonRows={2}>
+          {(list) => (
+            <div className="checkbox-grid">
+              {list.map((t) => (
+                <label key={t.type} className="checkbox">
+                  <input
+                    type="checkbox"
+                    checked={types.includes(t.type)}
+                    onChange={(e) => {
+                      setTypes((ts) => (e.target.checked ? [...ts, t.type] : ts.filter((x) => x !== t.type)));
+                      touched();
+                    }}
+                  />{' '}
+                  {t.label}
+                </label>
+              ))}
+            </div>
+          )}
+        </QueryState>
       </FieldSet>
 
       <div className="mode-switch" role="group" aria-label="How the template is written">
-        <Button variant={mode === 'mapper' ? 'primary' : 'secondary'} aria-pressed={mode === 'mapper'} onClick={() => switchMode('mapper')}>
+        <Button
+          variant={mode === 'mapper' ? 'primary' : 'secondary'}
+          aria-pressed={mode === 'mapper'}
+          onClick={() => void switchMode('mapper')}
+          disabled={switching}
+        >
           Template Mapper
         </Button>
-        <Button variant={mode === 'eta' ? 'primary' : 'secondary'} aria-pressed={mode === 'eta'} onClick={() => switchMode('eta')}>
+        <Button variant={mode === 'eta' ? 'primary' : 'secondary'} aria-pressed={mode === 'eta'} onClick={() => void switchMode('eta')} busy={switching}>
           Eta template
         </Button>
       </div>
       {notice && <Banner tone="info">{notice}</Banner>}
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
 
       <div className="workbench">
         <InputPanel
           choice={input}
-          onChange={setInput}
+          onChange={(c) => {
+            setInput(c);
+            touched();
+          }}
           onPickField={pickField}
-          pickingFor={picking !== undefined ? rules[picking]?.target || `rule ${picking + 1}` : undefined}
+          pickingFor={picking !== undefined ? pickingRule?.target || 'the rule' : undefined}
           showFields={mode === 'mapper'}
         />
         <section className="panel" aria-labelledby="mapping-title">
           <h3 id="mapping-title">{mode === 'mapper' ? 'Mapping rules' : 'Eta template'}</h3>
           {mode === 'mapper' ? (
-            <RuleList rules={rules} onChange={setRules} errors={ruleFieldErrors} picking={picking} onPick={setPicking} onAddFromField={addRuleFor} />
+            <RuleList
+              rules={rules}
+              onChange={setRules}
+              errors={ruleErrors}
+              picking={picking}
+              onPick={startPicking}
+              onAddFromField={addRuleFor}
+              focusSourceOf={focusSourceOf}
+            />
           ) : (
             <>
               <p className="hint">
@@ -208,8 +313,11 @@ export function TemplateWorkbench({ template, customerId, eventType, formats = [
                 language="eta"
                 label="Eta template body"
                 value={body}
-                onChange={setBody}
-                problems={[...renderProblems, ...bodyProblems(saveError)]}
+                onChange={(b) => {
+                  setBody(b);
+                  touched();
+                }}
+                problems={[...renderProblems, ...bodyProblems(saveError?.error)]}
                 height="26rem"
               />
             </>
@@ -226,12 +334,12 @@ export function TemplateWorkbench({ template, customerId, eventType, formats = [
           format={mode === 'mapper' ? 'json' : format}
         />
       </div>
-      <ErrorBanner error={saveError} title="Not saved." />
+      <ErrorBanner error={saveError?.error} title="Not saved." shownFields={shownFields} />
       <div className="form-actions">
-        <WriteButton type="submit" variant="primary" busy={saving}>
+        <WriteButton variant="primary" busy={saving} onClick={() => void save()}>
           {submitLabel ?? (template ? 'Save as a new version' : 'Save template')}
         </WriteButton>
       </div>
-    </form>
+    </div>
   );
 }

@@ -1,14 +1,15 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, unwrap, type Schemas } from '../../api/client';
-import type { MappingRule, OrderEventType } from '../../api/queries';
+import type { OrderEventType } from '../../api/queries';
 import { useDebounced } from '../../common/useDebounced';
+import { ruleOf, type RuleDraft } from './mapping';
 
 export type TemplateFormat = 'json' | 'html' | 'text';
 
 export interface PreviewSource {
   mode: 'mapper' | 'eta';
-  rules: MappingRule[];
+  rules: RuleDraft[];
   body: string;
   format: TemplateFormat;
   /** A sample of this event type, or a custom input. */
@@ -17,18 +18,20 @@ export interface PreviewSource {
 
 /**
  * The live render: what the template makes of the input, through the same render as delivery
- * (POST /templates/preview), re-run 400 ms after the last edit. In mapper mode also the Eta body
- * the rules compile to (POST /mapper/compile).
+ * (POST /templates/preview), re-run 400 ms after the last edit, with the Eta body the rules compile
+ * to. `sent` is the rules the answer is about (for placing its errors on the right rules).
  */
 export function useLivePreview(source: PreviewSource) {
   // Debounced by value (the source object is new on every render).
   const sourceKey = JSON.stringify(source);
   const settledKey = useDebounced(sourceKey, 400);
   const settled = useMemo(() => JSON.parse(settledKey) as PreviewSource, [settledKey]);
-  const ready = settled.input !== undefined && (settled.mode === 'mapper' ? settled.rules.length > 0 : settled.body.trim().length > 0);
+  const built = settled.rules.map(ruleOf);
+  const formProblems = built.some((b) => Object.keys(b.problems).length > 0);
+  const ready = settled.input !== undefined && (settled.mode === 'mapper' ? settled.rules.length > 0 && !formProblems : settled.body.trim().length > 0);
   const request: Schemas['PreviewRequestDto'] | undefined = ready
     ? {
-        ...(settled.mode === 'mapper' ? { mapping: settled.rules } : { body: settled.body }),
+        ...(settled.mode === 'mapper' ? { mapping: built.map((b) => b.rule) } : { body: settled.body }),
         format: settled.mode === 'mapper' ? 'json' : settled.format,
         ...settled.input,
       }
@@ -38,16 +41,23 @@ export function useLivePreview(source: PreviewSource) {
     queryFn: () => unwrap(api.POST('/templates/preview', { body: request as Schemas['PreviewRequestDto'] })),
     enabled: !!request,
     retry: false,
-    placeholderData: keepPreviousData,
+    placeholderData: (previous) => (request ? previous : undefined),
     staleTime: Infinity,
   });
+  const rules = built.map((b) => b.rule);
   const compiled = useQuery({
-    queryKey: ['mapper-compile', settled.rules],
-    queryFn: () => unwrap(api.POST('/mapper/compile', { body: { rules: settled.rules } })),
-    enabled: settled.mode === 'mapper' && settled.rules.length > 0,
+    queryKey: ['mapper-compile', rules],
+    queryFn: () => unwrap(api.POST('/mapper/compile', { body: { rules } })),
+    enabled: settled.mode === 'mapper' && ready,
     retry: false,
-    placeholderData: keepPreviousData,
+    placeholderData: (previous) => (settled.mode === 'mapper' && ready ? previous : undefined),
     staleTime: Infinity,
   });
-  return { preview, compiled, pending: settledKey !== sourceKey, ready };
+  return { preview, compiled, sent: settled.rules, pending: settledKey !== sourceKey, ready };
+}
+
+/** The Eta body that rules compile to, asked for now (not debounced): for switching to hand-written Eta. */
+export async function compileRules(rules: RuleDraft[]): Promise<string> {
+  const answer = await unwrap(api.POST('/mapper/compile', { body: { rules: rules.map((r) => ruleOf(r).rule) } }));
+  return answer.body;
 }

@@ -18,7 +18,10 @@ export function TemplateEditor() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const location = useLocation();
-  const [saved, setSaved] = useState<string | undefined>((location.state as { saved?: string } | null)?.saved);
+  const [savedHere, setSavedHere] = useState<{ at: string; text: string }>();
+  // A notice handed over by the page that navigated here (Add Template → the new template's page).
+  const handed = (location.state as { saved?: string } | null)?.saved;
+  const saved = savedHere?.at === location.key ? savedHere.text : handed;
   const [deleting, setDeleting] = useState(false);
   const base = customerId ? `/customers/${encodeURIComponent(customerId)}/templates` : '/templates';
   const crumbs: Crumb[] = customerId
@@ -67,14 +70,17 @@ export function TemplateEditor() {
           </PageHeader>
           {saved && <Banner tone="success">{saved}</Banner>}
           <TemplateWorkbench
-            key={`${t.id}@${t.latestVersion}`}
+            key={t.id}
             template={t}
             onSaved={(s) => {
-              setSaved(
-                s.latestVersion === t.latestVersion
-                  ? 'Saved; nothing in the body, rules or input changed, so no new version.'
-                  : `Saved as version ${s.latestVersion}.`,
-              );
+              setSavedHere({
+                at: location.key,
+                text:
+                  s.latestVersion === t.latestVersion
+                    ? 'Saved; nothing in the body, rules or input changed, so no new version.'
+                    : `Saved as version ${s.latestVersion}.`,
+              });
+              document.querySelector<HTMLElement>('main h1')?.focus();
             }}
           />
           <ConfirmDialog
@@ -84,8 +90,9 @@ export function TemplateEditor() {
             onClose={() => setDeleting(false)}
             onConfirm={async () => {
               await unwrap(api.DELETE('/templates/{templateId}', { params: { path: { templateId: t.id } } }));
-              await queryClient.invalidateQueries({ queryKey: keys.templates });
+              queryClient.removeQueries({ queryKey: keys.template(t.id) });
               void navigate(base);
+              await queryClient.invalidateQueries({ queryKey: keys.templates });
             }}
           >
             <p>The template and all its versions will be removed. A template that triggers still use cannot be deleted: switch those triggers first.</p>

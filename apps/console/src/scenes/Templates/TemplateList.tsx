@@ -13,7 +13,7 @@ export function TemplateList() {
   const [params, setParams] = useSearchParams();
   const scope = params.get('scope') === 'all' ? 'all' : 'global';
   const [offset, setOffset] = useState(0);
-  const templates = useTemplates(scope === 'all' ? '' : 'global', offset);
+  const templates = useTemplates(scope === 'all' ? undefined : 'global', offset);
   const navigate = useNavigate();
   return (
     <>

@@ -14,8 +14,8 @@ export function TestResultView({ result }: { result: TestFireResult }) {
       </h3>
       {result.outcome === 'pending' ? (
         <Banner tone="warning" title="No outcome yet.">
-          The test event is on its way but no attempt was recorded within the wait. Follow delivery{' '}
-          <Link to={`/deliveries/${result.deliveryId}`}>{result.deliveryId}</Link> in the log.
+          The test event is on its way but no attempt was recorded within the wait, so this test does not count towards activation. See delivery{' '}
+          <Link to={`/deliveries/${result.deliveryId}`}>{result.deliveryId}</Link> in the log, and run the test again once the platform keeps up.
         </Banner>
       ) : result.passed ? (
         <Banner tone="success" title="The test passed.">

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { keys, useCustomer, useEventTypeLabel, useTrigger, type OrderEventType, type TestFireResult, type Trigger } from '../../api/queries';
+import { keys, useCustomer, useEventTypeLabel, useTemplate, useTrigger, type OrderEventType, type TestFireResult, type Trigger } from '../../api/queries';
 import { Banner, ErrorBanner } from '../../common/Banner';
 import { Button, WriteButton } from '../../common/Button';
 import { ConfirmDialog } from '../../common/ConfirmDialog';
@@ -27,6 +27,7 @@ export function TriggerDetail() {
 
 function TriggerView({ trigger: t }: { trigger: Trigger }) {
   const customer = useCustomer(t.customerId);
+  const template = useTemplate(t.templateId);
   const label = useEventTypeLabel();
   const location = useLocation();
   const navigate = useNavigate();
@@ -39,6 +40,8 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
   const [testResult, setTestResult] = useState<TestFireResult>();
   const [confirm, setConfirm] = useState<'delete' | 'rotate' | 'reveal'>();
   const [grace, setGrace] = useState('86400');
+  const [rotateError, setRotateError] = useState<unknown>();
+  const [rotating, setRotating] = useState(false);
   const path = { customerId: t.customerId, triggerId: t.id };
   const base = `/customers/${encodeURIComponent(t.customerId)}`;
 
@@ -141,7 +144,13 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
           <div>
             <dt>Template</dt>
             <dd>
-              <Link to={`/templates/${t.templateId}`}>
+              <Link
+                to={
+                  template.data?.customerId
+                    ? `/customers/${encodeURIComponent(template.data.customerId)}/templates/${t.templateId}`
+                    : `/templates/${t.templateId}`
+                }
+              >
                 <TemplateName id={t.templateId} />
               </Link>{' '}
               {t.templateVersion ? `(pinned to v${t.templateVersion})` : '(latest version)'}
@@ -229,8 +238,9 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
         onClose={() => setConfirm(undefined)}
         onConfirm={async () => {
           await unwrap(api.DELETE('/customers/{customerId}/triggers/{triggerId}', { params: { path } }));
-          await refresh();
+          queryClient.removeQueries({ queryKey: keys.trigger(t.customerId, t.id) });
           void navigate(`${base}/triggers`);
+          await refresh();
         }}
       >
         <p>Nothing more is sent for it. Its delivery log stays. This cannot be undone.</p>
@@ -251,22 +261,28 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
       <Dialog
         open={confirm === 'rotate'}
         title="Rotate the signing secret"
-        onClose={() => setConfirm(undefined)}
+        onClose={() => {
+          setConfirm(undefined);
+          setRotateError(undefined);
+        }}
         footer={
           <>
             <Button onClick={() => setConfirm(undefined)}>Cancel</Button>
             <WriteButton
               variant="primary"
-              busy={busy === 'rotate'}
-              onClick={() =>
-                void act('rotate', async () => {
-                  const rotated = await unwrap(
-                    api.POST('/customers/{customerId}/triggers/{triggerId}/rotate-secret', { params: { path }, body: { graceSeconds: Number(grace) } }),
-                  );
-                  if (rotated.signingSecret) setSecret({ value: rotated.signingSecret, rotated: true });
-                  setConfirm(undefined);
-                })
-              }
+              busy={rotating}
+              onClick={() => {
+                setRotating(true);
+                setRotateError(undefined);
+                unwrap(api.POST('/customers/{customerId}/triggers/{triggerId}/rotate-secret', { params: { path }, body: { graceSeconds: Number(grace) } }))
+                  .then(async (rotated) => {
+                    if (rotated.signingSecret) setSecret({ value: rotated.signingSecret, rotated: true });
+                    setConfirm(undefined);
+                    await refresh();
+                  })
+                  .catch(setRotateError)
+                  .finally(() => setRotating(false));
+              }}
             >
               Rotate
             </WriteButton>
@@ -285,6 +301,7 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
             <option value="604800">7 days</option>
           </select>
         </Field>
+        <ErrorBanner error={rotateError} title="Not rotated." />
       </Dialog>
     </>
   );

@@ -22,6 +22,8 @@ export interface TriggerForm {
   emailBcc: string;
   subject: string;
   templateId: string;
+  /** A pinned template version, kept as it is unless the template changes (null follows the latest). */
+  templateVersion: number | null;
 }
 
 export const EMPTY_FORM: TriggerForm = {
@@ -39,6 +41,7 @@ export const EMPTY_FORM: TriggerForm = {
   emailBcc: '',
   subject: 'Order <%= it.data.reference %>: <%= it.type %>',
   templateId: '',
+  templateVersion: null,
 };
 
 export function formOf(t: Trigger): TriggerForm {
@@ -57,6 +60,7 @@ export function formOf(t: Trigger): TriggerForm {
     emailBcc: t.email?.bcc?.join(', ') ?? '',
     subject: t.email?.subject ?? EMPTY_FORM.subject,
     templateId: t.templateId,
+    templateVersion: t.templateVersion,
   };
 }
 
@@ -66,7 +70,7 @@ const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** The request body for create (or, without `channel`, update). */
+/** The request body to create a trigger. */
 export function requestOf(form: TriggerForm): Schemas['CreateTriggerDto'] {
   const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
   const common = {
@@ -99,14 +103,36 @@ export function requestOf(form: TriggerForm): Schemas['CreateTriggerDto'] {
   };
 }
 
+/**
+ * The request body to save changes: only the fields that differ from what was saved last, so that
+ * an untouched template keeps its pinned version (sending templateId again would unpin it).
+ */
+export function changesOf(form: TriggerForm, saved: TriggerForm): Schemas['UpdateTriggerDto'] {
+  const now = requestOf(form) as Record<string, unknown>;
+  const before = requestOf(saved) as Record<string, unknown>;
+  const out: Schemas['UpdateTriggerDto'] & Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(now)) {
+    if (k === 'channel') continue;
+    if (JSON.stringify(v) !== JSON.stringify(before[k])) out[k] = v;
+  }
+  if (form.templateId !== saved.templateId) out.templateVersion = null;
+  return out;
+}
+
 export const STEP_LABELS = ['Name', 'Events', 'Delivery method', 'Template', 'Test', 'Save and activate'];
 
-/** Which step owns an API field error, so the stepper can go back to it. */
-export function stepOfField(field: string): number {
-  if (field === 'name') return 0;
-  if (field.startsWith('eventTypes')) return 1;
-  if (field.startsWith('template')) return 3;
-  return 2;
+/** Fields each form step shows next to its controls. */
+const STEP_FIELDS: Array<(field: string) => boolean> = [
+  (f) => f === 'name',
+  (f) => f.startsWith('eventTypes'),
+  (f) => ['url', 'method', 'format', 'retryOnFailure', 'maxAttempts', 'timeoutMs', 'channel'].includes(f) || f.startsWith('headers') || f.startsWith('email'),
+  (f) => f.startsWith('template'),
+];
+
+/** Which step owns an API field error (undefined: none shows it, the banner does). */
+export function stepOfField(field: string): number | undefined {
+  const step = STEP_FIELDS.findIndex((owns) => owns(field));
+  return step < 0 ? undefined : step;
 }
 
 /** The problems that keep a step from being complete, checked before moving on. */

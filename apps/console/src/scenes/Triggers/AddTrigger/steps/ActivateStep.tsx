@@ -1,19 +1,24 @@
 import type { Trigger } from '../../../../api/queries';
 import { useEventTypeLabel } from '../../../../api/queries';
 import { Banner, ErrorBanner } from '../../../../common/Banner';
-import { WriteButton } from '../../../../common/Button';
+import { Button, WriteButton } from '../../../../common/Button';
 import { destinationOf, TemplateName } from '../../TriggerTable';
 
 /** Save and activate: allowed only when a test of exactly this configuration passed. */
 export function ActivateStep({
   trigger,
   onActivate,
+  onSave,
+  onDone,
   busy,
   error,
   unsaved,
 }: {
   trigger: Trigger | undefined;
   onActivate: () => void;
+  /** Saves the changes without a test (offered for an active trigger, whose changes go live anyway). */
+  onSave: () => void;
+  onDone: () => void;
   busy: boolean;
   error: unknown;
   unsaved: boolean;
@@ -31,7 +36,7 @@ export function ActivateStep({
         : undefined;
   return (
     <>
-      <h2>Save and activate</h2>
+      <h2 tabIndex={-1}>Save and activate</h2>
       {trigger && (
         <dl className="facts">
           <div>
@@ -54,10 +59,27 @@ export function ActivateStep({
           </div>
         </dl>
       )}
-      {trigger?.status === 'active' && !unsaved ? (
-        <Banner tone="success" title="Active.">
-          This trigger sends a postback for every matching order event.
-        </Banner>
+      {trigger?.status === 'active' ? (
+        unsaved ? (
+          <>
+            <p className="banner banner-warning" id="save-live-why">
+              This trigger is active: saved changes apply from the next order event. Run the test (the previous step) to see what they send first, or save them
+              as they are.
+            </p>
+            <WriteButton variant="primary" onClick={onSave} busy={busy} aria-describedby="save-live-why">
+              Save changes
+            </WriteButton>
+          </>
+        ) : (
+          <>
+            <Banner tone="success" title="Active.">
+              This trigger sends a postback for every matching order event{trigger.testedCurrentConfig ? ', and this configuration passed its test' : ''}.
+            </Banner>
+            <Button variant="primary" onClick={onDone}>
+              Done
+            </Button>
+          </>
+        )
       ) : (
         <>
           {why ? (

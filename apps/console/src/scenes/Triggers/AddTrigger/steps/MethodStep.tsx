@@ -7,7 +7,7 @@ export function MethodStep({ form, update, errorsFor, editing }: StepProps) {
     update({ headers: form.headers.map((h, j) => (j === i ? { ...h, ...patch } : h)) });
   return (
     <>
-      <h2>Choose the delivery method</h2>
+      <h2 tabIndex={-1}>Choose the delivery method</h2>
       <FieldSet
         legend="Send the postback to"
         hint={editing ? 'The method of an existing trigger cannot change; add a new trigger instead.' : undefined}
@@ -93,7 +93,7 @@ export function MethodStep({ form, update, errorsFor, editing }: StepProps) {
           </label>
         </>
       )}
-      <details className="more-settings">
+      <details className="more-settings" open={errorsFor('maxAttempts').length + errorsFor('timeoutMs').length > 0 || undefined}>
         <summary>More settings</summary>
         <div className="form-grid">
           <Field label="Attempts in all" hint="The first one included; default 8." errors={errorsFor('maxAttempts')}>

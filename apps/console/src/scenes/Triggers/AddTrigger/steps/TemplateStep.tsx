@@ -1,20 +1,26 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import { api, describeError, unwrap } from '../../../../api/client';
+import { api, unwrap } from '../../../../api/client';
 import { useTemplates, type TemplateSummary } from '../../../../api/queries';
-import { Banner } from '../../../../common/Banner';
+import { ErrorBanner } from '../../../../common/Banner';
 import { Button } from '../../../../common/Button';
 import { CodeEditor } from '../../../../common/CodeEditor';
 import { FieldSet } from '../../../../common/Field';
-import { Skeleton } from '../../../../common/QueryState';
+import { QueryState, Skeleton } from '../../../../common/QueryState';
 import { TemplateWorkbench } from '../../../Mapper/TemplateWorkbench';
 import type { StepProps } from './step-props';
 
 /** Pick a template (the customer's own or a global one), or create one here with the Template Mapper. */
-export function TemplateStep({ form, update, errorsFor, customerId }: StepProps) {
-  const own = useTemplates(customerId, 0, 100);
-  const global = useTemplates('global', 0, 100);
-  const [creating, setCreating] = useState(false);
+export function TemplateStep({
+  form,
+  update,
+  errorsFor,
+  customerId,
+  creating,
+  onCreating,
+  onTemplateDirty,
+}: StepProps & { creating: boolean; onCreating: (creating: boolean) => void; onTemplateDirty: (dirty: boolean) => void }) {
+  const own = useTemplates(customerId, 0, 200);
+  const global = useTemplates('global', 0, 200);
   const usable = (t: TemplateSummary) => form.channel === 'email' || t.format === 'json';
   const eventType = form.eventTypes[0] ?? 'order.shipped';
   const preview = useQuery({
@@ -23,41 +29,51 @@ export function TemplateStep({ form, update, errorsFor, customerId }: StepProps)
     enabled: !!form.templateId && !creating,
     retry: false,
   });
+  const missing = errorsFor('templateId');
 
   if (creating) {
     return (
       <>
-        <h2>Create the template</h2>
+        <h2 tabIndex={-1}>Create the template</h2>
         <p>
           Name it, start from the sample payload of <strong>{eventType}</strong> (or your own input), map the fields you need with the Template Mapper, and
           check the rendered output.
         </p>
+        {missing.length > 0 && <ErrorBanner error={new Error(missing.map((e) => e.message).join(' '))} title="A template is needed." />}
         <TemplateWorkbench
           customerId={customerId}
           eventType={eventType}
           formats={form.channel === 'http' ? ['json'] : ['json', 'html', 'text']}
           submitLabel="Save template and use it"
+          onDirtyChange={onTemplateDirty}
           onSaved={(t) => {
-            update({ templateId: t.id });
-            setCreating(false);
+            update({ templateId: t.id, templateVersion: null });
+            onCreating(false);
           }}
         />
-        <Button onClick={() => setCreating(false)}>Back to the template list</Button>
+        <Button
+          onClick={() => {
+            if (window.confirm('Go back to the template list? The template you are creating is not saved.')) onCreating(false);
+          }}
+        >
+          Back to the template list
+        </Button>
       </>
     );
   }
 
-  const group = (title: string, items: TemplateSummary[] | undefined) =>
-    items && items.filter(usable).length > 0 ? (
+  const group = (title: string, items: TemplateSummary[]) =>
+    items.filter(usable).length > 0 ? (
       <div className="template-choices">
         <h3>{title}</h3>
         {items.filter(usable).map((t) => (
           <label key={t.id} className="radio radio-card">
-            <input type="radio" name="template" checked={form.templateId === t.id} onChange={() => update({ templateId: t.id })} />
+            <input type="radio" name="template" checked={form.templateId === t.id} onChange={() => update({ templateId: t.id, templateVersion: null })} />
             <span>
               <strong>{t.name}</strong>{' '}
               <span className="muted">
                 {t.format.toUpperCase()} · v{t.latestVersion}
+                {form.templateId === t.id && form.templateVersion ? ` · pinned to v${form.templateVersion}` : ''}
               </span>
               {t.description && <span className="hint">{t.description}</span>}
             </span>
@@ -68,29 +84,35 @@ export function TemplateStep({ form, update, errorsFor, customerId }: StepProps)
 
   return (
     <>
-      <h2>Configure the template</h2>
+      <h2 tabIndex={-1}>Configure the template</h2>
       <p>If a template has already been created, select it. Otherwise create a new one here.</p>
-      <Button variant="primary" onClick={() => setCreating(true)}>
+      <Button variant="primary" onClick={() => onCreating(true)}>
         Create a new template with the Template Mapper
       </Button>
-      <FieldSet legend="Or use an existing template" errors={errorsFor('templateId')}>
-        {own.isPending || global.isPending ? (
-          <Skeleton rows={4} />
-        ) : (
-          <>
-            {group("This customer's templates", own.data?.items)}
-            {group('Templates for every customer', global.data?.items)}
-            {!own.data?.items.some(usable) && !global.data?.items.some(usable) && <p>No {form.channel === 'http' ? 'JSON ' : ''}templates yet: create one.</p>}
-          </>
-        )}
+      <FieldSet legend="Or use an existing template" errors={missing}>
+        <QueryState query={own} skeletonRows={2}>
+          {(ownPage) => (
+            <QueryState query={global} skeletonRows={2}>
+              {(globalPage) => (
+                <>
+                  {group("This customer's templates", ownPage.items)}
+                  {group('Templates for every customer', globalPage.items)}
+                  {!ownPage.items.some(usable) && !globalPage.items.some(usable) && (
+                    <p>No {form.channel === 'http' ? 'JSON ' : ''}templates yet: create one.</p>
+                  )}
+                </>
+              )}
+            </QueryState>
+          )}
+        </QueryState>
       </FieldSet>
       {form.templateId && (
         <section aria-labelledby="template-preview-title">
           <h3 id="template-preview-title">Preview with the {eventType} sample</h3>
           {preview.isPending ? (
-            <Skeleton rows={4} />
+            <Skeleton rows={4} height="14.75rem" />
           ) : preview.error ? (
-            <Banner tone="error">This template does not render the sample: {describeError(preview.error)}</Banner>
+            <ErrorBanner error={preview.error} title="This template does not render the sample." />
           ) : (
             <CodeEditor
               language={preview.data?.contentType.includes('json') ? 'json' : 'text'}

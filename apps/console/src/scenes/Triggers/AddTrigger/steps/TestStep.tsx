@@ -16,6 +16,7 @@ export function TestStep({
   running,
   result,
   error,
+  shownFields,
   unsaved,
   signingSecret,
 }: {
@@ -27,16 +28,23 @@ export function TestStep({
   running: boolean;
   result: TestFireResult | undefined;
   error: unknown;
+  /** Fields the other steps show: their errors are not repeated here. */
+  shownFields: (field: string) => boolean;
   unsaved: boolean;
   signingSecret: string | undefined;
 }) {
   const label = useEventTypeLabel();
   return (
     <>
-      <h2>Run a test</h2>
+      <h2 tabIndex={-1}>Run a test</h2>
       <p>
-        The trigger is saved as a draft (it sends nothing live yet), and a sample event is sent through the real pipeline to{' '}
-        {trigger?.channel === 'email' ? 'the recipients' : 'the URL'}, marked as a test. You see exactly what was sent and what came back.
+        {trigger?.status === 'active'
+          ? 'Your changes are saved into the live trigger, '
+          : trigger
+            ? 'Your changes are saved to the trigger (it sends nothing live until it is activated), '
+            : 'The trigger is saved as a draft (it sends nothing live until it is activated), '}
+        and a sample event is sent through the real pipeline to {trigger?.channel === 'email' ? 'the recipients' : 'the URL'}, marked as a test. You see exactly
+        what was sent and what came back.
       </p>
       {signingSecret && <SigningSecretNotice secret={signingSecret} />}
       <div className="toolbar">
@@ -50,7 +58,7 @@ export function TestStep({
           </select>
         </Field>
         <WriteButton variant="primary" onClick={onRun} busy={running}>
-          {unsaved ? 'Save draft and run test' : 'Run test'}
+          {!unsaved ? 'Run test' : trigger?.status === 'active' ? 'Save changes and run test' : 'Save draft and run test'}
         </WriteButton>
       </div>
       {running && (
@@ -58,7 +66,7 @@ export function TestStep({
           Sending the test and waiting for the outcome…
         </p>
       )}
-      <ErrorBanner error={error} title="The test could not run." />
+      <ErrorBanner error={error} title="The test could not run." shownFields={shownFields} />
       {result && !running && <TestResultView result={result} />}
     </>
   );
