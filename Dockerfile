@@ -15,6 +15,8 @@ ENV SCARF_ANALYTICS=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
+# patch-package (postinstall) applies patches/ to kafkajs: see docs/performance.md.
+COPY patches ./patches
 RUN npm ci
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
@@ -32,6 +34,7 @@ ENV NODE_ENV=production \
     # The services listen on 127.0.0.1 by default; in a container they must listen on all interfaces.
     HOST=0.0.0.0
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The image's `node` user (uid/gid 1000), given numerically so Kubernetes can verify runAsNonRoot.

@@ -1,15 +1,21 @@
 /**
- * `npm run bench`: the platform end to end against a bare baseline, on this machine, in one run.
+ * `npm run bench`: the platform end to end against bare baselines, on this machine, in one run.
  *
- * 1. Baseline: a plain kafkajs consumer POSTing each raw event (no routing, rendering, signing).
- * 2. Platform: router + delivery (+ config service for the setup), built, as separate processes;
- *    M customers with one active trigger each, a realistic mapping template.
- * Each side gets the same N events in a burst (throughput) and then a steady rate (latency).
- * A local HTTP receiver counts postbacks and timestamps them against the events' occurredAt.
- * Also measured: µs per render through the sandboxed render pool vs a hand-written mapping.
- * Prints JSON; ratios are platform / baseline from the same run (the machines are noisy).
+ * 1. Baselines: a plain kafkajs consumer POSTing each raw event (no routing, rendering, signing),
+ *    once with axios and once with undici (the cheapest honest consume-and-POST).
+ * 2. Platform: router + delivery (+ config service for the setup and the delivery log), built, as
+ *    separate processes; M customers with one active trigger each, a realistic mapping template.
+ * Each side gets the same N events in a burst (throughput), then steady rates (latency; by default
+ * 200, 500 and 1,000 events/s). A local HTTP receiver counts postbacks and timestamps them against
+ * the events' occurredAt. CPU per event is read from /proc for every process and the broker.
+ * 3. Isolation: the steady 200/s with one customer in ten behind a hanging receiver.
+ * 4. Scale-out (BENCH_SCALE=0 to skip): two routers and two delivery services in the same groups, a
+ *    burst, then a burst during which one of each is killed with SIGKILL: delivered, lost, duplicates.
+ * 5. Render: µs per render through the sandboxed render pool vs a hand-written mapping.
+ * Prints JSON with the targets of the hot-path issue as ratios; nothing is asserted.
  *
- *   BENCH_EVENTS=5000 BENCH_CUSTOMERS=50 BENCH_RATE=200 BENCH_STEADY_SECONDS=10 npm run bench
+ *   BENCH_EVENTS=5000 BENCH_CUSTOMERS=50 BENCH_RATES=200,500,1000 BENCH_STEADY_SECONDS=10 npm run bench
+ *   BENCH_PROFILE=1 npm run bench          CPU profiles of router and delivery in bench/results/profiles
  *   BENCH_LOG_LEVEL=debug BENCH_LOG_DIR=/tmp/bench-logs npm run bench   (the services' logs, per-batch timings)
  */
 import { randomBytes } from 'node:crypto';
@@ -25,9 +31,11 @@ import { BenchProcess, CountingReceiver, localBrokerPid, percentiles, processCpu
 
 const N = Number(process.env.BENCH_EVENTS ?? 5000);
 const M = Number(process.env.BENCH_CUSTOMERS ?? 50);
-const RATE = Number(process.env.BENCH_RATE ?? 200);
+const RATES = (process.env.BENCH_RATES ?? process.env.BENCH_RATE ?? '200,500,1000').split(',').map(Number);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 10);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
+const BASELINES = process.env.BENCH_BASELINES === 'none' ? [] : (process.env.BENCH_BASELINES ?? 'axios,undici').split(',');
+const SCALE = process.env.BENCH_SCALE !== '0';
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const DB_SERVER = process.env.BENCH_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306';
 const ROOT = join(__dirname, '..');
@@ -53,8 +61,41 @@ interface PhaseResult {
   seconds: number;
   deliveriesPerSecond: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** Steady phases: from the last event published to the last postback received (a backlog shows here). */
+  drainMs?: number;
   /** Platform only: where the latency goes (see JobProbe). */
   hopsMs?: ReturnType<JobProbe['hops']>;
+  /** CPU ms per event of each process during the phase (and their sum). */
+  cpuMsPerEvent?: Record<string, number>;
+  /** Platform only: Kafka requests per event, by service and API (from postback_kafka_requests_total). */
+  kafkaRequestsPerEvent?: Record<string, Record<string, number>>;
+}
+
+/** Each service's Kafka requests so far, by API, from its /metrics. */
+async function kafkaRequests(urls: Record<string, string>): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [name, url] of Object.entries(urls)) {
+    const text = await fetch(`${url}/metrics`)
+      .then((r) => r.text())
+      .catch(() => '');
+    out[name] = Object.fromEntries([...text.matchAll(/^postback_kafka_requests_total\{[^}]*api="(\w+)"[^}]*\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  }
+  return out;
+}
+
+function requestsPerEvent(before: Record<string, Record<string, number>>, after: Record<string, Record<string, number>>, events: number) {
+  const out: Record<string, Record<string, number>> = {};
+  let total = 0;
+  for (const [name, apis] of Object.entries(after)) {
+    const per: Record<string, number> = {};
+    for (const [api, n] of Object.entries(apis)) {
+      const d = n - (before[name]?.[api] ?? 0);
+      if (d > 0) per[api] = round(d / events, 3);
+      total += d;
+    }
+    out[name] = per;
+  }
+  return { ...out, all: { total: round(total / events, 2) } };
 }
 
 /**
@@ -120,33 +161,64 @@ async function publishBurst(producer: KafkaProducer, topic: string, from: number
   }
 }
 
-async function publishSteady(producer: KafkaProducer, topic: string, from: number, customers: string[]): Promise<number> {
-  const total = RATE * STEADY_SECONDS;
-  const tickMs = 50;
-  const perTick = Math.max(1, Math.round((RATE * tickMs) / 1000));
+/** `rate` events per second for STEADY_SECONDS, in 10 ms ticks; returns when the last is published. */
+async function publishSteady(producer: KafkaProducer, topic: string, from: number, customers: string[], rate: number): Promise<number> {
+  const total = rate * STEADY_SECONDS;
+  const tickMs = 10;
   const started = Date.now();
   let sent = 0;
   while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started + tickMs) * rate) / 1000));
     const messages = [];
-    for (let j = 0; j < perTick && sent < total; j++, sent++) {
+    for (; sent < due; sent++) {
       const e = makeEvent(from + sent, customers[(from + sent) % customers.length]);
       messages.push({ key: e.data.id, value: JSON.stringify(e) });
     }
-    await producer.send(topic, messages);
-    const due = started + (sent / perTick) * tickMs;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (messages.length > 0) await producer.send(topic, messages);
+    await new Promise((r) => setTimeout(r, tickMs));
   }
-  return total;
+  return Date.now();
 }
 
-async function measure(receiver: CountingReceiver, expected: number, run: () => Promise<void>, timeoutMs: number, probe?: JobProbe): Promise<PhaseResult> {
+/** CPU per event of each process from now until the returned function is called, and their sum. */
+function cpuMeter(pids: Record<string, number | undefined>): (events: number) => Record<string, number> {
+  const start = Object.entries(pids)
+    .filter(([, pid]) => pid !== undefined)
+    .map(([name, pid]) => [name, pid as number, processCpuMs(pid as number)] as const);
+  return (events) => {
+    const per = Object.fromEntries(start.map(([name, pid, t0]) => [name, round((processCpuMs(pid) - t0) / events, 3)]));
+    return {
+      ...per,
+      total: round(
+        Object.values(per).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0),
+        3,
+      ),
+    };
+  };
+}
+
+function progress(what: string): void {
+  process.stderr.write(`[bench] ${new Date().toISOString().slice(11, 19)} ${what}\n`);
+}
+
+async function measure(
+  receiver: CountingReceiver,
+  expected: number,
+  run: () => Promise<number | void>,
+  timeoutMs: number,
+  pids: Record<string, number | undefined>,
+  probe?: JobProbe,
+  metricsUrls?: Record<string, string>,
+): Promise<PhaseResult> {
   receiver.reset();
   probe?.reset();
+  const requestsBefore = metricsUrls ? await kafkaRequests(metricsUrls) : undefined;
+  const cpu = cpuMeter(pids);
   const started = Date.now();
-  await run();
+  const publishedAt = await run();
   const complete = await receiver.waitForCount(expected, timeoutMs);
   if (!complete) logger.warn({ expected, got: receiver.seen.size }, 'phase timed out');
+  progress(`  ${receiver.seen.size}/${expected} delivered in ${((receiver.lastAt - started) / 1000).toFixed(1)} s`);
   const seconds = (receiver.lastAt - started) / 1000;
   return {
     events: expected,
@@ -155,15 +227,13 @@ async function measure(receiver: CountingReceiver, expected: number, run: () => 
     seconds: round(seconds),
     deliveriesPerSecond: round(receiver.seen.size / seconds, 1),
     latencyMs: percentiles(receiver.latenciesMs),
+    ...(typeof publishedAt === 'number' ? { drainMs: receiver.lastAt - publishedAt } : {}),
     ...(probe ? { hopsMs: probe.hops() } : {}),
+    cpuMsPerEvent: cpu(receiver.seen.size || expected),
+    ...(metricsUrls && requestsBefore
+      ? { kafkaRequestsPerEvent: requestsPerEvent(requestsBefore, await kafkaRequests(metricsUrls), receiver.seen.size || expected) }
+      : {}),
   };
-}
-
-/** CPU per event of each process from now until the returned function is called (the broker too, when local). */
-function cpuMeter(pids: Record<string, number | undefined>): (events: number) => Record<string, number> {
-  const start = Object.entries(pids).map(([name, pid]) => [name, pid, pid === undefined ? NaN : processCpuMs(pid)] as const);
-  return (events) =>
-    Object.fromEntries(start.filter(([, pid]) => pid !== undefined).map(([name, pid, t0]) => [name, round((processCpuMs(pid as number) - t0) / events, 3)]));
 }
 
 async function benchRender(): Promise<Record<string, number>> {
@@ -200,52 +270,67 @@ async function benchRender(): Promise<Record<string, number>> {
   return { sandboxedUsPerRender: round(sandboxed), handWrittenUsPerRender: round(handWritten, 3), ratio: round(sandboxed / handWritten, 1) };
 }
 
+interface Sides {
+  receiver: CountingReceiver;
+  kafka: KafkaClient;
+  producer: KafkaProducer;
+  brokerPid: number | undefined;
+  customers: string[];
+  processes: BenchProcess[];
+}
+
+async function runBaseline(sides: Sides, client: string): Promise<Record<string, unknown>> {
+  const { receiver, kafka, producer, brokerPid, customers } = sides;
+  const topic = `${prefix}baseline.${client}.events`;
+  await kafka.ensureTopics([{ topic, partitions: PARTITIONS }]);
+  const baseline = new BenchProcess(`baseline-${client}`, 'node', [join(ROOT, 'dist/bench/baseline-consumer.js')], {
+    KAFKA_BROKERS: BROKERS,
+    BASELINE_CLIENT: client,
+    BASELINE_TOPIC: topic,
+    BASELINE_TARGET_URL: `${receiver.url}/baseline`,
+    BASELINE_GROUP_ID: `${prefix}baseline-${client}`,
+    BASELINE_PARTITIONS_CONCURRENTLY: String(Math.min(PARTITIONS, 3)),
+  });
+  sides.processes.push(baseline);
+  const pids = { consumer: baseline.pid, broker: brokerPid };
+  progress(`baseline ${client}: warm-up, burst, steady ${RATES.join(', ')}/s`);
+  await measure(receiver, M, () => publishBurst(producer, topic, 0, M, customers), 60_000, pids); // warm-up
+  const burst = await measure(receiver, N, () => publishBurst(producer, topic, M, N, customers), 300_000, pids);
+  const steady: Record<string, PhaseResult> = {};
+  let from = M + N;
+  for (const rate of RATES) {
+    steady[`${rate}/s`] = await measure(receiver, rate * STEADY_SECONDS, () => publishSteady(producer, topic, from, customers, rate), 300_000, pids);
+    from += rate * STEADY_SECONDS;
+  }
+  const peakRssMb = baseline.peakRssMb();
+  await baseline.stop();
+  return { burst, steady, peakRssMb };
+}
+
 async function main(): Promise<void> {
   const receiver = await new CountingReceiver().start();
   const kafka = new KafkaClient({ brokers: BROKERS.split(','), clientId: 'bench' }, logger);
-  const producer = kafka.producer();
-  const processes: BenchProcess[] = [];
+  const sides: Sides = {
+    receiver,
+    kafka,
+    producer: kafka.producer(),
+    brokerPid: localBrokerPid(ROOT),
+    customers: Array.from({ length: M }, (_, i) => `cus_bench_${i}`),
+    processes: [],
+  };
+  const { producer, brokerPid, customers, processes } = sides;
   const probe = new JobProbe();
-  const brokerPid = localBrokerPid(ROOT);
   const dbName = `pb_bench_${suffix}`;
   const result: Record<string, unknown> = {
     command: 'npm run bench',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
-    settings: { events: N, customers: M, steadyRatePerSecond: RATE, steadySeconds: STEADY_SECONDS, partitions: PARTITIONS },
+    settings: { events: N, customers: M, steadyRatesPerSecond: RATES, steadySeconds: STEADY_SECONDS, partitions: PARTITIONS },
   };
   try {
-    // Baseline
-    const baselineTopic = `${prefix}baseline.events`;
-    await kafka.ensureTopics([{ topic: baselineTopic, partitions: PARTITIONS }]);
-    const baseline = new BenchProcess('baseline', 'node', [join(ROOT, 'dist/bench/baseline-consumer.js')], {
-      KAFKA_BROKERS: BROKERS,
-      BASELINE_TOPIC: baselineTopic,
-      BASELINE_TARGET_URL: `${receiver.url}/baseline`,
-      BASELINE_GROUP_ID: `${prefix}baseline`,
-      BASELINE_PARTITIONS_CONCURRENTLY: String(Math.min(PARTITIONS, 3)),
-    });
-    processes.push(baseline);
-    const customers = Array.from({ length: M }, (_, i) => `cus_bench_${i}`);
-    await measure(receiver, M, () => publishBurst(producer, baselineTopic, 0, M, customers), 60_000); // warm-up
-    const baselineCpu0 = baseline.cpuMs();
-    const baselineBurst = await measure(receiver, N, () => publishBurst(producer, baselineTopic, M, N, customers), 300_000);
-    const baselineCpuBurst = baseline.cpuMs() - baselineCpu0;
-    const baselineSteadyCpu = cpuMeter({ baseline: baseline.pid, broker: brokerPid });
-    const baselineSteady = await measure(
-      receiver,
-      RATE * STEADY_SECONDS,
-      () => publishSteady(producer, baselineTopic, M + N, customers).then(() => undefined),
-      300_000,
-    );
-    result.baseline = {
-      burst: baselineBurst,
-      steady: baselineSteady,
-      peakRssMb: baseline.peakRssMb(),
-      cpuMsPerEventInBurst: round(baselineCpuBurst / N, 3),
-      cpuMsPerEventSteady: baselineSteadyCpu(RATE * STEADY_SECONDS),
-    };
-    await baseline.stop();
+    const baselines: Record<string, Record<string, unknown>> = {};
+    for (const client of BASELINES) baselines[client] = await runBaseline(sides, client);
+    result.baselines = baselines;
 
     // Platform
     const orderTopic = `${prefix}orders.events`;
@@ -263,6 +348,7 @@ async function main(): Promise<void> {
       DELIVERY_GROUP_ID: `${prefix}delivery`,
       DELIVERY_PARTITIONS_CONCURRENTLY: String(Math.min(PARTITIONS, 3)),
       DELIVERY_MAX_PER_HOST: process.env.BENCH_MAX_PER_HOST ?? '20',
+      PLATFORM_SERVICE_URLS: 'none',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       HOST: '127.0.0.1',
     };
@@ -293,31 +379,50 @@ async function main(): Promise<void> {
       });
       await api('POST', `/customers/${c}/triggers/${trigger.id}/activate`, { force: true, reason: 'benchmark' });
     }
-    const router = new BenchProcess('router-service', 'node', [...profile, main('router-service')], { ...env, PORT: '3901' });
-    const delivery = new BenchProcess('delivery-service', 'node', [...profile, main('delivery-service')], { ...env, PORT: '3902' });
-    processes.push(router, delivery);
-    await waitHttp('http://127.0.0.1:3901/health/ready', 90_000, 'router-service', router);
-    await waitHttp('http://127.0.0.1:3902/health/ready', 90_000, 'delivery-service', delivery);
-    await measure(receiver, M, () => publishBurst(producer, orderTopic, 0, M, customers), 60_000); // warm-up
-    const cpu0 = { router: router.cpuMs(), delivery: delivery.cpuMs(), config: config.cpuMs() };
-    const platformBurst = await measure(receiver, N, () => publishBurst(producer, orderTopic, M, N, customers), 600_000, probe);
-    const cpuBurst = {
-      'router-service': round((router.cpuMs() - cpu0.router) / N, 3),
-      'delivery-service': round((delivery.cpuMs() - cpu0.delivery) / N, 3),
-      'config-service (delivery log)': round((config.cpuMs() - cpu0.config) / N, 3),
+    const startPair = async (n: number) => {
+      const router = new BenchProcess(`router-service-${n}`, 'node', [...profile, main('router-service')], {
+        ...env,
+        PORT: String(3900 + 10 * n + 1),
+        ROUTER_TRANSACTIONAL_ID: `${prefix}router-tx-${n}`,
+      });
+      const delivery = new BenchProcess(`delivery-service-${n}`, 'node', [...profile, main('delivery-service')], { ...env, PORT: String(3900 + 10 * n + 2) });
+      processes.push(router, delivery);
+      await waitHttp(`http://127.0.0.1:${3900 + 10 * n + 1}/health/ready`, 90_000, 'router-service', router);
+      await waitHttp(`http://127.0.0.1:${3900 + 10 * n + 2}/health/ready`, 90_000, 'delivery-service', delivery);
+      return { router, delivery };
     };
-    const steadyCpu = cpuMeter({ 'router-service': router.pid, 'delivery-service': delivery.pid, 'config-service': config.pid, broker: brokerPid });
-    const platformSteady = await measure(
-      receiver,
-      RATE * STEADY_SECONDS,
-      () => publishSteady(producer, orderTopic, M + N, customers).then(() => undefined),
-      600_000,
-      probe,
-    );
-    const platformSteadyCpu = steadyCpu(RATE * STEADY_SECONDS);
-    // Isolation: the same steady load, with one customer in ten whose receiver hangs (20 s per
+    const { router, delivery } = await startPair(0);
+    const pids = { 'router-service': router.pid, 'delivery-service': delivery.pid, 'config-service (delivery log)': config.pid, broker: brokerPid };
+    let from = 0;
+    const next = (n: number) => {
+      const f = from;
+      from += n;
+      return f;
+    };
+    progress(`platform: warm-up, burst, steady ${RATES.join(', ')}/s`);
+    await measure(receiver, M, () => publishBurst(producer, orderTopic, next(M), M, customers), 60_000, pids); // warm-up
+    const burstFrom = next(N);
+    const metricsUrls = { router: 'http://127.0.0.1:3901', delivery: 'http://127.0.0.1:3902', 'delivery log': 'http://127.0.0.1:3900' };
+    const burst = await measure(receiver, N, () => publishBurst(producer, orderTopic, burstFrom, N, customers), 600_000, pids, probe, metricsUrls);
+    const steady: Record<string, PhaseResult> = {};
+    for (const rate of RATES) {
+      const f = next(rate * STEADY_SECONDS);
+      steady[`${rate}/s`] = await measure(
+        receiver,
+        rate * STEADY_SECONDS,
+        () => publishSteady(producer, orderTopic, f, customers, rate),
+        600_000,
+        pids,
+        probe,
+        metricsUrls,
+      );
+    }
+
+    // Isolation: the same steady 200/s, with one customer in ten whose receiver hangs (20 s per
     // request). The fast customers' latency should hardly move: a hanging host gets at most the
-    // main-topic timeout, then its circuit opens and its jobs go to the retry lane.
+    // main-topic budget, then its jobs go to the retry lane.
+    const isolationRate = RATES[0];
+    progress(`platform: isolation (hanging receiver) at ${isolationRate}/s`);
     const slowReceiver = await new CountingReceiver(20_000).start();
     const slowCustomers = Array.from({ length: 5 }, (_, i) => `cus_bench_slow_${i}`);
     for (const c of slowCustomers) {
@@ -332,38 +437,85 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 2000));
     const mixed = customers.flatMap((c, i) => (i % 9 === 8 ? [c, slowCustomers[Math.floor(i / 9) % slowCustomers.length]] : [c]));
-    const start = M + N + RATE * STEADY_SECONDS;
+    const start = next(isolationRate * STEADY_SECONDS);
     const slowSet = new Set(slowCustomers);
     let fastEvents = 0;
-    for (let k = 0; k < RATE * STEADY_SECONDS; k++) if (!slowSet.has(mixed[(start + k) % mixed.length])) fastEvents++;
-    const withSlow = await measure(receiver, fastEvents, () => publishSteady(producer, orderTopic, start, mixed).then(() => undefined), 600_000, probe);
+    for (let k = 0; k < isolationRate * STEADY_SECONDS; k++) if (!slowSet.has(mixed[(start + k) % mixed.length])) fastEvents++;
+    const withSlow = await measure(receiver, fastEvents, () => publishSteady(producer, orderTopic, start, mixed, isolationRate), 600_000, pids, probe);
     await slowReceiver.stop();
-    const deliveryMetrics = await (await fetch('http://127.0.0.1:3902/metrics')).text();
+    const deliveryMetrics = await (await fetch(`http://127.0.0.1:3902/metrics`)).text();
     const metric = (re: RegExp) => [...deliveryMetrics.matchAll(re)].map((m) => `${m[1]}=${m[2]}`);
     result.deliveryCounters = [
       ...metric(/^postback_delivery_(deferred)_total\{[^}]*\} (\d+)/gm),
       ...metric(/^postback_delivery_attempts_total\{[^}]*outcome="(\w+)"[^}]*\} (\d+)/gm),
       ...metric(/^postback_delivery_retries_total\{tier="(\w+)"[^}]*\} (\d+)/gm),
     ];
-    result.platform = {
-      burst: platformBurst,
-      steady: platformSteady,
-      steadyWithHangingReceiver: { ...withSlow, hangingRequestsReceived: slowReceiver.requests },
+    const platform: Record<string, unknown> = {
+      burst,
+      steady,
+      [`steady${isolationRate}WithHangingReceiver`]: { ...withSlow, hangingRequestsReceived: slowReceiver.requests },
       peakRssMb: { 'router-service': router.peakRssMb(), 'delivery-service': delivery.peakRssMb(), 'config-service': config.peakRssMb() },
-      cpuMsPerEventInBurst: cpuBurst,
-      cpuMsPerEventSteady: platformSteadyCpu,
     };
-    result.ratios = {
-      burstThroughput: round(platformBurst.deliveriesPerSecond / baselineBurst.deliveriesPerSecond),
-      steadyP50Latency: round(platformSteady.latencyMs.p50 / baselineSteady.latencyMs.p50),
-      steadyP95Latency: round(platformSteady.latencyMs.p95 / baselineSteady.latencyMs.p95),
-      steadyP99Latency: round(platformSteady.latencyMs.p99 / baselineSteady.latencyMs.p99),
-      fastCustomersP50WithHangingReceiver: round(withSlow.latencyMs.p50 / platformSteady.latencyMs.p50),
-      fastCustomersP99WithHangingReceiver: round(withSlow.latencyMs.p99 / platformSteady.latencyMs.p99),
-      cpuPerEventRouterPlusDelivery: round((cpuBurst['router-service'] + cpuBurst['delivery-service']) / (baselineCpuBurst / N)),
-      peakRssRouterPlusDelivery: round(((router.peakRssMb() ?? 0) + (delivery.peakRssMb() ?? 0)) / (result.baseline as { peakRssMb: number }).peakRssMb),
+    result.platform = platform;
+
+    // Scale-out: a second router and delivery service join the same groups.
+    if (SCALE) {
+      progress('platform: scale-out (2 routers, 2 delivery services; then one of each killed)');
+      const second = await startPair(1);
+      await new Promise((r) => setTimeout(r, 5000));
+      const twoPids = { ...pids, 'router-service-2': second.router.pid, 'delivery-service-2': second.delivery.pid };
+      const twoFrom = next(N);
+      const two = await measure(receiver, N, () => publishBurst(producer, orderTopic, twoFrom, N, customers), 600_000, twoPids);
+      // The same burst, with one router and one delivery service killed (SIGKILL) a third of the way in.
+      const killFrom = next(N);
+      let killedAfter = 0;
+      const killed = await measure(
+        receiver,
+        N,
+        async () => {
+          const publishing = publishBurst(producer, orderTopic, killFrom, N, customers);
+          const t0 = Date.now();
+          while (receiver.seen.size < N / 3 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
+          killedAfter = receiver.seen.size;
+          second.router.kill('SIGKILL');
+          second.delivery.kill('SIGKILL');
+          await publishing;
+        },
+        600_000,
+        twoPids,
+      );
+      platform.scaleOut = {
+        twoRoutersTwoDeliveryServices: { ...two, lost: N - two.delivered },
+        oneOfEachKilledMidBurst: { ...killed, lost: N - killed.delivered, killedAfterDeliveries: killedAfter },
+      };
+    }
+
+    const base = (client: string) => baselines[client] as { burst: PhaseResult; steady: Record<string, PhaseResult>; peakRssMb: number } | undefined;
+    const rate500 = steady['500/s'];
+    const rate1000 = steady['1000/s'];
+    result.targets = {
+      burstDeliveriesPerSecond: { value: burst.deliveriesPerSecond, target: '≥ 4000' },
+      burstVsUndiciBaseline: {
+        value: base('undici') ? round(burst.deliveriesPerSecond / (base('undici') as { burst: PhaseResult }).burst.deliveriesPerSecond) : null,
+        target: '≥ 0.6',
+      },
+      burstVsAxiosBaseline: {
+        value: base('axios') ? round(burst.deliveriesPerSecond / (base('axios') as { burst: PhaseResult }).burst.deliveriesPerSecond) : null,
+      },
+      steady500P99Ms: { value: rate500?.latencyMs.p99 ?? null, target: '≤ 30' },
+      steady1000P99Ms: { value: rate1000?.latencyMs.p99 ?? null, target: '≤ 60' },
+      steady1000DrainMs: { value: rate1000?.drainMs ?? null, target: 'no backlog: about one latency' },
+      cpuMsPerEventBurstAll: { value: burst.cpuMsPerEvent?.total ?? null, target: '≤ 0.6 (router + delivery + delivery log + broker)' },
+      cpuMsPerEventSteady500All: { value: rate500?.cpuMsPerEvent?.total ?? null, target: '≤ 1.0' },
+      brokerCpuMsPerEventSteady: Object.fromEntries(Object.entries(steady).map(([r, p]) => [r, p.cpuMsPerEvent?.broker ?? null])),
+      deliveryPeakRssMb: { value: delivery.peakRssMb() ?? null, target: '≤ 256' },
     };
+    progress('render');
     result.render = await benchRender();
+    (result.targets as Record<string, unknown>).sandboxedRenderUs = {
+      value: (result.render as { sandboxedUsPerRender: number }).sandboxedUsPerRender,
+      target: '≤ 5',
+    };
   } finally {
     await probe.stop().catch(() => undefined);
     await Promise.allSettled(processes.map((p) => p.stop()));
@@ -383,7 +535,7 @@ async function main(): Promise<void> {
 
 function listBenchTopics(): string[] {
   const names = topicNames(prefix);
-  return [`${prefix}baseline.events`, `${prefix}orders.events`, ...(Object.values(names) as string[])];
+  return [...BASELINES.map((c) => `${prefix}baseline.${c}.events`), `${prefix}orders.events`, ...(Object.values(names) as string[])];
 }
 
 main().catch((e: unknown) => {

@@ -47,12 +47,18 @@ export class BenchProcess {
     return processCpuMs(this.pid);
   }
 
+  /** Sends a signal (SIGKILL: the crash of a fault test). */
+  kill(signal: NodeJS.Signals): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+  }
+
   tail(): string {
     return this.output.split('\n').slice(-15).join('\n');
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    // Gone already (exited, or killed by a signal: then exitCode stays null and signalCode is set).
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);

@@ -17,10 +17,11 @@ require_tools() {
   [ "$major" -ge 20 ] || die "Node.js 20+ is required, found $(node -v)"
 }
 
-# Installs dependencies when node_modules is missing or older than the lockfile.
+# Installs dependencies when node_modules is missing or older than the lockfile (or the patches of
+# patch-package, which `npm ci` applies in its postinstall step).
 ensure_dependencies() {
   local marker="$REPO_ROOT/node_modules/.package-lock.json"
-  if [ ! -f "$marker" ] || [ "$REPO_ROOT/package-lock.json" -nt "$marker" ]; then
+  if [ ! -f "$marker" ] || [ "$REPO_ROOT/package-lock.json" -nt "$marker" ] || [ -n "$(find "$REPO_ROOT/patches" -newer "$marker" -type f -print -quit 2>/dev/null)" ]; then
     say "installing dependencies (npm ci)"
     (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi

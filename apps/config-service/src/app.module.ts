@@ -96,6 +96,8 @@ export class AppModule implements NestModule {
               groupId: config.deliveryLogGroupId,
               partitionsConsumedConcurrently: 3,
               fetchLingerMs: config.deliveryLogFetchLingerMs,
+              // The writes are idempotent: committing offsets once a second re-reads at most that much after a crash.
+              commitIntervalMs: 1000,
             },
           ],
         }),

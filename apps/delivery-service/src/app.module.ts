@@ -86,6 +86,8 @@ export class AppModule {
               groupId: config.groupId,
               partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
               fetchLingerMs: config.fetchLingerMs,
+              windowMs: config.commits.windowMs,
+              commitIntervalMs: config.commits.offsetIntervalMs,
             },
             {
               pattern: PATTERNS.retries,
@@ -94,6 +96,7 @@ export class AppModule {
               groupId: `${config.groupId}.retries`,
               partitionsConsumedConcurrently: config.retry.partitionsConsumedConcurrently,
               dueAtHeader: KAFKA_HEADERS.dueAt,
+              commitIntervalMs: config.commits.offsetIntervalMs,
             },
           ],
         }),

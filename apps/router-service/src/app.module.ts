@@ -38,6 +38,7 @@ export class AppModule {
               groupId: config.groupId,
               partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
               fetchLingerMs: config.fetchLingerMs,
+              windowMs: config.transactionWindowMs,
             },
             { pattern: PATTERNS.testEvents, topics: [config.kafka.topics.testEvents], mode: 'transactional', groupId: `${config.groupId}.tests` },
           ],

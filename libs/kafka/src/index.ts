@@ -4,4 +4,7 @@ export * from './kafka-client';
 export * from './kafka.transport';
 export * from './topic-provisioner';
 export * from './topic-collector';
-export * from './group-commit';
+export * from './batch-window';
+export * from './catch-up-tracker';
+export * from './due-at-gate';
+export * from './offset-committer';

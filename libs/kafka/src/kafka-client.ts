@@ -45,6 +45,7 @@ export class KafkaClient {
   private readonly consumers = new Set<Consumer>();
   private admin: Admin | undefined;
   private adminConnecting: Promise<Admin> | undefined;
+  private readonly requestListeners: Array<(api: string) => void> = [];
   /** Also while still connecting, so that close() stops its retries. */
   private adminCreated: Admin | undefined;
 
@@ -88,13 +89,24 @@ export class KafkaClient {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: options.transactionalId ? 20 : 100, maxRetryTime: 5000 },
     };
     const producer = this.kafka.producer(config);
+    producer.on(producer.events.REQUEST, (e) => this.requested(e.payload.apiName));
     this.producers.add(producer);
     return new KafkaProducer(producer);
+  }
+
+  /** Hears every request this client sends to the brokers, by API name (Fetch, Produce, EndTxn, …): for metrics. */
+  onRequest(listener: (api: string) => void): void {
+    this.requestListeners.push(listener);
+  }
+
+  private requested(api: string): void {
+    for (const l of this.requestListeners) l(api);
   }
 
   /** A raw consumer for the transport in this library; not for use elsewhere. */
   rawConsumer(config: ConsumerConfig): Consumer {
     const consumer = this.kafka.consumer({ allowAutoTopicCreation: false, ...config });
+    consumer.on(consumer.events.REQUEST, (e) => this.requested(e.payload.apiName));
     this.consumers.add(consumer);
     return consumer;
   }
@@ -108,6 +120,7 @@ export class KafkaClient {
     if (this.admin) return this.admin;
     this.adminConnecting ??= (async () => {
       const admin = this.kafka.admin();
+      admin.on(admin.events.REQUEST, (e) => this.requested(e.payload.apiName));
       this.adminCreated = admin;
       await admin.connect();
       this.admin = admin;

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { CustomTransportStrategy, Server, BaseRpcContext } from '@nestjs/microservices';
-import type { Batch, Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { GroupCommitter } from './group-commit';
+import { BatchWindow, PartitionOffset } from './batch-window';
+import { CatchUpTracker } from './catch-up-tracker';
+import { splitDue } from './due-at-gate';
 import { KafkaClient, KafkaProducer, MessageSink } from './kafka-client';
 import { ConsumedMessage, toConsumed } from './messages';
+import { OffsetCommitter } from './offset-committer';
 
 /**
  * How a handler's topics are consumed.
@@ -39,6 +42,14 @@ export interface ConsumerBinding {
   fetchLingerMs?: number;
   /** Where a group with no committed offsets starts (default: the earliest). */
   fromBeginning?: boolean;
+  /**
+   * Commit window (ms; transactional and at-least-once): under a dense stream, batches share one
+   * commit (one transaction, or one produce) for up to this long; sparse traffic commits at once.
+   * See BatchWindow. Default 0: the batches of one fetch share a commit, nothing waits.
+   */
+  windowMs?: number;
+  /** At-least-once: offsets are committed every this many ms (default 0: after each batch). See OffsetCommitter. */
+  commitIntervalMs?: number;
   /**
    * Delayed topics (retry tiers): the header holding when a record is due (ms since the epoch).
    * The handler gets only the due records at the head of a batch; the partition is then paused,
@@ -84,6 +95,8 @@ interface RunningBinding {
   consumer: Consumer;
   crashed?: string;
   caughtUp: Promise<void>;
+  /** Commits what was handled and not yet committed (windows, periodic offsets). */
+  flush?: () => Promise<void>;
 }
 
 /**
@@ -188,6 +201,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     // Not waiting for a start still retrying against an unreachable broker: the client's close()
     // disconnects whatever it created, and the start loop stops at its next step.
     const running = this.running.splice(0);
+    await Promise.allSettled(running.map((r) => (r.flush ? r.flush() : Promise.resolve())));
     await Promise.allSettled(running.map((r) => this.options.client.forgetConsumer(r.consumer)));
   }
 
@@ -228,118 +242,136 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       log.info('kafka consumer joined its group');
     });
 
-    let markProgress: (batch: Batch) => void = () => undefined;
+    let tracker: CatchUpTracker | undefined;
     if (broadcast) {
-      const targets = new Map<string, bigint>();
-      for (const topic of binding.topics) {
-        for (const [partition, end] of await this.options.client.endOffsets(topic)) if (end > 0n) targets.set(`${topic}:${partition}`, end);
-      }
-      let done: () => void = () => undefined;
-      entry.caughtUp = targets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (done = resolve));
-      markProgress = (batch) => {
-        const key = `${batch.topic}:${batch.partition}`;
-        const target = targets.get(key);
-        if (target !== undefined && BigInt(batch.lastOffset()) + 1n >= target) {
-          targets.delete(key);
-          if (targets.size === 0) done();
-        }
-      };
+      const ends = new Map<string, Map<number, bigint>>();
+      for (const topic of binding.topics) ends.set(topic, await this.options.client.endOffsets(topic));
+      tracker = new CatchUpTracker(ends);
+      entry.caughtUp = tracker.caughtUp;
     }
-
-    let committer: GroupCommitter | undefined;
-    if (binding.mode === 'transactional') {
-      const producer = this.options.client.producer({ transactionalId: `${this.options.transactionalIdPrefix}.${binding.pattern}` });
-      committer = new GroupCommitter(producer, groupId);
-    }
+    const runBatch = this.batchRunner(binding, groupId, consumer, handler, log);
+    entry.flush = runBatch.flush;
 
     await consumer.connect();
     await consumer.subscribe({ topics: binding.topics, fromBeginning: broadcast || (binding.fromBeginning ?? true) });
+    // Before the group rebalances, what this consumer has handled is committed (it may lose partitions).
+    consumer.on(consumer.events.REBALANCING, () => void runBatch.flush());
     await consumer.run({
-      autoCommit: binding.mode === 'at-least-once',
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: binding.partitionsConsumedConcurrently ?? 1,
       eachBatch: async (payload) => {
         const { batch } = payload;
-        const heartbeat = () => payload.heartbeat();
         if (batch.isEmpty()) return;
         const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
-        let ready = messages;
-        let waiting: ConsumedMessage | undefined;
-        if (binding.dueAtHeader) {
-          const header = binding.dueAtHeader;
-          const now = Date.now();
-          const index = messages.findIndex((m) => Number(m.headers[header] ?? 0) > now);
-          if (index >= 0) {
-            waiting = messages[index];
-            ready = messages.slice(0, index);
-          }
-        }
-        const make = (sink: MessageSink): KafkaBatch => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          messages: ready,
-          highWatermark: batch.highWatermark,
-          sink,
-          heartbeat,
-          isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
-        });
+        const { ready, waiting } = binding.dueAtHeader ? splitDue(messages, binding.dueAtHeader, Date.now()) : { ready: messages, waiting: undefined };
         // Long batches (slow receivers) must not cost the group membership: heartbeat meanwhile.
         const keepAlive = setInterval(() => void payload.heartbeat().catch(() => undefined), 3000);
-        const receivedAt = Date.now();
-        const started = performance.now();
-        let handled = started;
         try {
           if (ready.length > 0) {
-            const last = ready[ready.length - 1].offset;
-            const next = (BigInt(last) + 1n).toString();
-            if (committer) {
-              await committer.submit((sink) => this.invoke(handler, make(sink)), { topic: batch.topic, partition: batch.partition, offset: next });
-              handled = performance.now();
-              payload.resolveOffset(last);
-            } else {
-              await this.invoke(handler, make(this.options.producer));
-              handled = performance.now();
-              payload.resolveOffset(last);
-              if (binding.mode === 'at-least-once') {
-                await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
-              }
-            }
-            if (log.isLevelEnabled('debug')) {
-              log.debug(
-                {
-                  partition: batch.partition,
-                  records: ready.length,
-                  firstRecordAgeMs: receivedAt - Number(ready[0].timestamp),
-                  handlerMs: Math.round(handled - started),
-                  commitMs: Math.round(performance.now() - handled),
-                },
-                'batch done',
-              );
-            }
+            // The next offset to read: past the batch's last record, control records (transaction
+            // markers) included, unless the partition waits on a record not due yet.
+            const next = waiting ? BigInt(ready[ready.length - 1].offset) + 1n : BigInt(batch.lastOffset()) + 1n;
+            await runBatch.run(
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                messages: ready,
+                highWatermark: batch.highWatermark,
+                heartbeat: () => payload.heartbeat(),
+                isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
+              },
+              next.toString(),
+            );
+            payload.resolveOffset(ready[ready.length - 1].offset);
           }
         } finally {
           clearInterval(keepAlive);
         }
         if (waiting) {
-          const dueAt = Number(waiting.headers[binding.dueAtHeader as string]);
-          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: waiting.offset });
+          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: waiting.message.offset });
           const resume = payload.pause();
           const timer = setTimeout(
             () => {
               this.timers.delete(timer);
               resume();
             },
-            Math.max(0, dueAt - Date.now()) + 10,
+            Math.max(0, waiting.dueAt - Date.now()) + 10,
           );
           this.timers.add(timer);
           return;
         }
-        markProgress(batch);
-        await heartbeat();
+        tracker?.handled(batch.topic, batch.partition, batch.lastOffset());
+        await payload.heartbeat();
       },
     });
     log.info({ topics: binding.topics, mode: binding.mode }, 'kafka consumer started');
     return entry;
+  }
+
+  /**
+   * How a batch is handled and made durable, per mode: broadcast (handled, nothing committed);
+   * at-least-once (records produced, then the offsets marked for the periodic commit); transactional
+   * (records and offsets in one transaction). The last two share commits through a BatchWindow.
+   */
+  private batchRunner(
+    binding: ConsumerBinding,
+    groupId: string,
+    consumer: Consumer,
+    handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>,
+    log: Logger,
+  ): { run: (batch: Omit<KafkaBatch, 'sink'>, next: string) => Promise<void>; flush: () => Promise<void> } {
+    const timed = async (batch: Omit<KafkaBatch, 'sink'>, commit: () => Promise<void>) => {
+      const started = performance.now();
+      await commit();
+      if (log.isLevelEnabled('debug')) {
+        log.debug(
+          {
+            partition: batch.partition,
+            records: batch.messages.length,
+            firstRecordAgeMs: Date.now() - Number(batch.messages[0].timestamp),
+            ms: Math.round(performance.now() - started),
+          },
+          'batch done',
+        );
+      }
+    };
+    const nextOffset = (batch: Omit<KafkaBatch, 'sink'>, next: string): PartitionOffset => ({ topic: batch.topic, partition: batch.partition, offset: next });
+    const windowOptions = { maxWindowMs: binding.windowMs ?? 0, maxRecords: 5000 };
+
+    if (binding.mode === 'broadcast') {
+      return { run: (batch) => timed(batch, () => this.invoke(handler, { ...batch, sink: this.options.producer })), flush: () => Promise.resolve() };
+    }
+    if (binding.mode === 'transactional') {
+      const producer = this.options.client.producer({ transactionalId: `${this.options.transactionalIdPrefix}.${binding.pattern}` });
+      const window = new BatchWindow(
+        (records, offsets) => producer.commitTransaction(records, { consumerGroupId: groupId, partitions: offsets }),
+        windowOptions,
+      );
+      return {
+        run: (batch, next) =>
+          timed(batch, () => window.submit((sink) => this.invoke(handler, { ...batch, sink }), nextOffset(batch, next), batch.messages.length)),
+        flush: () => window.flush(),
+      };
+    }
+    const committer = new OffsetCommitter(
+      (offsets) => consumer.commitOffsets(offsets),
+      binding.commitIntervalMs ?? 0,
+      5000,
+      (e) => log.warn({ err: e }, 'offset commit failed; the records since the last commit may be read again'),
+    );
+    const window = new BatchWindow(async (records, offsets) => {
+      await this.options.producer.sendBatch(records);
+      for (const o of offsets) committer.mark(o.topic, o.partition, o.offset, o.records ?? 1);
+    }, windowOptions);
+    return {
+      run: (batch, next) =>
+        timed(batch, () => window.submit((sink) => this.invoke(handler, { ...batch, sink }), nextOffset(batch, next), batch.messages.length)),
+      flush: async () => {
+        await window.flush();
+        await committer.flush();
+      },
+    };
   }
 
   private async invoke(handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>, batch: KafkaBatch): Promise<void> {

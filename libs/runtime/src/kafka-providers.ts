@@ -3,7 +3,7 @@ import { topicLayout } from '@postback/contracts';
 import { ConsumerBinding, KafkaClient, KafkaProducer, KafkaTransport, TopicProvisioner } from '@postback/kafka';
 import { HealthService, LOGGER } from '@postback/observability';
 import type { Logger } from 'pino';
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { KafkaSettings } from './kafka-env';
 
 export interface KafkaProvidersOptions {
@@ -42,6 +42,20 @@ function registerLagGauge(registry: Registry, client: KafkaClient, bindings: Con
       }
     },
   });
+}
+
+/**
+ * `postback_kafka_requests_total`: requests sent to the brokers by API (Fetch, Produce, EndTxn, …).
+ * The broker's cost is mostly per request, so requests per event is what to watch.
+ */
+function registerRequestCounter(registry: Registry, client: KafkaClient): void {
+  const counter = new Counter({
+    name: 'postback_kafka_requests_total',
+    help: 'Requests sent to the Kafka brokers, by API',
+    labelNames: ['api'],
+    registers: [registry],
+  });
+  client.onRequest((api) => counter.inc({ api }));
 }
 
 class KafkaReadiness implements OnModuleInit {
@@ -104,6 +118,7 @@ export function kafkaProviders(options: KafkaProvidersOptions): Provider[] {
     provide: KafkaReadiness,
     useFactory: (h: HealthService, k: KafkaClient, registry: Registry, t?: KafkaTransport) => {
       registerLagGauge(registry, k, bindings ?? []);
+      registerRequestCounter(registry, k);
       return new KafkaReadiness(h, k, t);
     },
     inject: bindings?.length ? [HealthService, KafkaClient, Registry, KafkaTransport] : [HealthService, KafkaClient, Registry],

@@ -13,6 +13,8 @@ export class ServiceConfig {
     readonly partitionsConsumedConcurrently: number,
     /** Fetch linger of the job consumer (see ConsumerBinding.fetchLingerMs). */
     readonly fetchLingerMs: number,
+    /** Commit window and offset-commit interval of the job consumers (see BatchWindow, OffsetCommitter). */
+    readonly commits: { windowMs: number; offsetIntervalMs: number },
     /** Opens the signing secrets sealed into trigger snapshots (shared with the config service). */
     readonly secretsKey: string,
     readonly ssrfAllowList: string[],
@@ -85,6 +87,10 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.string('DELIVERY_GROUP_ID', 'postback-delivery'),
     env.int('DELIVERY_PARTITIONS_CONCURRENTLY', 3, { min: 1, max: 64 }),
     env.int('DELIVERY_FETCH_LINGER_MS', 0, { min: 0, max: 1000 }),
+    {
+      windowMs: env.int('DELIVERY_COMMIT_WINDOW_MS', 5, { min: 0, max: 1000 }),
+      offsetIntervalMs: env.int('DELIVERY_OFFSET_COMMIT_INTERVAL_MS', 250, { min: 0, max: 60_000 }),
+    },
     secretsKey,
     env.list('SSRF_ALLOWLIST', []),
     {

@@ -15,6 +15,8 @@ export class ServiceConfig {
     readonly partitionsConsumedConcurrently: number,
     /** Fetch linger of the order-event consumer (see ConsumerBinding.fetchLingerMs). */
     readonly fetchLingerMs: number,
+    /** How long a transaction stays open for more batches under a dense stream (see BatchWindow). */
+    readonly transactionWindowMs: number,
   ) {}
 }
 
@@ -29,6 +31,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.string('ROUTER_TRANSACTIONAL_ID', `postback-router-${hostname()}`),
     env.int('ROUTER_PARTITIONS_CONCURRENTLY', 6, { min: 1, max: 64 }),
     env.int('ROUTER_FETCH_LINGER_MS', 0, { min: 0, max: 1000 }),
+    env.int('ROUTER_TRANSACTION_WINDOW_MS', 10, { min: 0, max: 1000 }),
   );
   return env.done(config);
 }
