@@ -14,7 +14,15 @@ import { HttpChannel } from './channels/http.channel';
 import { ServiceConfig } from './config/service-config';
 import { DeliveryJobsConsumer } from './deliveries/delivery-jobs.consumer';
 import { DeliveryMetrics } from './deliveries/delivery.metrics';
-import { DeliveryService } from './deliveries/delivery.service';
+import { AttemptResults } from './deliveries/attempt-results';
+import { KeyedSemaphore, Semaphore } from './deliveries/concurrency';
+import { DeliveryLanes } from './deliveries/delivery-lanes';
+import { DeliveryPipeline } from './deliveries/delivery-pipeline';
+import { outcomeRecords } from './deliveries/outcome-records';
+import { PayloadRenderer } from './deliveries/payload-renderer';
+import { SettledDeliveries } from './deliveries/settled-deliveries';
+import { SigningSecrets } from './deliveries/signing-secrets';
+import { TriggerResolver } from './deliveries/trigger-resolver';
 import { HostHealth } from './deliveries/host-health';
 import { RetryPolicy } from './deliveries/retry-policy';
 import { PATTERNS } from './patterns';
@@ -41,16 +49,16 @@ export class AppModule {
         { provide: TemplateRenderer, useFactory: () => new TemplateRenderer(config.render) },
         {
           provide: Channels,
-          useFactory: (ssrf: SsrfGuard) => {
+          useFactory: (ssrf: SsrfGuard, renderer: TemplateRenderer) => {
             const channels = new Channels();
             channels.set(
               'http',
               new HttpChannel({ ssrf, userAgent: config.delivery.userAgent, responseExcerptBytes: config.delivery.responseExcerptBytes, networkRetries: 2 }),
             );
-            if (config.smtp) channels.set('email', new EmailChannel(config.smtp));
+            if (config.smtp) channels.set('email', new EmailChannel(config.smtp, renderer));
             return channels;
           },
-          inject: [SsrfGuard],
+          inject: [SsrfGuard, TemplateRenderer],
         },
         { provide: RetryPolicy, useValue: new RetryPolicy(config.retry.tiers, config.retry.jitter) },
         {
@@ -59,18 +67,44 @@ export class AppModule {
           inject: [DeliveryMetrics],
         },
         {
-          provide: DeliveryService,
+          provide: DeliveryPipeline,
           useFactory: (
             index: TriggerIndex,
             renderer: TemplateRenderer,
             channels: Channels,
             box: SecretBox,
             metrics: DeliveryMetrics,
-            retry: RetryPolicy,
-            health: HostHealth,
-            log: Logger,
+            retryPolicy: RetryPolicy,
+            hostHealth: HostHealth,
+            logger: Logger,
             producer: KafkaProducer,
-          ) => new DeliveryService(index, renderer, channels, box, metrics, { ...config.delivery, topics: config.kafka.topics }, retry, health, log, producer),
+          ) => {
+            const topics = config.kafka.topics;
+            const settled = new SettledDeliveries();
+            const lanes = new DeliveryLanes(
+              { topics, mainTopicBudgetMs: config.delivery.mainTopicBudgetMs },
+              new Semaphore(config.delivery.maxConcurrency),
+              new KeyedSemaphore(config.delivery.maxPerHost),
+              hostHealth,
+              retryPolicy,
+              metrics,
+              settled,
+              producer,
+              (outcomes) => outcomeRecords(outcomes, [], topics),
+            );
+            return new DeliveryPipeline({
+              resolver: new TriggerResolver(index, channels, config.delivery.configWaitMs),
+              renderer: new PayloadRenderer(renderer, metrics),
+              secrets: new SigningSecrets(box),
+              lanes,
+              results: new AttemptResults(metrics, settled),
+              hostHealth,
+              retryPolicy,
+              metrics,
+              topics,
+              logger,
+            });
+          },
           inject: [TriggerIndex, TemplateRenderer, Channels, SecretBox, DeliveryMetrics, RetryPolicy, HostHealth, LOGGER, KafkaProducer],
         },
         ...kafkaProviders({

@@ -7,3 +7,4 @@ export * from './delivery-job';
 export * from './attempt-result';
 export * from './config-records';
 export * from './test-request';
+export * from './codecs';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AttemptOutcome, AttemptResult } from '@postback/contracts';
+import { AttemptOutcome, AttemptResult, decodeAttemptResult } from '@postback/contracts';
 import { ConsumedMessage } from '@postback/kafka';
 import { DataSource } from 'typeorm';
 import { DeliveryStatus } from './delivery.entity';
@@ -118,11 +118,6 @@ function placeholders(rows: number, columns: number): string {
 }
 
 function readResult(m: ConsumedMessage): AttemptResult | undefined {
-  if (!m.value) return undefined;
-  try {
-    const r = JSON.parse(m.value.toString('utf8')) as AttemptResult;
-    return r.schema === 'attempt-result/1' && typeof r.deliveryId === 'string' && Number.isInteger(r.attempt) ? r : undefined;
-  } catch {
-    return undefined;
-  }
+  const decoded = decodeAttemptResult(m.value);
+  return decoded.ok ? decoded.value : undefined;
 }

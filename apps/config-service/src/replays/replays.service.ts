@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DeliveryJob, KAFKA_HEADERS, OrderEvent, OrderEventType } from '@postback/contracts';
+import { DeliveryJob, encodeDeliveryJob, OrderEvent, OrderEventType } from '@postback/contracts';
 import { KafkaProducer, OutgoingMessage } from '@postback/kafka';
 import { LOGGER } from '@postback/observability';
 import type { Logger } from 'pino';
@@ -204,7 +204,7 @@ export class ReplaysService implements OnApplicationBootstrap, OnApplicationShut
         replay: true,
         event,
       };
-      return { key: event.data.id, value: JSON.stringify(job), headers: { [KAFKA_HEADERS.schema]: job.schema, [KAFKA_HEADERS.eventId]: event.id } };
+      return encodeDeliveryJob(job);
     });
   }
 }

@@ -1,6 +1,7 @@
-import { WEBHOOK_HEADERS } from '@postback/contracts';
+import { DeliveryJob, TriggerSnapshot, WEBHOOK_HEADERS } from '@postback/contracts';
+import { TemplateError, TemplateRenderer } from '@postback/templating';
 import nodemailer, { Transporter } from 'nodemailer';
-import { ChannelRequest, ChannelResult, DeliveryChannel, RequestSummary } from './channel';
+import { ChannelResult, classifyError, DeliveryChannel, elapsed, Prepared, RequestSummary, SendRequest, Verdict } from './channel';
 
 export interface SmtpSettings {
   host: string;
@@ -28,15 +29,20 @@ const ADDRESS = /^[^\s<>()[\]\\,;:"@]+@[^\s<>()[\]\\,;:"@]+$/;
  * Email delivery with nodemailer over SMTP (pooled connections). A JSON template becomes a readable
  * message (text and HTML parts) with the exact rendered JSON as a `.json` attachment; an HTML or text
  * template is the body itself. The delivery id is in the Message-ID (the same for every attempt, so
- * mail clients can drop duplicates) and in `X-Postback-Delivery-Id`. Subjects come from event data:
- * control characters are replaced, so nothing can add a header or a recipient.
+ * mail clients can drop duplicates) and in `X-Postback-Delivery-Id`. The subject is the trigger's
+ * template, rendered in the sandbox before sending; it comes from event data, so control characters
+ * are replaced and nothing can add a header or a recipient. SMTP replies: 2xx delivered, 4xx
+ * (421, 450, 451, 452) retryable, 5xx (550, 552, 554) permanent; connection errors retryable.
  */
 export class EmailChannel implements DeliveryChannel {
   readonly name = 'email' as const;
   private readonly transport: Transporter;
   private readonly domain: string;
 
-  constructor(private readonly settings: SmtpSettings) {
+  constructor(
+    private readonly settings: SmtpSettings,
+    private readonly renderer: TemplateRenderer,
+  ) {
     this.transport = nodemailer.createTransport({
       host: settings.host,
       port: settings.port,
@@ -55,7 +61,41 @@ export class EmailChannel implements DeliveryChannel {
     this.domain = /@([^>\s]+)>?\s*$/.exec(settings.from)?.[1] ?? 'postback.local';
   }
 
-  async send(req: ChannelRequest): Promise<ChannelResult> {
+  hostOf(): string {
+    return 'smtp';
+  }
+
+  /** The subject, from the trigger's subject template (plain text), rendered like the body. */
+  async prepare(
+    job: DeliveryJob,
+    trigger: TriggerSnapshot,
+  ): Promise<{ ok: true; prepared: Prepared } | { ok: false; error: { code: string; message: string } }> {
+    if (!trigger.email) return { ok: true, prepared: {} };
+    try {
+      const rendered = await this.renderer.render({ body: trigger.email.subject, format: 'text' }, job.event, {
+        deliveryId: job.deliveryId,
+        attempt: job.attempt,
+        test: job.test,
+      });
+      return { ok: true, prepared: { subject: rendered.output } };
+    } catch (e) {
+      const err = e instanceof TemplateError ? e : new TemplateError('TEMPLATE_RUNTIME', (e as Error).message);
+      return { ok: false, error: { code: err.code, message: `subject template: ${err.message}` } };
+    }
+  }
+
+  classify(result: ChannelResult): Verdict {
+    if (result.kind === 'error') return classifyError(result);
+    if (result.status >= 200 && result.status < 300) return { kind: 'delivered' };
+    if (result.status >= 400 && result.status < 500) return { kind: 'retryable', reason: `SMTP ${result.status}: ${result.bodyExcerpt}` };
+    return { kind: 'permanent', reason: `SMTP ${result.status}: ${result.bodyExcerpt}` };
+  }
+
+  errorCode(result: ChannelResult): string {
+    return result.kind === 'error' ? result.code : `SMTP_${result.status}`;
+  }
+
+  async send(req: SendRequest): Promise<ChannelResult> {
     const started = performance.now();
     const email = req.trigger.email;
     const request: RequestSummary = { url: `smtp://${this.settings.host}:${this.settings.port}`, method: 'SMTP', bytes: Buffer.byteLength(req.body) };
@@ -65,7 +105,7 @@ export class EmailChannel implements DeliveryChannel {
     if (bad !== undefined)
       return { kind: 'error', code: 'BAD_RECIPIENT', message: `not a plain email address: ${JSON.stringify(bad)}`, durationMs: 0, request };
 
-    const subject = cleanHeader(req.subject ?? `${req.event.type} ${req.event.data.id}`).slice(0, 900);
+    const subject = cleanHeader(req.prepared.subject ?? `${req.event.type} ${req.event.data.id}`).slice(0, 900);
     const messageId = `<${req.deliveryId}@${this.domain}>`;
     const headers: Record<string, string> = {
       'X-Postback-Delivery-Id': req.deliveryId,
@@ -129,7 +169,7 @@ export class EmailChannel implements DeliveryChannel {
     this.transport.close();
   }
 
-  private content(req: ChannelRequest): { text?: string; html?: string; attachment?: string } {
+  private content(req: SendRequest): { text?: string; html?: string; attachment?: string } {
     if (req.contentType.startsWith('text/html')) return { html: req.body, text: htmlToText(req.body) };
     if (req.contentType.startsWith('text/plain')) return { text: req.body };
     // JSON: a readable message, and the exact JSON attached.
@@ -169,8 +209,4 @@ function htmlToText(html: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-}
-
-function elapsed(started: number): number {
-  return Math.round((performance.now() - started) * 10) / 10;
 }

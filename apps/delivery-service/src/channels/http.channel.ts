@@ -1,11 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
-import { Readable } from 'node:stream';
-import { WEBHOOK_HEADERS } from '@postback/contracts';
+import { DeliveryJob, TriggerSnapshot, WEBHOOK_HEADERS } from '@postback/contracts';
 import { signatureHeader, SsrfGuard } from '@postback/security';
-import axios, { AxiosError, AxiosInstance } from 'axios';
-import axiosRetry, { isNetworkError } from 'axios-retry';
-import { ChannelRequest, ChannelResult, DeliveryChannel, RequestSummary } from './channel';
+import { ChannelResult, classifyError, DeliveryChannel, elapsed, parseRetryAfter, Prepared, RequestSummary, SendRequest, Verdict } from './channel';
+import { HttpClient, HttpRequestError } from './http-client';
 
 export interface HttpChannelOptions {
   ssrf: SsrfGuard;
@@ -13,54 +9,40 @@ export interface HttpChannelOptions {
   responseExcerptBytes: number;
   /** Quick in-process retries for connection failures before the attempt counts as failed. */
   networkRetries: number;
+  connectionsPerOrigin?: number;
 }
 
-/** How much of a response body is read to keep the connection reusable; beyond it, the socket is dropped. */
-const DRAIN_LIMIT = 64 * 1024;
-const HEADERS_KEPT = 20;
-
 /**
- * POSTs (or PUTs/PATCHes) the rendered payload, signed per Standard Webhooks. Keep-alive agents,
- * a per-trigger timeout, redirects not followed, and the SSRF guard in the agents' DNS lookup so
- * the address actually connected to is the one checked.
+ * POSTs (or PUTs/PATCHes) the rendered payload, signed per Standard Webhooks, through the SSRF-
+ * checked HTTP client. Its verdicts: 2xx delivered; 410 gone; 408, 429 and 5xx retryable (with
+ * Retry-After); redirects (not followed) and other 4xx permanent.
  */
 export class HttpChannel implements DeliveryChannel {
   readonly name = 'http' as const;
-  private readonly client: AxiosInstance;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly client: HttpClient;
 
   constructor(private readonly options: HttpChannelOptions) {
-    const agentOptions = {
-      keepAlive: true,
-      keepAliveMsecs: 10_000,
-      maxSockets: 256,
-      maxFreeSockets: 64,
-      scheduling: 'lifo' as const,
-      lookup: options.ssrf.lookup,
-    };
-    this.httpAgent = new http.Agent(agentOptions);
-    this.httpsAgent = new https.Agent(agentOptions);
-    this.client = axios.create({
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      maxRedirects: 0,
-      responseType: 'stream',
-      validateStatus: () => true,
-      decompress: true,
-      proxy: false,
-      transformRequest: [(data: unknown) => data],
-    });
-    axiosRetry(this.client, {
-      retries: options.networkRetries,
-      retryDelay: (n) => 100 * 2 ** (n - 1),
-      shouldResetTimeout: true,
-      // Only failures to connect: the receiver surely saw nothing. Timeouts and refusals by the SSRF guard are not retried here.
-      retryCondition: (e) => isNetworkError(e) && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN'].includes(e.code ?? ''),
+    this.client = new HttpClient({
+      ssrf: options.ssrf,
+      responseExcerptBytes: options.responseExcerptBytes,
+      connectionRetries: options.networkRetries,
+      connectionsPerOrigin: options.connectionsPerOrigin ?? 256,
     });
   }
 
-  async send(req: ChannelRequest): Promise<ChannelResult> {
+  hostOf(trigger: TriggerSnapshot): string {
+    try {
+      return new URL(trigger.http?.url ?? '').host;
+    } catch {
+      return 'invalid';
+    }
+  }
+
+  prepare(_job: DeliveryJob, _trigger: TriggerSnapshot): Promise<{ ok: true; prepared: Prepared }> {
+    return Promise.resolve({ ok: true, prepared: {} });
+  }
+
+  async send(req: SendRequest): Promise<ChannelResult> {
     const httpConfig = req.trigger.http;
     const started = performance.now();
     const request: RequestSummary = { url: httpConfig?.url ?? '', method: httpConfig?.method ?? 'POST', bytes: Buffer.byteLength(req.body) };
@@ -83,86 +65,35 @@ export class HttpChannel implements DeliveryChannel {
     };
     if (req.test) headers[WEBHOOK_HEADERS.test] = 'true';
     request.headers = headers;
-    const timeoutMs = req.timeoutMs ?? httpConfig.timeoutMs;
     try {
-      const res = await this.client.request<Readable>({
-        url: httpConfig.url,
-        method: httpConfig.method,
-        data: req.body,
-        headers,
-        timeout: timeoutMs,
-      });
-      const bodyExcerpt = await readExcerpt(res.data, this.options.responseExcerptBytes, started + timeoutMs);
-      return {
-        kind: 'response',
-        status: res.status,
-        headers: keepHeaders(res.headers),
-        bodyExcerpt,
-        durationMs: elapsed(started),
-        request,
-      };
+      const answer = await this.client.send(httpConfig.url, httpConfig.method, headers, req.body, httpConfig.timeoutMs);
+      return { kind: 'response', ...answer, durationMs: elapsed(started), request };
     } catch (e) {
-      const { code, message } = describeError(e, timeoutMs);
-      return { kind: 'error', code, message, durationMs: elapsed(started), request };
+      const failure = e instanceof HttpRequestError ? e : new HttpRequestError('NETWORK_ERROR', (e as Error).message);
+      return { kind: 'error', code: failure.code, message: failure.message, durationMs: elapsed(started), request };
     }
+  }
+
+  classify(result: ChannelResult, now: number): Verdict {
+    if (result.kind === 'error') return classifyError(result);
+    const s = result.status;
+    if (s >= 200 && s < 300) return { kind: 'delivered' };
+    if (s === 410) return { kind: 'gone', reason: 'HTTP 410 Gone: the receiver retired this endpoint' };
+    if (s === 408 || s === 429 || s >= 500) {
+      const retryAfterMs = parseRetryAfter(result.headers['retry-after'], now);
+      return { kind: 'retryable', reason: `HTTP ${s}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    }
+    if (s >= 300 && s < 400)
+      return { kind: 'permanent', reason: `HTTP ${s}: redirects are not followed${result.headers.location ? ` (to ${result.headers.location})` : ''}` };
+    return { kind: 'permanent', reason: `HTTP ${s}` };
+  }
+
+  errorCode(result: ChannelResult, verdict: Verdict): string {
+    if (verdict.kind === 'gone') return 'GONE';
+    return result.kind === 'error' ? result.code : `HTTP_${result.status}`;
   }
 
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    void this.client.close();
   }
-}
-
-function elapsed(started: number): number {
-  return Math.round((performance.now() - started) * 10) / 10;
-}
-
-function keepHeaders(headers: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers).slice(0, HEADERS_KEPT)) {
-    if (v !== undefined && v !== null) out[k] = (Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 500);
-  }
-  return out;
-}
-
-/** Reads the first `limit` bytes as text; drains a little more so the socket can be reused. */
-async function readExcerpt(stream: Readable, limit: number, deadline: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let seen = 0;
-  const timer = setTimeout(() => stream.destroy(), Math.max(0, deadline - performance.now()));
-  try {
-    for await (const chunk of stream) {
-      const buf = chunk as Buffer;
-      seen += buf.length;
-      if (kept < limit) {
-        const part = buf.subarray(0, limit - kept);
-        chunks.push(part);
-        kept += part.length;
-      }
-      if (seen > DRAIN_LIMIT) {
-        stream.destroy();
-        break;
-      }
-    }
-  } catch {
-    // A body cut short still leaves the status, which decides the outcome.
-  } finally {
-    clearTimeout(timer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function describeError(e: unknown, timeoutMs: number): { code: string; message: string } {
-  if (e instanceof AxiosError) {
-    const cause = e.cause;
-    if (cause?.name === 'DestinationRefusedError' || (e as { code?: string }).code === 'DESTINATION_REFUSED') {
-      return { code: 'DESTINATION_REFUSED', message: cause?.message ?? e.message };
-    }
-    if (e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT') return { code: 'TIMEOUT', message: `no response within ${timeoutMs} ms` };
-    return { code: e.code ?? 'NETWORK_ERROR', message: e.message };
-  }
-  const err = e as Error & { code?: string };
-  if (err?.name === 'DestinationRefusedError') return { code: 'DESTINATION_REFUSED', message: err.message };
-  return { code: err?.code ?? 'NETWORK_ERROR', message: err?.message ?? String(e) };
 }

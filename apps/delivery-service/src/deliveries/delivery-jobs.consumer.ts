@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { KafkaBatch } from '@postback/kafka';
 import { PATTERNS } from '../patterns';
-import { DeliveryService } from './delivery.service';
+import { DeliveryPipeline } from './delivery-pipeline';
 
 /**
  * Delivery jobs in; attempt results, retries and dead letters out. The transport commits a
@@ -10,7 +10,7 @@ import { DeliveryService } from './delivery.service';
  */
 @Controller()
 export class DeliveryJobsConsumer {
-  constructor(private readonly deliveries: DeliveryService) {}
+  constructor(private readonly deliveries: DeliveryPipeline) {}
 
   /** First attempts (and replays). */
   @EventPattern(PATTERNS.jobs)

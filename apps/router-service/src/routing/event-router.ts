@@ -1,7 +1,8 @@
 import {
   AttemptResult,
-  DeliveryJob,
   deliveryIdFor,
+  encodeAttemptResult,
+  encodeDeliveryJob,
   EVENT_LIMITS,
   formatIssues,
   KAFKA_HEADERS,
@@ -91,7 +92,7 @@ export class EventRouter {
       const trigger = await this.index.waitFor(triggerId, triggerRevision, waitMs);
       if (!trigger || trigger.revision < triggerRevision) {
         const result = skippedTest(event, triggerId, trigger ? 'TRIGGER_NOT_CURRENT' : 'TRIGGER_NOT_FOUND');
-        results.push({ key: result.deliveryId, value: JSON.stringify(result), headers: { [KAFKA_HEADERS.schema]: result.schema } });
+        results.push(encodeAttemptResult(result));
         continue;
       }
       jobs.push(jobRecord(event, trigger, routedAt, true));
@@ -125,7 +126,7 @@ export class EventRouter {
 }
 
 function jobRecord(event: OrderEvent, trigger: TriggerSnapshot, routedAt: string, test: boolean): OutgoingMessage {
-  const job: DeliveryJob = {
+  return encodeDeliveryJob({
     schema: 'delivery-job/1',
     deliveryId: deliveryIdFor(event.id, trigger.id),
     triggerId: trigger.id,
@@ -135,8 +136,7 @@ function jobRecord(event: OrderEvent, trigger: TriggerSnapshot, routedAt: string
     routedAt,
     test,
     event,
-  };
-  return { key: event.data.id, value: JSON.stringify(job), headers: { [KAFKA_HEADERS.schema]: job.schema, [KAFKA_HEADERS.eventId]: event.id } };
+  });
 }
 
 function skippedTest(event: OrderEvent, triggerId: string, code: string): AttemptResult {

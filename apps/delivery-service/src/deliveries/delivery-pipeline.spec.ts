@@ -1,0 +1,240 @@
+import { TriggerIndex } from '@postback/config-view';
+import { AttemptResult, DeliveryJob, encodeDeliveryJob, KAFKA_HEADERS, sampleEvent, topicNames, TriggerSnapshot } from '@postback/contracts';
+import type { ConsumedMessage, MessageSink, TopicMessages } from '@postback/kafka';
+import { createLogger } from '@postback/observability';
+import { SecretBox } from '@postback/security';
+import { TemplateRenderer } from '@postback/templating';
+import { newTriggerSnapshot } from '@postback/test-support';
+import { Registry } from 'prom-client';
+import type { ChannelResult, DeliveryChannel, Prepared, SendRequest, Verdict } from '../channels/channel';
+import { classifyError } from '../channels/channel';
+import { AttemptResults } from './attempt-results';
+import { KeyedSemaphore, Semaphore } from './concurrency';
+import { DeliveryLanes } from './delivery-lanes';
+import { DeliveryPipeline } from './delivery-pipeline';
+import { DeliveryMetrics } from './delivery.metrics';
+import { HostHealth } from './host-health';
+import { outcomeRecords } from './outcome-records';
+import { PayloadRenderer } from './payload-renderer';
+import { parseSchedule, RetryPolicy } from './retry-policy';
+import { SettledDeliveries } from './settled-deliveries';
+import { SigningSecrets } from './signing-secrets';
+import { TriggerResolver } from './trigger-resolver';
+
+/** A channel that records what it was asked to send and answers as told. */
+class FakeChannel implements DeliveryChannel {
+  readonly name = 'http' as const;
+  readonly sent: SendRequest[] = [];
+  answer: (req: SendRequest) => ChannelResult = (req) => ({
+    kind: 'response',
+    status: 200,
+    headers: {},
+    bodyExcerpt: 'ok',
+    durationMs: 1,
+    request: summary(req),
+  });
+  prepareWith: Prepared | { code: string; message: string } = {};
+
+  hostOf(trigger: TriggerSnapshot): string {
+    return new URL(trigger.http?.url ?? 'http://x').host;
+  }
+
+  prepare(): Promise<{ ok: true; prepared: Prepared } | { ok: false; error: { code: string; message: string } }> {
+    return Promise.resolve('code' in this.prepareWith ? { ok: false, error: this.prepareWith } : { ok: true, prepared: this.prepareWith });
+  }
+
+  send(req: SendRequest): Promise<ChannelResult> {
+    this.sent.push(req);
+    return Promise.resolve(this.answer(req));
+  }
+
+  classify(result: ChannelResult): Verdict {
+    if (result.kind === 'error') return classifyError(result);
+    return result.status < 300
+      ? { kind: 'delivered' }
+      : result.status >= 500
+        ? { kind: 'retryable', reason: `HTTP ${result.status}` }
+        : { kind: 'permanent', reason: `HTTP ${result.status}` };
+  }
+
+  errorCode(result: ChannelResult): string {
+    return result.kind === 'error' ? result.code : `HTTP_${result.status}`;
+  }
+
+  close(): void {}
+}
+
+const summary = (req: SendRequest) => ({ url: req.trigger.http?.url ?? '', method: 'POST', bytes: req.body.length });
+const topics = topicNames('');
+const box = new SecretBox('delivery-pipeline-spec-key-0123456789abcd');
+
+describe('DeliveryPipeline (fake channel, real renderer)', () => {
+  let renderer: TemplateRenderer;
+  let channel: FakeChannel;
+  let index: TriggerIndex;
+  let pipeline: DeliveryPipeline;
+  const background: TopicMessages[][] = [];
+
+  beforeAll(() => {
+    renderer = new TemplateRenderer({ workers: 1 });
+  });
+  afterAll(async () => {
+    await renderer.close();
+  });
+
+  beforeEach(() => {
+    channel = new FakeChannel();
+    index = new TriggerIndex();
+    const metrics = new DeliveryMetrics(new Registry());
+    const settled = new SettledDeliveries();
+    const retryPolicy = new RetryPolicy(parseSchedule('5s,1m'), 0);
+    const hostHealth = new HostHealth(3);
+    const sink: MessageSink = {
+      send: () => Promise.resolve(),
+      sendBatch: (batch) => {
+        background.push(batch);
+        return Promise.resolve();
+      },
+    };
+    const lanes = new DeliveryLanes(
+      { topics, mainTopicBudgetMs: 1000 },
+      new Semaphore(10),
+      new KeyedSemaphore(5),
+      hostHealth,
+      retryPolicy,
+      metrics,
+      settled,
+      sink,
+      (o) => outcomeRecords(o, [], topics),
+    );
+    pipeline = new DeliveryPipeline({
+      resolver: new TriggerResolver(index, new Map([['http', channel]]), 50),
+      renderer: new PayloadRenderer(renderer, metrics),
+      secrets: new SigningSecrets(box),
+      lanes,
+      results: new AttemptResults(metrics, settled),
+      hostHealth,
+      retryPolicy,
+      metrics,
+      topics,
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
+  });
+
+  const trigger = (patch: Partial<TriggerSnapshot> = {}) => {
+    const t = newTriggerSnapshot({
+      http: { url: 'http://receiver.test/hook', method: 'POST', headers: {}, timeoutMs: 1000 },
+      template: { id: 'tpl_1', version: 1, format: 'json', body: '{"order": <%~ json(it.data.id) %>, "attempt": <%~ json(meta.attempt) %>}' },
+      sealedSecrets: box.seal(JSON.stringify({ current: 'whsec_abc' })),
+      retry: { enabled: true, maxAttempts: 3 },
+      ...patch,
+    });
+    index.apply(t);
+    return t;
+  };
+  const job = (t: TriggerSnapshot, orderId: string, patch: Partial<DeliveryJob> = {}): DeliveryJob => ({
+    schema: 'delivery-job/1',
+    deliveryId: `msg_${orderId}_${patch.attempt ?? 1}`,
+    triggerId: t.id,
+    customerId: t.customerId,
+    triggerRevision: t.revision,
+    attempt: 1,
+    routedAt: new Date().toISOString(),
+    test: false,
+    event: sampleEvent('order.shipped', { id: `evt_${orderId}`, data: { ...sampleEvent('order.shipped').data, id: orderId } }),
+    ...patch,
+  });
+  let offset = 0;
+  const record = (j: DeliveryJob): ConsumedMessage => {
+    const e = encodeDeliveryJob(j);
+    return {
+      topic: topics.deliveries,
+      partition: 0,
+      offset: String(offset++),
+      key: e.key,
+      value: Buffer.from(e.value),
+      headers: e.headers,
+      timestamp: String(Date.now()),
+    };
+  };
+  const resultsIn = (out: TopicMessages[]) =>
+    (out.find((t) => t.topic === topics.deliveryResults)?.messages ?? []).map((m) => JSON.parse(String(m.value)) as AttemptResult);
+
+  it('renders, signs and sends; reports a delivered result that carries the event on the first attempt', async () => {
+    const t = trigger();
+    const out = await pipeline.processBatch([record(job(t, 'ord_1'))], 'main');
+    expect(channel.sent).toHaveLength(1);
+    expect(JSON.parse(channel.sent[0].body)).toEqual({ order: 'ord_1', attempt: 1 });
+    expect(channel.sent[0].secrets).toEqual(['whsec_abc']);
+    const [result] = resultsIn(out);
+    expect(result).toMatchObject({ outcome: 'delivered', final: true, attempt: 1, response: { status: 200 } });
+    expect(result.event?.id).toBe('evt_ord_1');
+  });
+
+  it('puts a retryable failure on the first tier, with the error in the result', async () => {
+    const t = trigger();
+    channel.answer = (req) => ({ kind: 'response', status: 503, headers: {}, bodyExcerpt: 'busy', durationMs: 1, request: summary(req) });
+    const out = await pipeline.processBatch([record(job(t, 'ord_2'))], 'main');
+    const retry = out.find((x) => x.topic === 'postback.deliveries.retry.5s');
+    expect(retry?.messages).toHaveLength(1);
+    expect(retry?.messages[0].headers?.[KAFKA_HEADERS.dueAt]).toMatch(/^\d+$/);
+    expect(resultsIn(out)[0]).toMatchObject({ outcome: 'retry_scheduled', final: false, error: { code: 'HTTP_503' } });
+    // Results come last: a result never announces a retry not yet written.
+    expect(out[out.length - 1].topic).toBe(topics.deliveryResults);
+  });
+
+  it('fails a template error for good, dead-lettered, without sending', async () => {
+    const t = trigger({ template: { id: 'tpl_bad', version: 2, format: 'json', body: '<%~ it.data.id %>' } });
+    const out = await pipeline.processBatch([record(job(t, 'ord_3'))], 'main');
+    expect(channel.sent).toHaveLength(0);
+    expect(resultsIn(out)[0]).toMatchObject({ outcome: 'failed', deadLettered: true, error: { code: 'TEMPLATE_OUTPUT' } });
+    expect(out.find((x) => x.topic === topics.deliveriesDlq)?.messages).toHaveLength(1);
+  });
+
+  it("fails when the channel's preparation fails (e.g. the email subject), without sending", async () => {
+    const t = trigger();
+    channel.prepareWith = { code: 'TEMPLATE_RUNTIME', message: 'subject template: boom' };
+    const out = await pipeline.processBatch([record(job(t, 'ord_4'))], 'main');
+    expect(channel.sent).toHaveLength(0);
+    expect(resultsIn(out)[0]).toMatchObject({ outcome: 'failed', error: { code: 'TEMPLATE_RUNTIME' } });
+  });
+
+  it('skips a job whose trigger is paused, and one whose trigger is gone', async () => {
+    const paused = trigger({ status: 'paused' });
+    const gone = { ...trigger(), id: 'trg_gone' };
+    const out = await pipeline.processBatch([record(job(paused, 'ord_5')), record(job(gone, 'ord_6'))], 'main');
+    expect(channel.sent).toHaveLength(0);
+    expect(resultsIn(out).map((r) => [r.outcome, r.error?.code])).toEqual([
+      ['skipped', 'TRIGGER_INACTIVE'],
+      ['skipped', 'TRIGGER_NOT_FOUND'],
+    ]);
+  });
+
+  it("sends one order's jobs in order, and dead-letters what is not a job", async () => {
+    const t = trigger();
+    const first = job(t, 'ord_7', { deliveryId: 'msg_first' });
+    const second = job(t, 'ord_7', { deliveryId: 'msg_second' });
+    const bad: ConsumedMessage = { topic: topics.deliveries, partition: 0, offset: '999', key: 'x', value: Buffer.from('{'), headers: {}, timestamp: '0' };
+    const out = await pipeline.processBatch([record(first), bad, record(second)], 'main');
+    expect(channel.sent.map((s) => s.deliveryId)).toEqual(['msg_first', 'msg_second']);
+    expect(out.find((x) => x.topic === topics.deliveriesDlq)?.messages[0].headers?.[KAFKA_HEADERS.invalidReason]).toMatch(/not valid JSON/);
+  });
+
+  it('defers main-topic jobs of a host whose circuit opened, without an attempt', async () => {
+    const t = trigger();
+    channel.answer = (req) => ({ kind: 'error', code: 'ECONNREFUSED', message: 'refused', durationMs: 1, request: summary(req) });
+    await pipeline.processBatch([record(job(t, 'a')), record(job(t, 'b')), record(job(t, 'c'))], 'retry');
+    channel.sent.length = 0;
+    const out = await pipeline.processBatch([record(job(t, 'd'))], 'main');
+    expect(channel.sent).toHaveLength(0);
+    expect(out.find((x) => x.topic === 'postback.deliveries.retry.5s')?.messages).toHaveLength(1);
+    expect(resultsIn(out)).toEqual([]);
+  });
+
+  it('never throws: an unexpected error becomes a failed result', async () => {
+    const t = trigger();
+    channel.send = () => Promise.reject(new Error('kaboom'));
+    const out = await pipeline.processBatch([record(job(t, 'ord_8'))], 'retry');
+    expect(resultsIn(out)[0]).toMatchObject({ outcome: 'failed', error: { code: 'INTERNAL_ERROR', message: 'kaboom' } });
+  });
+});

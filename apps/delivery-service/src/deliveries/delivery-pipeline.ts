@@ -1,0 +1,166 @@
+import type { DeliveryJob, TopicNames, TriggerSnapshot } from '@postback/contracts';
+import type { ConsumedMessage, TopicMessages } from '@postback/kafka';
+import type { Logger } from 'pino';
+import type { ChannelResult, DeliveryChannel } from '../channels/channel';
+import { AttemptLog } from './attempt-log';
+import { AttemptResults, BaseResult } from './attempt-results';
+import type { DeliveryLanes, Lane } from './delivery-lanes';
+import type { DeliveryMetrics } from './delivery.metrics';
+import type { HostHealth } from './host-health';
+import { decodeBatch } from './job-decoder';
+import type { JobOutcome } from './job-outcome';
+import { outcomeRecords } from './outcome-records';
+import type { PayloadRenderer } from './payload-renderer';
+import { decide } from './retry-decision';
+import type { RetryPolicy } from './retry-policy';
+import type { SigningSecrets } from './signing-secrets';
+import type { TriggerResolver } from './trigger-resolver';
+
+/** The stages of a delivery, each in its own file; the pipeline only runs them in order. */
+export interface PipelineStages {
+  resolver: TriggerResolver;
+  renderer: PayloadRenderer;
+  secrets: SigningSecrets;
+  lanes: DeliveryLanes;
+  results: AttemptResults;
+  hostHealth: HostHealth;
+  retryPolicy: RetryPolicy;
+  metrics: DeliveryMetrics;
+  topics: TopicNames;
+  logger: Logger;
+}
+
+/**
+ * One delivery job, followed as a reader would:
+ *
+ * 1. **decode** the batch (job-decoder): jobs grouped by order; unreadable records dead-lettered;
+ * 2. **resolve the trigger** (trigger-resolver): the revision the router matched, still active;
+ * 3. **render** the template (payload-renderer), and let the channel **prepare** (the email subject);
+ * 4. **sign** with the trigger's current secrets (signing-secrets);
+ * 5. **send** through the channel, in the job's lane (delivery-lanes: concurrency, isolation);
+ * 6. **classify** the answer (the channel's own verdicts) and **decide** what follows
+ *    (retry-decision: nothing, a retry on a delay tier, or a dead letter);
+ * 7. **build the result** (attempt-results) and the records to produce (outcome-records).
+ *
+ * Jobs of one order run in order; different orders run concurrently. An attempt never throws:
+ * anything unexpected becomes a failed result, so no job can wedge its partition.
+ */
+export class DeliveryPipeline {
+  constructor(private readonly s: PipelineStages) {}
+
+  /** Nest hook: before connections close, let background attempts report (their hand-offs cover the rest). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.s.lanes.drain(5000);
+  }
+
+  /** A consumed batch; returns the records to produce before its offsets are committed. */
+  async processBatch(messages: readonly ConsumedMessage[], lane: Lane): Promise<TopicMessages[]> {
+    const { byOrder, invalid } = decodeBatch(messages, (m, reason) => {
+      this.s.metrics.jobsInvalid.inc();
+      this.s.logger.error({ topic: m.topic, partition: m.partition, offset: m.offset, reason }, 'invalid delivery job dead-lettered');
+    });
+    const outcomes: JobOutcome[] = [];
+    await Promise.all(
+      byOrder.map(async (jobs) => {
+        for (const job of jobs) outcomes.push(await this.handle(job, lane));
+      }),
+    );
+    return outcomeRecords(outcomes, invalid, this.s.topics);
+  }
+
+  /** One job, never throwing. */
+  async handle(job: DeliveryJob, lane: Lane): Promise<JobOutcome> {
+    const startedAt = new Date();
+    const log = new AttemptLog(this.s.logger, { deliveryId: job.deliveryId, eventId: job.event.id, triggerId: job.triggerId, attempt: job.attempt });
+    try {
+      return await this.attempt(job, lane, startedAt, log);
+    } catch (e) {
+      log.error({ err: e }, 'delivery attempt failed unexpectedly');
+      return this.failed(
+        job,
+        this.s.results.base(job, this.s.resolver.known(job.triggerId), startedAt),
+        { code: 'INTERNAL_ERROR', message: (e as Error).message },
+        log,
+      );
+    }
+  }
+
+  private async attempt(job: DeliveryJob, lane: Lane, startedAt: Date, log: AttemptLog): Promise<JobOutcome> {
+    if (this.s.lanes.isSettledHandoff(job)) return {};
+
+    const resolved = await this.s.resolver.resolve(job);
+    const base = this.s.results.base(job, resolved.trigger, startedAt);
+    if (!resolved.ok) {
+      if (resolved.outcome === 'failed') return this.failed(job, base, resolved.error, log);
+      return { result: this.s.results.finish(base, 'skipped', { error: resolved.error }, log) };
+    }
+    const { trigger, channel } = resolved;
+    const host = channel.hostOf(trigger);
+    if (lane === 'main' && !job.test && this.s.lanes.holds(host)) return this.s.lanes.defer(job, log);
+
+    const rendered = await this.s.renderer.render(job, trigger);
+    if (!rendered.ok) return this.failed(job, base, rendered.error, log);
+    const prepared = await channel.prepare(job, trigger);
+    if (!prepared.ok) return this.failed(job, base, prepared.error, log);
+
+    let secrets: string[];
+    try {
+      secrets = this.s.secrets.secretsFor(trigger);
+    } catch (e) {
+      const message = `the signing secrets cannot be opened (is SECRETS_KEY the config service's?): ${(e as Error).message}`;
+      return this.failed(job, base, { code: 'SECRETS_UNREADABLE', message }, log);
+    }
+
+    const send = () =>
+      channel.send({
+        deliveryId: job.deliveryId,
+        attempt: job.attempt,
+        test: job.test,
+        trigger,
+        event: job.event,
+        body: rendered.body,
+        contentType: rendered.contentType,
+        secrets,
+        prepared: prepared.prepared,
+      });
+    const conclude = (answer: ChannelResult): JobOutcome =>
+      this.conclude(job, trigger, channel, host, this.s.results.withAnswer(base, answer, rendered.body), answer, log);
+    return this.s.lanes.send(lane, job, trigger, host, send, conclude, log);
+  }
+
+  /** Stage 6 and 7: classify the answer, decide what follows, build the result. */
+  private conclude(
+    job: DeliveryJob,
+    trigger: TriggerSnapshot,
+    channel: DeliveryChannel,
+    host: string,
+    base: BaseResult,
+    answer: ChannelResult,
+    log: AttemptLog,
+  ): JobOutcome {
+    this.s.metrics.attemptDuration.observe({ channel: channel.name }, answer.durationMs / 1000);
+    const now = Date.now();
+    const verdict = channel.classify(answer, now);
+    if (verdict.kind === 'delivered') this.s.hostHealth.success(host);
+    else if (verdict.kind === 'retryable') this.s.hostHealth.failure(host);
+    const decision = decide(job, trigger, verdict, channel.errorCode(answer, verdict), this.s.retryPolicy, this.s.topics, now);
+    switch (decision.kind) {
+      case 'delivered':
+        return { result: this.s.results.finish(base, 'delivered', {}, log) };
+      case 'retry':
+        this.s.metrics.retries.inc({ tier: decision.tier });
+        return {
+          result: this.s.results.finish(base, 'retry_scheduled', { error: decision.error, nextAttemptAt: decision.job.dueAt }, log),
+          retry: { topic: decision.topic, job: decision.job },
+        };
+      case 'failed':
+        return this.failed(job, base, decision.error, log, decision.deadLetter);
+    }
+  }
+
+  private failed(job: DeliveryJob, base: BaseResult, error: { code: string; message: string }, log: AttemptLog, deadLetter = !job.test): JobOutcome {
+    const result = this.s.results.finish(base, 'failed', { error, event: job.event, deadLettered: deadLetter }, log);
+    if (deadLetter) this.s.metrics.deadLettered.inc({ reason: error.code.slice(0, 32) });
+    return { result, ...(deadLetter ? { deadLetter: { ...job, lastError: error } } : {}) };
+  }
+}

@@ -1,0 +1,44 @@
+import { encodeDeliveryJob, KAFKA_HEADERS, sampleEvent } from '@postback/contracts';
+import type { ConsumedMessage } from '@postback/kafka';
+import { decodeBatch } from './job-decoder';
+
+function record(offset: number, value: string | null, key: string | null = 'ord_1'): ConsumedMessage {
+  return { topic: 'jobs', partition: 0, offset: String(offset), key, value: value === null ? null : Buffer.from(value), headers: {}, timestamp: '0' };
+}
+
+const job = (deliveryId: string, orderId: string) =>
+  encodeDeliveryJob({
+    schema: 'delivery-job/1',
+    deliveryId,
+    triggerId: 'trg_1',
+    customerId: 'cus_1',
+    triggerRevision: 1,
+    attempt: 1,
+    routedAt: new Date().toISOString(),
+    test: false,
+    event: sampleEvent('order.shipped', { id: `evt_${deliveryId}`, data: { ...sampleEvent('order.shipped').data, id: orderId } }),
+  }).value;
+
+describe('decodeBatch', () => {
+  it("groups jobs by order, keeping each order's jobs in order", () => {
+    const { byOrder, invalid } = decodeBatch(
+      [record(1, job('msg_a', 'ord_1')), record(2, job('msg_b', 'ord_2'), 'ord_2'), record(3, job('msg_c', 'ord_1'))],
+      () => undefined,
+    );
+    expect(invalid).toEqual([]);
+    expect(byOrder.map((jobs) => jobs.map((j) => j.deliveryId))).toEqual([['msg_a', 'msg_c'], ['msg_b']]);
+  });
+
+  it('dead-letters what is not a job, with the reason, and reports it', () => {
+    const reported: string[] = [];
+    const { byOrder, invalid } = decodeBatch([record(1, 'not json'), record(2, null), record(3, '{"schema":"delivery-job/1"}')], (_m, reason) =>
+      reported.push(reason),
+    );
+    expect(byOrder).toEqual([]);
+    expect(invalid).toHaveLength(3);
+    expect(invalid[0].headers?.[KAFKA_HEADERS.invalidReason]).toMatch(/not valid JSON/);
+    expect(invalid[1].headers?.[KAFKA_HEADERS.invalidReason]).toMatch(/empty record/);
+    expect(invalid[2].headers?.[KAFKA_HEADERS.invalidReason]).toMatch(/deliveryId/);
+    expect(reported).toHaveLength(3);
+  });
+});
