@@ -30,6 +30,8 @@ export class FaultStack {
   configService!: ServiceProcess;
   router!: ServiceProcess;
   delivery!: ServiceProcess;
+  /** A second delivery service in the same consumer group, started by `startSecondDelivery()`. */
+  secondDelivery: ServiceProcess | undefined;
   kafka!: KafkaClient;
   producer!: KafkaProducer;
   triggerId = '';
@@ -97,6 +99,22 @@ export class FaultStack {
     return this;
   }
 
+  async startSecondDelivery(): Promise<ServiceProcess> {
+    this.secondDelivery = await new ServiceProcess('delivery-service', this.env, await freePort()).start();
+    return this.secondDelivery;
+  }
+
+  /** Publishes every event as fast as the producer takes them, `chunk` to a request. */
+  async burst(events: OrderEvent[], chunk = 100): Promise<void> {
+    for (let i = 0; i < events.length; i += chunk) {
+      const batch = events.slice(i, i + chunk);
+      await this.producer.send(
+        this.orderTopic,
+        batch.map((e) => ({ key: e.data.id, value: JSON.stringify(e) })),
+      );
+    }
+  }
+
   async api<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.configService.url}${path}`, {
       method,
@@ -135,7 +153,8 @@ export class FaultStack {
     await this.receiver
       .waitFor(() => ids.every((id) => this.seen.has(id)), timeoutMs, `all ${events.length} postbacks (${this.missing(events)} missing)`)
       .catch((e: unknown) => {
-        throw new Error(`${(e as Error).message}\n--- router ---\n${this.router.tail()}\n--- delivery ---\n${this.delivery.tail()}`);
+        const second = this.secondDelivery ? `\n--- second delivery ---\n${this.secondDelivery.tail()}` : '';
+        throw new Error(`${(e as Error).message}\n--- router ---\n${this.router.tail()}\n--- delivery ---\n${this.delivery.tail()}${second}`);
       });
   }
 
@@ -153,7 +172,7 @@ export class FaultStack {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.router?.stop(), this.delivery?.stop()]);
+    await Promise.allSettled([this.router?.stop(), this.delivery?.stop(), this.secondDelivery?.stop()]);
     await this.configService?.stop();
     await this.kafka?.close();
     await this.receiver.stop();
