@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { CONTEXT_SOURCE, WORKER_SOURCE } from './sandbox-source';
 import { TemplateError, TemplateErrorCode } from './template-errors';
+import { packFields, REQUEST_FIELDS, RESULT_FIELDS, unpackFields } from './render-wire';
 
 export interface RenderRequest {
   key: string;
@@ -12,8 +13,15 @@ export interface RenderRequest {
 }
 
 type WireRequest = RenderRequest & { id: number };
-type WireResult =
-  { id: number; ok: true; output: string; bytes: number } | { id: number; ok: false; code: TemplateErrorCode; line?: number; message: string; output?: string };
+interface WireResult {
+  id: number;
+  /** '' when it rendered; NEED_SOURCE when the worker no longer holds the compiled template. */
+  code: TemplateErrorCode | 'NEED_SOURCE' | '';
+  line: number;
+  message: string;
+  output: string;
+  bytes: number;
+}
 
 interface Pending {
   request: WireRequest;
@@ -36,25 +44,30 @@ export interface RenderPoolOptions {
 class RenderWorker {
   readonly progress = new Int32Array(new SharedArrayBuffer(8));
   readonly inFlight = new Map<number, Pending>();
+  /** Template keys whose source this worker has been sent (it may have evicted some since). */
+  private readonly known = new Set<string>();
   worker: Worker;
   lastCompleted = 0;
   lastProgressAt = Date.now();
   dead = false;
+
+  private readonly cacheSize: number;
 
   constructor(
     options: RenderPoolOptions,
     private readonly onResults: (self: RenderWorker, results: WireResult[]) => void,
     private readonly onDeath: (self: RenderWorker, reason: 'crash' | 'memory', detail: string) => void,
   ) {
+    this.cacheSize = options.cacheSize;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { progress: this.progress.buffer, contextSource: CONTEXT_SOURCE, cacheSize: options.cacheSize },
+      workerData: { progress: this.progress.buffer, contextSource: CONTEXT_SOURCE, cacheSize: options.cacheSize, requestFields: REQUEST_FIELDS },
       resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
       stdout: false,
       stderr: false,
     });
     this.worker.unref();
-    this.worker.on('message', (results: WireResult[]) => this.onResults(this, results));
+    this.worker.on('message', (wire: string) => this.onResults(this, decodeResults(wire)));
     this.worker.on('error', (err: NodeJS.ErrnoException) => {
       const memory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
       this.die(memory ? 'memory' : 'crash', err.message);
@@ -64,8 +77,21 @@ class RenderWorker {
 
   send(batch: Pending[]): void {
     if (this.inFlight.size === 0) this.lastProgressAt = Date.now();
-    for (const p of batch) this.inFlight.set(p.request.id, p);
-    this.worker.postMessage(batch.map((p) => p.request));
+    if (this.known.size > 2 * this.cacheSize) this.known.clear();
+    const parts: string[] = [];
+    for (const p of batch) {
+      const r = p.request;
+      this.inFlight.set(r.id, p);
+      const source = this.known.has(r.key) ? '' : r.source;
+      this.known.add(r.key);
+      packFields([r.id, r.key, r.format, r.maxOutputBytes, r.input, r.meta, source], parts);
+    }
+    this.worker.postMessage(parts.join(''));
+  }
+
+  /** The worker answered NEED_SOURCE for this key: send the source with it next time. */
+  forget(key: string): void {
+    this.known.delete(key);
   }
 
   /** Id of the request the worker is rendering right now (0 when idle). */
@@ -123,11 +149,15 @@ export class RenderPool {
       const id = this.nextId;
       this.nextId = this.nextId >= 0x7fffffff ? 1 : this.nextId + 1;
       this.queue.push({ request: { ...request, id }, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        queueMicrotask(() => this.flush());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  /** Requests made until the event loop turns go to a worker as one batch. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   async close(): Promise<void> {
@@ -141,9 +171,10 @@ export class RenderPool {
   private flush(): void {
     this.flushScheduled = false;
     if (this.queue.length === 0 || this.closed) return;
-    const batch = this.queue.splice(0);
-    const worker = this.pickWorker();
-    worker.send(batch);
+    // Shared among the workers, so that they render side by side and the results of one come
+    // back while another is still at work.
+    const share = Math.ceil(this.queue.length / this.options.workers);
+    while (this.queue.length > 0) this.pickWorker().send(this.queue.splice(0, share));
     this.ensureWatchdog();
   }
 
@@ -170,13 +201,19 @@ export class RenderPool {
   private onResults(worker: RenderWorker, results: WireResult[]): void {
     worker.lastProgressAt = Date.now();
     worker.lastCompleted = worker.completed();
+    let resend = false;
     for (const r of results) {
       const p = worker.inFlight.get(r.id);
       if (!p) continue;
       worker.inFlight.delete(r.id);
-      if (r.ok) p.resolve({ output: r.output, bytes: r.bytes });
-      else p.reject(new TemplateError(r.code, r.message, r.line, undefined, r.output));
+      if (r.code === '') p.resolve({ output: r.output, bytes: r.bytes });
+      else if (r.code === 'NEED_SOURCE') {
+        worker.forget(p.request.key);
+        this.queue.push(p);
+        resend = true;
+      } else p.reject(new TemplateError(r.code, r.message, r.line || undefined, undefined, r.output || undefined));
     }
+    if (resend) this.scheduleFlush();
   }
 
   private onDeath(worker: RenderWorker, reason: 'crash' | 'memory', detail: string): void {
@@ -253,4 +290,20 @@ export class RenderPool {
     }
     for (const [key, q] of this.quarantine) if (q.until <= now) this.quarantine.delete(key);
   }
+}
+
+function decodeResults(wire: string): WireResult[] {
+  const f = unpackFields(wire);
+  const results: WireResult[] = [];
+  for (let i = 0; i + RESULT_FIELDS <= f.length; i += RESULT_FIELDS) {
+    results.push({
+      id: Number(f[i]),
+      code: f[i + 1] as WireResult['code'],
+      line: Number(f[i + 2]),
+      message: f[i + 3],
+      output: f[i + 4],
+      bytes: Number(f[i + 5]),
+    });
+  }
+  return results;
 }

@@ -14,18 +14,19 @@ const CONTEXT_SOURCE = String.raw`
   'use strict';
   const stringify = JSON.stringify;
   const parse = JSON.parse;
-  const LS = /\u2028/g, PS = /\u2029/g;
+  const LS = /\u2028/g, PS = /\u2029/g, SEPARATORS = /[\u2028\u2029]/;
 
   // A value as a JSON literal: strings quoted and escaped, undefined as null.
   function json(value, indent) {
     const text = stringify(value === undefined ? null : value, null, indent);
-    return (text === undefined ? 'null' : text).replace(LS, '\\u2028').replace(PS, '\\u2029');
+    if (text === undefined) return 'null';
+    return SEPARATORS.test(text) ? text.replace(LS, '\\u2028').replace(PS, '\\u2029') : text;
   }
   // Escape for <%= %> in JSON templates: the content of a JSON string, without the quotes.
   function escapeJsonString(value) {
     if (value === undefined || value === null) return '';
-    const text = stringify(typeof value === 'string' ? value : String(value));
-    return text.slice(1, -1).replace(LS, '\\u2028').replace(PS, '\\u2029');
+    const text = stringify(typeof value === 'string' ? value : String(value)).slice(1, -1);
+    return SEPARATORS.test(text) ? text.replace(LS, '\\u2028').replace(PS, '\\u2029') : text;
   }
   const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
   function escapeHtml(value) {
@@ -135,8 +136,10 @@ const CONTEXT_SOURCE = String.raw`
 `;
 
 /**
- * Worker protocol. In: arrays of { id, key, source, format, input, meta, maxOutputBytes }.
- * Out: arrays of { id, ok, output } or { id, ok: false, code, line, message }.
+ * Worker protocol (see render-wire.ts): in, a batch as one string of length-prefixed fields, seven
+ * per request (id, key, format, maxOutputBytes, input, meta, source or ''); out, one string with six
+ * per result (id, code or '', line, message, output, bytes). A request without source whose key the
+ * worker no longer holds comes back as NEED_SOURCE.
  * `progress` (Int32Array over a SharedArrayBuffer): [0] = id being rendered (0 when idle),
  * [1] = renders finished; the pool's watchdog reads them.
  */
@@ -154,10 +157,31 @@ new vm.Script(workerData.contextSource, { filename: 'postback-template-helpers' 
 const run = vm.runInContext('__run', context);
 const compiled = new Map();
 const CACHE_SIZE = workerData.cacheSize;
+const FIELDS = workerData.requestFields;
 
+function unpack(wire) {
+  const out = [];
+  let at = 0;
+  while (at < wire.length) {
+    const colon = wire.indexOf(':', at);
+    const length = Number(wire.slice(at, colon));
+    out.push(wire.slice(colon + 1, colon + 1 + length));
+    at = colon + 1 + length;
+  }
+  return out;
+}
+function pack(fields, into) {
+  for (let i = 0; i < fields.length; i++) {
+    const text = String(fields[i]);
+    into.push(text.length + ':', text);
+  }
+}
+
+// The compiled template for key: from the cache, or from source when sent (undefined if neither).
 function fnFor(key, source) {
   let fn = compiled.get(key);
   if (fn) { compiled.delete(key); compiled.set(key, fn); return fn; }
+  if (!source) return undefined;
   fn = new vm.Script(source, { filename: 'template' }).runInContext(context);
   compiled.set(key, fn);
   if (compiled.size > CACHE_SIZE) compiled.delete(compiled.keys().next().value);
@@ -178,35 +202,41 @@ function checkOutput(format, output) {
   }
 }
 
-function renderOne(r) {
-  const raw = run(fnFor(r.key, r.source), r.input, r.meta);
+// One request (fields f[i..i+6]) as a result [id, code, line, message, output, bytes].
+function renderOne(f, i) {
+  const id = f[i], key = f[i + 1], format = f[i + 2], maxOutputBytes = Number(f[i + 3]);
+  const fn = fnFor(key, f[i + 6]);
+  if (!fn) return [id, 'NEED_SOURCE', 0, '', '', 0];
+  const raw = run(fn, f[i + 4], f[i + 5]);
   if (raw.charCodeAt(0) !== 1) {
     const sep = raw.indexOf('\u0000');
-    return { id: r.id, ok: false, code: 'TEMPLATE_RUNTIME', line: Number(raw.slice(1, sep)) || undefined, message: raw.slice(sep + 1) };
+    return [id, 'TEMPLATE_RUNTIME', Number(raw.slice(1, sep)) || 0, raw.slice(sep + 1), '', 0];
   }
   const output = raw.slice(1);
   const bytes = Buffer.byteLength(output);
-  if (bytes > r.maxOutputBytes) {
-    return { id: r.id, ok: false, code: 'TEMPLATE_TOO_LARGE', message: 'output is ' + bytes + ' bytes, more than the limit of ' + r.maxOutputBytes };
+  if (bytes > maxOutputBytes) {
+    return [id, 'TEMPLATE_TOO_LARGE', 0, 'output is ' + bytes + ' bytes, more than the limit of ' + maxOutputBytes, '', 0];
   }
-  const bad = checkOutput(r.format, output);
-  if (bad) return { id: r.id, ok: false, code: 'TEMPLATE_OUTPUT', message: bad, output: output.slice(0, 65536) };
-  return { id: r.id, ok: true, output: output, bytes: bytes };
+  const bad = checkOutput(format, output);
+  if (bad) return [id, 'TEMPLATE_OUTPUT', 0, bad, output.slice(0, 65536), 0];
+  return [id, '', 0, '', output, bytes];
 }
 
-parentPort.on('message', (batch) => {
-  const results = [];
-  for (const r of batch) {
-    Atomics.store(progress, 0, r.id);
+parentPort.on('message', (wire) => {
+  const f = unpack(wire);
+  const out = [];
+  for (let i = 0; i + FIELDS <= f.length; i += FIELDS) {
+    const id = Number(f[i]);
+    Atomics.store(progress, 0, id);
     let result;
-    try { result = renderOne(r); } catch (e) {
-      result = { id: r.id, ok: false, code: 'TEMPLATE_RUNTIME', message: String(e && e.message) };
+    try { result = renderOne(f, i); } catch (e) {
+      result = [f[i], 'TEMPLATE_RUNTIME', 0, String(e && e.message), '', 0];
     }
-    results.push(result);
+    pack(result, out);
     Atomics.store(progress, 0, 0);
     Atomics.add(progress, 1, 1);
   }
-  parentPort.postMessage(results);
+  parentPort.postMessage(out.join(''));
 });
 `;
 

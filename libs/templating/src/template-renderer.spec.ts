@@ -214,4 +214,24 @@ describe('TemplateRenderer', () => {
     expect(text.output).toBe('Note: <b>"Tom" & Jerry</b>');
     expect(text.contentType).toMatch(/^text\/plain/);
   });
+
+  it('sends a template to a worker again once the worker has evicted it', async () => {
+    // One compiled template per worker: the text template evicts the JSON one there, while the
+    // main thread still holds it (its cache is per format) and first sends it without the source.
+    const small = new TemplateRenderer({ workers: 1, cacheSize: 1 });
+    try {
+      const body = '{"n": <%~ json(it.n) %>}';
+      expect((await small.render({ body, format: 'json' }, { n: 1 })).output).toBe('{"n": 1}');
+      expect((await small.render({ body: 'n=<%= it.n %>', format: 'text' }, { n: 2 })).output).toBe('n=2');
+      expect((await small.render({ body, format: 'json' }, { n: 3 })).output).toBe('{"n": 3}');
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('returns every render of a batch to its caller, whatever characters the outputs hold', async () => {
+    const inputs = Array.from({ length: 200 }, (_, i) => ({ i, s: `${i}:${'\u0000'.repeat(i % 3)}${HOSTILE[i % HOSTILE.length]}` }));
+    const outputs = await Promise.all(inputs.map((input) => renderer.render({ body: '<%= it.i %>|<%= it.s %>', format: 'text' }, input)));
+    expect(outputs.map((o) => o.output)).toEqual(inputs.map((input) => `${input.i}|${input.s}`));
+  });
 });

@@ -67,7 +67,7 @@ const FORMATS: Record<TemplateFormat, { contentType: string; escape: string }> =
  */
 export class TemplateRenderer {
   private readonly eta = new Eta({ autoEscape: true, autoTrim: false, debug: true, cache: false, useWith: false, varName: 'it' });
-  private readonly cache = new Map<string, CompiledSource>();
+  private readonly cache = new Map<string, Map<string, CompiledSource>>();
   private readonly pool: RenderPool;
   private readonly maxOutputBytes: number;
   private readonly maxBodyChars: number;
@@ -122,16 +122,19 @@ export class TemplateRenderer {
   }
 
   private compiled(source: TemplateSource): CompiledSource {
-    const cacheKey = `${source.format}\u0000${source.body}`;
-    const hit = this.cache.get(cacheKey);
+    // Keyed by format, then by the body itself: a trigger's cached body is the same string every
+    // time, so its hash is computed once (a concatenated key would be hashed on every render).
+    let byBody = this.cache.get(source.format);
+    if (!byBody) this.cache.set(source.format, (byBody = new Map<string, CompiledSource>()));
+    const hit = byBody.get(source.body);
     if (hit) {
-      this.cache.delete(cacheKey);
-      this.cache.set(cacheKey, hit);
+      byBody.delete(source.body);
+      byBody.set(source.body, hit);
       return hit;
     }
     const compiled = this.translate(source);
-    this.cache.set(cacheKey, compiled);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    byBody.set(source.body, compiled);
+    if (byBody.size > this.cacheSize) byBody.delete(byBody.keys().next().value as string);
     return compiled;
   }
 
