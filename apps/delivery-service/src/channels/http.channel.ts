@@ -20,6 +20,8 @@ export interface HttpChannelOptions {
 export class HttpChannel implements DeliveryChannel {
   readonly name = 'http' as const;
   private readonly client: HttpClient;
+  /** URL → its host and the static SSRF verdict (scheme, credentials, literal addresses): parsed once per URL. */
+  private readonly destinations = new Map<string, { host: string; refusal?: string }>();
 
   constructor(private readonly options: HttpChannelOptions) {
     this.client = new HttpClient({
@@ -31,11 +33,7 @@ export class HttpChannel implements DeliveryChannel {
   }
 
   hostOf(trigger: TriggerSnapshot): string {
-    try {
-      return new URL(trigger.http?.url ?? '').host;
-    } catch {
-      return 'invalid';
-    }
+    return this.destination(trigger.http?.url ?? '').host;
   }
 
   prepare(_job: DeliveryJob, _trigger: TriggerSnapshot): Promise<{ ok: true; prepared: Prepared }> {
@@ -47,11 +45,8 @@ export class HttpChannel implements DeliveryChannel {
     const started = performance.now();
     const request: RequestSummary = { url: httpConfig?.url ?? '', method: httpConfig?.method ?? 'POST', bytes: Buffer.byteLength(req.body) };
     if (!httpConfig) return { kind: 'error', code: 'NO_URL', message: 'the trigger has no URL', durationMs: 0, request };
-    try {
-      this.options.ssrf.assertUrl(httpConfig.url);
-    } catch (e) {
-      return { kind: 'error', code: 'DESTINATION_REFUSED', message: (e as Error).message, durationMs: 0, request };
-    }
+    const refusal = this.destination(httpConfig.url).refusal;
+    if (refusal) return { kind: 'error', code: 'DESTINATION_REFUSED', message: refusal, durationMs: 0, request };
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       ...httpConfig.headers,
@@ -95,5 +90,24 @@ export class HttpChannel implements DeliveryChannel {
 
   close(): void {
     void this.client.close();
+  }
+
+  private destination(url: string): { host: string; refusal?: string } {
+    let d = this.destinations.get(url);
+    if (d) return d;
+    try {
+      d = { host: this.options.ssrf.assertUrl(url).host };
+    } catch (e) {
+      let host = 'invalid';
+      try {
+        host = new URL(url).host;
+      } catch {
+        // not a URL at all
+      }
+      d = { host, refusal: (e as Error).message };
+    }
+    if (this.destinations.size >= 10_000) this.destinations.clear();
+    this.destinations.set(url, d);
+    return d;
   }
 }
