@@ -34,11 +34,12 @@ export class AppModule {
             {
               pattern: PATTERNS.orderEvents,
               topics: config.orderTopics,
-              mode: 'transactional',
+              mode: config.guarantee === 'exactly-once' ? 'transactional' : 'at-least-once',
               groupId: config.groupId,
               partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
               fetchLingerMs: config.fetchLingerMs,
               windowMs: config.transactionWindowMs,
+              commitIntervalMs: config.offsetCommitIntervalMs,
             },
             { pattern: PATTERNS.testEvents, topics: [config.kafka.topics.testEvents], mode: 'transactional', groupId: `${config.groupId}.tests` },
           ],

@@ -15,8 +15,17 @@ export class ServiceConfig {
     readonly partitionsConsumedConcurrently: number,
     /** Fetch linger of the order-event consumer (see ConsumerBinding.fetchLingerMs). */
     readonly fetchLingerMs: number,
-    /** How long a transaction stays open for more batches under a dense stream (see BatchWindow). */
+    /** How long a transaction (or, at least once, a produce) stays open for more batches under a dense stream (see BatchWindow). */
     readonly transactionWindowMs: number,
+    /**
+     * `exactly-once` (default): jobs and the events' offsets in one Kafka transaction, so a crash
+     * never routes an event twice. `at-least-once`: jobs produced (idempotent producer), offsets
+     * committed every `offsetCommitIntervalMs`; after a crash the events since the last commit are
+     * routed again, and their postbacks repeat with the same webhook-id. No transaction per batch:
+     * less broker work and a shorter hop (docs/performance.md).
+     */
+    readonly guarantee: 'exactly-once' | 'at-least-once',
+    readonly offsetCommitIntervalMs: number,
   ) {}
 }
 
@@ -32,6 +41,8 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.int('ROUTER_PARTITIONS_CONCURRENTLY', 6, { min: 1, max: 64 }),
     env.int('ROUTER_FETCH_LINGER_MS', 0, { min: 0, max: 1000 }),
     env.int('ROUTER_TRANSACTION_WINDOW_MS', 10, { min: 0, max: 1000 }),
+    env.oneOf('ROUTER_GUARANTEE', ['exactly-once', 'at-least-once'], 'exactly-once'),
+    env.int('ROUTER_OFFSET_COMMIT_INTERVAL_MS', 250, { min: 0, max: 60_000 }),
   );
   return env.done(config);
 }
