@@ -88,7 +88,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.int('DELIVERY_PARTITIONS_CONCURRENTLY', 3, { min: 1, max: 64 }),
     env.int('DELIVERY_FETCH_LINGER_MS', 0, { min: 0, max: 1000 }),
     {
-      windowMs: env.int('DELIVERY_COMMIT_WINDOW_MS', 5, { min: 0, max: 1000 }),
+      windowMs: env.int('DELIVERY_COMMIT_WINDOW_MS', 0, { min: 0, max: 1000 }),
       offsetIntervalMs: env.int('DELIVERY_OFFSET_COMMIT_INTERVAL_MS', 250, { min: 0, max: 60_000 }),
     },
     secretsKey,
