@@ -440,7 +440,17 @@ async function main(): Promise<void> {
     if (SCALE) {
       progress('platform: scale-out (2 routers, 2 delivery services; then one of each killed)');
       const second = await startPair(1);
-      await new Promise((r) => setTimeout(r, 5000));
+      // Publish only once every group has both instances and has settled: a burst that starts in
+      // the middle of a rebalance measures the rebalance, not the scale-out.
+      const groups = [env.ROUTER_GROUP_ID, `${env.ROUTER_GROUP_ID}.tests`, env.DELIVERY_GROUP_ID, `${env.DELIVERY_GROUP_ID}.retries`];
+      const settled = Date.now() + 90_000;
+      for (;;) {
+        const states = await Promise.all(groups.map((g) => kafka.groupStatus(g)));
+        if (states.every((s) => s.state === 'Stable' && s.members === 2)) break;
+        if (Date.now() > settled) throw new Error(`groups not settled: ${states.map((s) => `${s.groupId} ${s.state}/${s.members}`).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await new Promise((r) => setTimeout(r, 2000));
       const twoPids = { ...pids, 'router-service-2': second.router.pid, 'delivery-service-2': second.delivery.pid };
       const twoFrom = next(N);
       const two = await measure(receiver, N, () => publishBurst(producer, orderTopic, twoFrom, N, customers), 600_000, twoPids);
