@@ -197,7 +197,20 @@ describe('operator workflow, as in the setup guide', () => {
     expect(got.headers['x-postback-test']).toBeUndefined();
   });
 
-  it('takes a template change into effect without a restart', async () => {
+  /** Publishes events until one arrives that `accept` says is the new behaviour (the config topic is asynchronous). */
+  const untilDelivered = async (accept: (got: { body: string; path: string }) => boolean, what: string) => {
+    for (let i = 0; i < 50; i++) {
+      const event = sampleEvent('order.shipped', { id: `evt_${randomUUID()}`, customerId, occurredAt: new Date().toISOString() });
+      await publish(event);
+      const got = await postbackFor(event);
+      if (accept(got)) return;
+    }
+    throw new Error(`${what} never reached delivery`);
+  };
+  type TriggerState = { pendingChanges: boolean; testedCurrentConfig: boolean; liveRevision: number | null; draftRevision: number | null };
+  const trigger = (path = '') => `/customers/${customerId}/triggers/${state.triggerId}${path}`;
+
+  it('keeps live output unchanged by a template edit until the trigger is tested and activated with the new version', async () => {
     const updated = await api<{ latestVersion: number }>('PATCH', `/templates/${state.mappedTemplateId}`, {
       mapping: [
         { target: 'orderNumber', source: 'data.reference' },
@@ -205,15 +218,95 @@ describe('operator workflow, as in the setup guide', () => {
       ],
     });
     expect(updated.body.latestVersion).toBe(2);
-    const event = sampleEvent('order.shipped', { id: `evt_${randomUUID()}`, customerId });
-    // The new snapshot reaches the router and the delivery service through the config topic.
-    for (let i = 0; i < 50; i++) {
+    const waiting = await api<TriggerState & { liveTemplateVersion: number; latestTemplateVersion: number }>('GET', trigger());
+    expect(waiting.body).toMatchObject({ pendingChanges: true, testedCurrentConfig: false, liveTemplateVersion: 1, latestTemplateVersion: 2 });
+
+    // Live events go on with version 1, the one the trigger was tested and activated with.
+    await new Promise((r) => setTimeout(r, 1000));
+    const event = sampleEvent('order.shipped', { id: `evt_${randomUUID()}`, customerId, occurredAt: new Date().toISOString() });
+    await publish(event);
+    expect(JSON.parse((await postbackFor(event)).body)).not.toHaveProperty('version');
+
+    expect((await api<Err>('POST', trigger('/activate'), {})).status).toBe(409);
+    const test = await api<{ passed: boolean; request: { body: string } }>('POST', trigger('/test'), { eventType: 'order.shipped' });
+    expect(test.body.passed).toBe(true);
+    expect(JSON.parse(test.body.request.body)).toMatchObject({ version: 2 });
+    const activated = await api<TriggerState & { liveTemplateVersion: number }>('POST', trigger('/activate'), {});
+    expect(activated.body).toMatchObject({ pendingChanges: false, liveTemplateVersion: 2, liveRevision: 2, draftRevision: null });
+    await untilDelivered((got) => (JSON.parse(got.body) as { version?: number }).version === 2, 'the new template version');
+  });
+
+  it("keeps sending to an active trigger's old URL until its edit is tested and activated", async () => {
+    const other = await new HttpReceiver().start();
+    try {
+      const edited = await api<TriggerState & { url: string }>('PATCH', trigger(), { url: `${other.url}/hooks/v2` });
+      expect(edited.body).toMatchObject({ url: `${other.url}/hooks/v2`, pendingChanges: true, testedCurrentConfig: false, liveRevision: 2, draftRevision: 3 });
+      await new Promise((r) => setTimeout(r, 1000));
+      const event = sampleEvent('order.shipped', { id: `evt_${randomUUID()}`, customerId, occurredAt: new Date().toISOString() });
       await publish(event);
-      const got = await postbackFor(event);
-      if ((JSON.parse(got.body) as { version?: number }).version === 2) return;
-      event.id = `evt_${randomUUID()}`;
+      expect((await postbackFor(event)).path).toBe('/hooks/orders');
+
+      // The test-fire tests the draft: it goes to the new URL.
+      const test = await api<{ passed: boolean; deliveryId: string }>('POST', trigger('/test'), { eventType: 'order.shipped' });
+      expect(test.body.passed).toBe(true);
+      expect(other.requests.some((r) => r.headers['webhook-id'] === test.body.deliveryId)).toBe(true);
+      expect(receiver.requests.some((r) => r.headers['webhook-id'] === test.body.deliveryId)).toBe(false);
+      const live = receiver.requests.length;
+
+      expect((await api<TriggerState>('POST', trigger('/activate'), {})).body).toMatchObject({ liveRevision: 3, draftRevision: null, pendingChanges: false });
+      const arrivedAt = async (id: string) => {
+        for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+          if (other.requests.some((x) => x.headers['webhook-id'] === id)) return 'new';
+          if (receiver.requests.some((x) => x.headers['webhook-id'] === id)) return 'old';
+        }
+        throw new Error(`no postback for ${id}`);
+      };
+      for (let i = 0; ; i++) {
+        const e = sampleEvent('order.shipped', { id: `evt_${randomUUID()}`, customerId, occurredAt: new Date().toISOString() });
+        await publish(e);
+        if ((await arrivedAt(deliveryIdFor(e.id, state.triggerId as string))) === 'new') break;
+        if (i > 50) throw new Error('the activated URL never reached delivery');
+      }
+      expect(receiver.requests.length).toBeGreaterThanOrEqual(live);
+    } finally {
+      await other.stop();
     }
-    throw new Error('the new template version never reached delivery');
+  });
+
+  it('lists revisions with who changed what, and rolls back to an earlier one in one call', async () => {
+    const revisions = await api<{
+      items: Array<{
+        number: number;
+        live: boolean;
+        draft: boolean;
+        source: string;
+        createdBy: string;
+        changes: Array<{ field: string; from: unknown; to: unknown }>;
+      }>;
+    }>('GET', trigger('/revisions'));
+    expect(revisions.status).toBe(200);
+    const [third, second, first] = revisions.body.items;
+    expect(third).toMatchObject({ number: 3, live: true, draft: false, source: 'updated', createdBy: 'bootstrap admin key' });
+    expect(third.changes).toEqual([{ field: 'url', from: `${receiver.url}/hooks/orders`, to: expect.stringMatching(/\/hooks\/v2$/) as string }]);
+    expect(second).toMatchObject({ number: 2, source: 'template version 2', changes: [] });
+    expect(first).toMatchObject({ number: 1, source: 'created' });
+
+    // Revision 2 was tested and went live: restoring it with activate is a rollback, at once.
+    const rolledBack = await api<TriggerState & { url: string; templateVersion: number | null }>('POST', trigger('/revisions/2/restore'), { activate: true });
+    expect(rolledBack.status).toBe(200);
+    expect(rolledBack.body).toMatchObject({
+      url: `${receiver.url}/hooks/orders`,
+      templateVersion: 2,
+      liveRevision: 4,
+      draftRevision: null,
+      pendingChanges: false,
+    });
+    await untilDelivered((got) => got.path === '/hooks/orders', 'the rolled-back URL');
+
+    // A revision never tested cannot go live in one call.
+    expect((await api<Err>('POST', trigger('/revisions/99/restore'), {})).status).toBe(404);
+    await api('PATCH', trigger(), { headers: { 'X-Shop-Token': 'new' } });
+    expect((await api<Err>('POST', trigger('/revisions/5/restore'), { activate: true })).status).toBe(409);
   });
 
   it('a paused trigger delivers nothing', async () => {
@@ -231,7 +324,20 @@ describe('operator workflow, as in the setup guide', () => {
       'GET',
       `/audit-log?entityType=trigger&entityId=${state.triggerId}&limit=50`,
     );
-    expect(log.body.items.map((e) => e.action).reverse()).toEqual(['trigger.create', 'trigger.test', 'trigger.activate', 'trigger.pause']);
+    expect(log.body.items.map((e) => e.action).reverse()).toEqual([
+      'trigger.create',
+      'trigger.test',
+      'trigger.activate',
+      'trigger.test',
+      'trigger.activate',
+      'trigger.update',
+      'trigger.test',
+      'trigger.activate',
+      'trigger.restore',
+      'trigger.activate',
+      'trigger.update',
+      'trigger.pause',
+    ]);
     expect(new Set(log.body.items.map((e) => e.actorName))).toEqual(new Set(['bootstrap admin key']));
   });
 

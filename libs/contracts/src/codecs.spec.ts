@@ -1,4 +1,5 @@
 import { decodeAttemptResult, decodeDeliveryJob, encodeAttemptResult, encodeDeadLetter, encodeDeliveryJob } from './codecs';
+import { configurationUnderTest, type TriggerSnapshot } from './config-records';
 import type { AttemptResult } from './attempt-result';
 import type { DeliveryJob } from './delivery-job';
 import { sampleEvent } from './samples';
@@ -77,5 +78,51 @@ describe('attempt result records', () => {
     expect(decodeAttemptResult(JSON.stringify({ ...result, startedAt: 'yesterday' }))).toMatchObject({ ok: false });
     expect(decodeAttemptResult(JSON.stringify({ ...result, schema: 'attempt-result/2' }))).toMatchObject({ ok: false });
     expect(decodeAttemptResult('[]')).toMatchObject({ ok: false });
+  });
+});
+
+describe('the configuration a test-fire runs with', () => {
+  const live: TriggerSnapshot = {
+    kind: 'trigger',
+    id: 'trg_1',
+    customerId: 'cus_1',
+    name: 'live',
+    eventTypes: ['order.shipped'],
+    status: 'active',
+    channel: 'http',
+    http: { url: 'https://live.example/hooks', method: 'POST', headers: {}, timeoutMs: 1000 },
+    retry: { enabled: true, maxAttempts: 3 },
+    template: { id: 'tpl_1', version: 2, format: 'json', body: '{}' },
+    sealedSecrets: 'sealed',
+    revision: 7,
+    updatedAt: '2026-11-30T10:00:00.000Z',
+    liveRevision: 2,
+  };
+
+  it('is the live one when no change is waiting', () => {
+    expect(configurationUnderTest(live)).toBe(live);
+  });
+
+  it("is the draft's when a change waits, with the snapshot's identity, status, secrets and revision", () => {
+    const draft = {
+      number: 3,
+      name: 'draft',
+      eventTypes: ['order.delivered' as const],
+      channel: 'http' as const,
+      http: { url: 'https://draft.example/hooks', method: 'PUT' as const, headers: { 'X-A': '1' }, timeoutMs: 2000 },
+      retry: { enabled: false, maxAttempts: 1 },
+      template: { id: 'tpl_2', version: 5, format: 'json' as const, body: '{"a":1}' },
+    };
+    const tested = configurationUnderTest({ ...live, draft });
+    expect(tested).toMatchObject({
+      id: 'trg_1',
+      status: 'active',
+      sealedSecrets: 'sealed',
+      revision: 7,
+      name: 'draft',
+      http: draft.http,
+      template: draft.template,
+    });
+    expect(tested.draft).toBeUndefined();
   });
 });

@@ -29,6 +29,32 @@ export interface TriggerSnapshot {
   sealedSecrets: string;
   revision: number;
   updatedAt: string;
+  /**
+   * The trigger revision these top-level settings come from: the live one once the trigger has
+   * been activated. Absent in snapshots from before revisions existed.
+   */
+  liveRevision?: number | null;
+  /**
+   * Changes waiting for a test: the next revision's settings. Live events never use them; a
+   * test-fire always does (see `configurationUnderTest`).
+   */
+  draft?: TriggerDraft;
+}
+
+/** What a revision of a trigger decides: what it listens to, where and how it sends, what it renders. */
+export type TriggerConfiguration = Pick<TriggerSnapshot, 'name' | 'eventTypes' | 'channel' | 'http' | 'email' | 'retry' | 'template'>;
+
+/** A revision that has not gone live yet, with its number. */
+export type TriggerDraft = TriggerConfiguration & { number: number };
+
+/**
+ * The settings a test-fire runs with: the draft's when there is one, the live ones otherwise.
+ * Live deliveries use the snapshot's top-level settings only.
+ */
+export function configurationUnderTest(snapshot: TriggerSnapshot): TriggerSnapshot {
+  if (!snapshot.draft) return snapshot;
+  const { name, eventTypes, channel, http, email, retry, template } = snapshot.draft;
+  return { ...snapshot, name, eventTypes, channel, http, email, retry, template, draft: undefined };
 }
 
 export type ConfigSnapshot = TriggerSnapshot;

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { configKey, TriggerSecrets, TriggerSnapshot } from '@postback/contracts';
+import { configKey, TriggerConfiguration, TriggerDraft, TriggerSecrets, TriggerSnapshot } from '@postback/contracts';
 import { SecretBox } from '@postback/security';
 import { EntityManager, IsNull } from 'typeorm';
 import { ServiceConfig } from '../config/service-config';
 import { OutboxService } from '../outbox/outbox.service';
 import { TemplateEntity, TemplateVersionEntity } from '../templates/template.entity';
+import { TriggerRevisionEntity } from '../triggers/trigger-revision.entity';
+import { configOf, TriggerConfig } from '../triggers/trigger-revisions';
 import { TriggerEntity } from '../triggers/trigger.entity';
 
 /**
@@ -46,10 +48,26 @@ export class ConfigPublisher {
     this.outbox.published();
   }
 
+  /**
+   * The top-level settings are the live revision's, with the template version it was activated
+   * with; changes waiting for a test travel beside them as `draft`, used by test-fires only. A
+   * trigger that has never been activated has no live revision: its settings are its draft's.
+   */
   private async snapshot(m: EntityManager, t: TriggerEntity): Promise<TriggerSnapshot> {
     const template = await m.findOneByOrFail(TemplateEntity, { id: t.templateId });
-    const version = t.templateVersion ?? template.latestVersion;
-    const body = await m.findOneByOrFail(TemplateVersionEntity, { templateId: template.id, version });
+    const working = configOf(t);
+    const workingVersion = t.templateVersion ?? template.latestVersion;
+    let live = working;
+    let liveVersion = workingVersion;
+    let draft: TriggerDraft | undefined;
+    if (t.liveRevision !== null) {
+      liveVersion = t.liveTemplateVersion ?? workingVersion;
+      if (t.draftRevision !== null || liveVersion !== workingVersion) {
+        const revision = await m.findOneByOrFail(TriggerRevisionEntity, { triggerId: t.id, number: t.liveRevision });
+        live = revision.config;
+        draft = { number: t.draftRevision ?? t.latestRevision, ...(await this.configuration(m, t, working, workingVersion)) };
+      }
+    }
     const secrets: TriggerSecrets = { current: this.secrets.open(t.secretSealed) };
     if (t.previousSecretSealed && t.previousSecretExpiresAt && t.previousSecretExpiresAt.getTime() > Date.now()) {
       secrets.previous = { secret: this.secrets.open(t.previousSecretSealed), expiresAt: t.previousSecretExpiresAt.toISOString() };
@@ -58,17 +76,27 @@ export class ConfigPublisher {
       kind: 'trigger',
       id: t.id,
       customerId: t.customerId,
-      name: t.name,
-      eventTypes: t.eventTypes,
       status: t.status,
-      channel: t.channel,
-      http: t.url ? { url: t.url, method: t.method, headers: t.headers, timeoutMs: t.timeoutMs } : undefined,
-      email: t.email ?? undefined,
-      retry: { enabled: t.retryEnabled, maxAttempts: t.maxAttempts },
-      template: { id: template.id, version, format: template.format, body: body.body },
+      ...(await this.configuration(m, t, live, liveVersion)),
       sealedSecrets: this.secrets.seal(JSON.stringify(secrets)),
       revision: t.revision,
       updatedAt: new Date().toISOString(),
+      liveRevision: t.liveRevision,
+      ...(draft ? { draft } : {}),
+    };
+  }
+
+  private async configuration(m: EntityManager, t: TriggerEntity, c: TriggerConfig, version: number): Promise<TriggerConfiguration> {
+    const template = await m.findOneByOrFail(TemplateEntity, { id: c.templateId });
+    const body = await m.findOneByOrFail(TemplateVersionEntity, { templateId: template.id, version });
+    return {
+      name: c.name,
+      eventTypes: c.eventTypes,
+      channel: t.channel,
+      http: c.url ? { url: c.url, method: c.method, headers: c.headers, timeoutMs: c.timeoutMs } : undefined,
+      email: c.email ?? undefined,
+      retry: { enabled: c.retryOnFailure, maxAttempts: c.maxAttempts },
+      template: { id: template.id, version, format: template.format, body: body.body },
     };
   }
 }

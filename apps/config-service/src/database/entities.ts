@@ -5,6 +5,7 @@ import { DeliveryAttemptEntity, DeliveryEntity } from '../deliveries/delivery.en
 import { OutboxRecordEntity } from '../outbox/outbox-record.entity';
 import { ReplayJobEntity } from '../replays/replay-job.entity';
 import { TemplateEntity, TemplateVersionEntity } from '../templates/template.entity';
+import { TriggerRevisionEntity } from '../triggers/trigger-revision.entity';
 import { TriggerEntity } from '../triggers/trigger.entity';
 
 export const ENTITIES = [
@@ -12,6 +13,7 @@ export const ENTITIES = [
   TemplateEntity,
   TemplateVersionEntity,
   TriggerEntity,
+  TriggerRevisionEntity,
   OutboxRecordEntity,
   ApiKeyEntity,
   AuditEntryEntity,

@@ -8,6 +8,7 @@ import { ConflictError, InvalidInputError, InvalidTemplateError, NotFoundError }
 import { newId } from '../common/ids';
 import { Page } from '../common/pagination.dto';
 import { CustomerEntity } from '../customers/customer.entity';
+import { TriggerRevisionEntity } from '../triggers/trigger-revision.entity';
 import { TriggerEntity } from '../triggers/trigger.entity';
 import { TemplateEntity, TemplateVersionEntity } from './template.entity';
 import { findPage } from '../common/page-queries';
@@ -165,6 +166,13 @@ export class TemplatesService {
       await this.lock(m, id, customerId);
       const users = await m.countBy(TriggerEntity, { templateId: id });
       if (users > 0) throw new ConflictError(`template "${id}" is used by ${users} trigger(s); point them at another template first`);
+      // A trigger whose draft moved to another template still sends live events with this one.
+      const live = await m
+        .createQueryBuilder(TriggerEntity, 't')
+        .innerJoin(TriggerRevisionEntity, 'r', 'r.trigger_id = t.id AND r.number = t.live_revision')
+        .where('r.config LIKE :used', { used: `%"templateId":"${id}"%` })
+        .getCount();
+      if (live > 0) throw new ConflictError(`template "${id}" is what ${live} trigger(s) send live; activate their changes first`);
       await m.delete(TemplateEntity, { id });
       await this.audit.record(m, 'template.delete', 'template', id);
     });

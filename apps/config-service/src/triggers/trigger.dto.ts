@@ -22,9 +22,11 @@ import {
   ValidateNested,
   ValidationArguments,
 } from 'class-validator';
+import { ANY_JSON_VALUE } from '../common/api-docs';
 import { PageQueryDto } from '../common/pagination.dto';
 import { CreateCustomerTemplateDto } from '../templates/template.dto';
-import type { TriggerEntity } from './trigger.entity';
+import type { ConfigChange } from './trigger-revisions';
+import type { RevisionView, TriggerView } from './triggers.service';
 
 /** Headers that the platform sets itself and an operator may not override. */
 export const RESERVED_HEADERS = new Set([
@@ -304,7 +306,26 @@ export class TriggerDto {
   @ApiProperty({ enum: ['draft', 'active', 'paused'], description: 'Only active triggers receive events' }) status!: TriggerStatus;
   @ApiPropertyOptional({ description: 'Why the platform paused it, e.g. the receiver answered 410 Gone', example: 'the receiver answered 410 Gone' })
   pausedReason?: string;
-  @ApiProperty({ type: 'integer', description: 'Bumped on every published change', example: 4 }) revision!: number;
+  @ApiProperty({ type: 'integer', description: 'Bumped on every published change (not a revision number: see liveRevision, draftRevision)', example: 4 })
+  revision!: number;
+  @ApiProperty({ nullable: true, type: 'integer', example: 3, description: 'The revision live events are sent with; null until the first activation' })
+  liveRevision!: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'integer',
+    example: 4,
+    description: 'The newest revision when it is not live yet: the settings above are its settings; test-fire tests it',
+  })
+  draftRevision!: number | null;
+  @ApiProperty({
+    description: 'Changes waiting for a test: the trigger is live with an older revision (or an older template version) than the settings above',
+    example: false,
+  })
+  pendingChanges!: boolean;
+  @ApiProperty({ nullable: true, type: 'integer', example: 2, description: 'The template version live events are rendered with (pinned on activation)' })
+  liveTemplateVersion!: number | null;
+  @ApiProperty({ type: 'integer', example: 3, description: "The template's newest version; newer than liveTemplateVersion means an update is available" })
+  latestTemplateVersion!: number;
   @ApiProperty({ description: 'Whether the current configuration passed a test-fire (activation needs it, unless forced)', example: true })
   testedCurrentConfig!: boolean;
   @ApiPropertyOptional({ type: () => LastTestDto, description: 'The last test-fire: when, its delivery id and outcome' }) lastTest?: LastTestDto;
@@ -313,7 +334,8 @@ export class TriggerDto {
   @ApiProperty({ format: 'date-time', example: '2026-05-04T09:20:01.774Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-05-06T09:41:12.380Z' }) updatedAt!: string;
 
-  static from(t: TriggerEntity, configHash: string, signingSecret?: string): TriggerDto {
+  static from(v: TriggerView, signingSecret?: string): TriggerDto {
+    const t = v.trigger;
     return {
       id: t.id,
       customerId: t.customerId,
@@ -333,7 +355,12 @@ export class TriggerDto {
       status: t.status,
       ...(t.pausedReason ? { pausedReason: t.pausedReason } : {}),
       revision: t.revision,
-      testedCurrentConfig: t.testedConfigHash === configHash,
+      liveRevision: t.liveRevision,
+      draftRevision: t.draftRevision,
+      pendingChanges: v.pendingChanges,
+      liveTemplateVersion: t.liveTemplateVersion,
+      latestTemplateVersion: v.latestTemplateVersion,
+      testedCurrentConfig: v.tested,
       ...(t.lastTestAt && t.lastTestDeliveryId
         ? { lastTest: { at: t.lastTestAt.toISOString(), deliveryId: t.lastTestDeliveryId, outcome: t.lastTestOutcome ?? 'unknown' } }
         : {}),
@@ -348,4 +375,87 @@ export class TriggerDto {
 export class SigningSecretDto {
   @ApiProperty({ description: 'The secret postbacks are signed with (Standard Webhooks)', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
   signingSecret!: string;
+}
+
+/** Restore an earlier revision. */
+export class RestoreRevisionDto {
+  @ApiPropertyOptional({
+    default: false,
+    example: true,
+    description: 'Activate it in the same call (a rollback): needs a passed test of that configuration, as any activation does, or force',
+  })
+  @IsOptional()
+  @IsBoolean()
+  activate?: boolean;
+
+  @ApiPropertyOptional({ default: false, example: false, description: 'With activate: activate without a passed test (recorded in the audit log)' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+
+  @ApiPropertyOptional({ description: 'Why, when forcing', example: 'rolling back a broken mapping' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class RevisionChangeDto {
+  @ApiProperty({ example: 'url', description: "The setting, named as in a trigger's fields" }) field!: string;
+  @ApiProperty({ ...ANY_JSON_VALUE, description: 'Its value in the revision before (null for the first)', example: 'https://old.example/hooks' })
+  from!: unknown;
+  @ApiProperty({ ...ANY_JSON_VALUE, description: 'Its value in this revision', example: 'https://new.example/hooks' }) to!: unknown;
+}
+
+export class TriggerSettingsDto {
+  @ApiProperty({ example: 'Shop backend: shipments' }) name!: string;
+  @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true }) eventTypes!: OrderEventType[];
+  @ApiProperty({ nullable: true, type: String, example: 'https://shop.nordic-apparel.example/hooks/orders', description: 'null for email triggers' })
+  url!: string | null;
+  @ApiProperty({ enum: ['POST', 'PUT', 'PATCH'] }) method!: string;
+  @ApiProperty({ enum: ['json', 'html', 'text'] }) format!: string;
+  @ApiProperty({ additionalProperties: { type: 'string' }, example: { 'X-Shop-Token': 'abc123' }, description: 'Extra request headers' })
+  headers!: Record<string, string>;
+  @ApiProperty({ example: true, description: 'Retry on failure' }) retryOnFailure!: boolean;
+  @ApiProperty({ type: 'integer', example: 8, description: 'Attempts in all, the first included' }) maxAttempts!: number;
+  @ApiProperty({ type: 'integer', example: 10000, description: 'Time limit of one attempt, in ms' }) timeoutMs!: number;
+  @ApiProperty({ example: 'tpl_8f3k2m9x1c4v7b6n5q0z' }) templateId!: string;
+  @ApiProperty({ nullable: true, type: 'integer', example: null, description: 'The pinned template version; null follows the latest' })
+  templateVersion!: number | null;
+  @ApiPropertyOptional({ type: () => EmailConfigDto, nullable: true, description: 'Email settings; null for URL triggers' }) email?: EmailConfigDto | null;
+}
+
+export class TriggerRevisionDto {
+  @ApiProperty({ type: 'integer', example: 4 }) number!: number;
+  @ApiProperty({ example: 'updated', description: 'created, updated, restored from revision n, template version n' }) source!: string;
+  @ApiProperty({ example: 'console-admin', description: 'The API key that made the change' }) createdBy!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-30T09:20:01.774Z' }) createdAt!: string;
+  @ApiProperty({ description: 'Live events are sent with this revision' }) live!: boolean;
+  @ApiProperty({ description: 'The newest revision, waiting for a test and activation' }) draft!: boolean;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When a test-fire of this configuration passed' })
+  testedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When it went live' }) activatedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The API key that activated it' }) activatedBy!: string | null;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'The template version it went live with' }) templateVersion!: number | null;
+  @ApiProperty({ type: () => TriggerSettingsDto }) settings!: TriggerSettingsDto;
+  @ApiProperty({ type: () => RevisionChangeDto, isArray: true, description: 'What changed from the revision before' })
+  changes!: RevisionChangeDto[];
+
+  static from(v: RevisionView): TriggerRevisionDto {
+    const r = v.revision;
+    return {
+      number: r.number,
+      source: r.source,
+      createdBy: r.createdBy,
+      createdAt: r.createdAt.toISOString(),
+      live: v.live,
+      draft: v.draft,
+      testedAt: r.testedAt?.toISOString() ?? null,
+      activatedAt: r.activatedAt?.toISOString() ?? null,
+      activatedBy: r.activatedBy,
+      templateVersion: r.templateVersion,
+      settings: r.config,
+      changes: v.changes.map((c: ConfigChange) => ({ field: c.field, from: c.from, to: c.to })),
+    };
+  }
 }

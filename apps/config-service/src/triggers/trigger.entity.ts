@@ -93,6 +93,22 @@ export class TriggerEntity {
   @Column({ name: 'last_test_outcome', type: 'varchar', length: 16, nullable: true })
   lastTestOutcome!: string | null;
 
+  /** The newest revision (see TriggerRevisionEntity); the columns above hold its settings. */
+  @Column({ name: 'latest_revision', type: 'int', default: 0 })
+  latestRevision!: number;
+
+  /** The revision live events are sent with; null until the first activation. */
+  @Column({ name: 'live_revision', type: 'int', nullable: true })
+  liveRevision!: number | null;
+
+  /** The template version the live revision was activated with (pinned, whatever it follows). */
+  @Column({ name: 'live_template_version', type: 'int', nullable: true })
+  liveTemplateVersion!: number | null;
+
+  /** A revision waiting for a test and activation; null when the columns above are what is live. */
+  @Column({ name: 'draft_revision', type: 'int', nullable: true })
+  draftRevision!: number | null;
+
   /** Bumped on every published snapshot; consumers keep the highest. */
   @Column({ type: 'int', default: 0 })
   revision!: number;

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequireScope } from '../auth/scopes';
@@ -10,15 +10,18 @@ import {
   ActivateTriggerDto,
   CreateTriggerDto,
   ListTriggersQueryDto,
+  RestoreRevisionDto,
   RotateSecretDto,
   SigningSecretDto,
   TestTriggerDto,
   TriggerDto,
+  TriggerRevisionDto,
   UpdateTriggerDto,
 } from './trigger.dto';
+import { PageQueryDto } from '../common/pagination.dto';
 import { TriggersService, TriggerView } from './triggers.service';
 
-const dto = (v: TriggerView, secret?: string) => TriggerDto.from(v.trigger, v.configHash, secret);
+const dto = (v: TriggerView, secret?: string) => TriggerDto.from(v, secret);
 
 @ApiTags('triggers')
 @ApiStandardErrors()
@@ -76,8 +79,9 @@ export class TriggersController {
     summary: 'Update a trigger',
     description:
       'Changes a trigger; fields left out keep their value, and the delivery method (`channel`) cannot change. A new `templateId` without ' +
-      "`templateVersion` follows that template's latest version. The change reaches the router at once, an active trigger included; " +
-      'after a change to where or what it sends (URL, method, headers, email settings, template or version), activating it again needs a new passing test.',
+      "`templateVersion` follows that template's latest version. Every change makes a new revision. A live trigger goes on sending its live " +
+      'revision: the change waits as a draft (`pendingChanges`) until it is activated, which needs a passing test-fire of it when it changes ' +
+      'where or what is sent (URL, method, headers, email settings, template or version).',
   })
   @ApiPathParams('triggerId')
   @ApiOkResponse({ type: TriggerDto, description: 'The updated trigger' })
@@ -111,14 +115,50 @@ export class TriggersController {
     return result;
   }
 
+  @Get(':triggerId/revisions')
+  @ApiOperation({
+    summary: "List a trigger's revisions",
+    description:
+      'Every change to a trigger makes a new revision; none is changed afterwards. Newest first, each with who made it and when, whether it is ' +
+      'live or the draft waiting for a test, when it passed a test and went live, and what changed from the revision before.',
+  })
+  @ApiPathParams('triggerId')
+  @ApiPageResponse(TriggerRevisionDto, 'One page of revisions, newest first')
+  async revisions(@Param('customerId') customerId: string, @Param('triggerId') id: string, @Query() query: PageQueryDto): Promise<Page<TriggerRevisionDto>> {
+    const page = await this.triggers.revisions(customerId, id, query);
+    return { ...page, items: page.items.map((v) => TriggerRevisionDto.from(v)) };
+  }
+
+  @Post(':triggerId/revisions/:number/restore')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Restore an earlier revision',
+    description:
+      'Makes an earlier revision the newest again, with the template version it went live with: a new revision that waits as the draft and goes ' +
+      'live like any change (test, then activate). With `activate: true` it goes live in the same call when its configuration has passed a ' +
+      'test before (a rollback), else 409. Returns the trigger.',
+  })
+  @ApiPathParams('triggerId', 'number')
+  @ApiOkResponse({ type: TriggerDto, description: 'The trigger, with the restored settings as its newest revision' })
+  @ApiConflict('With activate: the configuration has not passed a test (use force to override; it is recorded)')
+  async restore(
+    @Param('customerId') customerId: string,
+    @Param('triggerId') id: string,
+    @Param('number', ParseIntPipe) number: number,
+    @Body() body: RestoreRevisionDto,
+  ): Promise<TriggerDto> {
+    return dto(await this.triggers.restore(customerId, id, number, body));
+  }
+
   @Post(':triggerId/activate')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Activate a trigger',
     description:
-      'Starts delivery: a draft or paused trigger becomes active and receives events from now on. Activation needs a passed test-fire of the ' +
-      'current configuration: without one the answer is 409, unless `force` is true (a forced activation and its `reason` are recorded in the ' +
-      'audit log). Activating an active trigger changes nothing. Returns the trigger.',
+      'Starts delivery with the newest revision: a draft or paused trigger becomes active, and a live trigger with changes waiting (or a newer ' +
+      'template version) sends with them from now on, the template version pinned. Activation needs a passed test-fire of the current ' +
+      'configuration: without one the answer is 409, unless `force` is true (a forced activation and its `reason` are recorded in the ' +
+      'audit log). Activating an active trigger without changes waiting changes nothing. Returns the trigger.',
   })
   @ApiPathParams('triggerId')
   @ApiOkResponse({ type: TriggerDto, description: 'The active trigger' })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EmailConfig, OrderEventType, TriggerStatus } from '@postback/contracts';
 import { DestinationRefusedError, generateSigningSecret, SecretBox, SsrfGuard } from '@postback/security';
 import { TemplateError, TemplateRenderer } from '@postback/templating';
-import { DataSource, EntityManager, FindOptionsWhere, Like } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThan, Like, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ConfigPublisher } from '../config-topic/config-publisher';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain.errors';
@@ -12,7 +12,10 @@ import { ServiceConfig } from '../config/service-config';
 import { CustomerEntity } from '../customers/customer.entity';
 import { TemplateEntity } from '../templates/template.entity';
 import { TemplateInput, TemplatesService } from '../templates/templates.service';
+import { RequestContext } from '../common/request-context';
 import { triggerConfigHash } from './trigger-config-hash';
+import { TriggerRevisionEntity } from './trigger-revision.entity';
+import { ConfigChange, columnsOf, configOf, diffConfigs } from './trigger-revisions';
 import { TriggerEntity } from './trigger.entity';
 import { findPage } from '../common/page-queries';
 
@@ -38,12 +41,27 @@ export interface TriggerInput {
 export interface TriggerView {
   trigger: TriggerEntity;
   configHash: string;
+  /** A test-fire of exactly this configuration passed (now or for an earlier revision). */
+  tested: boolean;
+  /** The trigger is live and has changes (or a newer template version) waiting for a test and activation. */
+  pendingChanges: boolean;
+  /** The template's newest version. */
+  latestTemplateVersion: number;
+}
+
+/** A revision as the API lists it: its settings and what changed from the one before. */
+export interface RevisionView {
+  revision: TriggerRevisionEntity;
+  changes: ConfigChange[];
+  live: boolean;
+  draft: boolean;
 }
 
 /**
- * Triggers under a customer: draft → active ⇄ paused. Every change is published to the config
- * topic and recorded in the audit log, in the transaction of the change. Activation needs a passed
- * test-fire of the current configuration unless forced.
+ * Triggers under a customer: draft → active ⇄ paused. Every change makes a new revision, published
+ * to the config topic and recorded in the audit log in the transaction of the change. A live
+ * trigger goes on sending its live revision; the newest waits as a draft until it passes a
+ * test-fire and is activated (or is activated with `force`, audited).
  */
 @Injectable()
 export class TriggersService {
@@ -92,6 +110,7 @@ export class TriggersService {
         secretSealed: this.secrets.seal(signingSecret),
         revision: 0,
       });
+      await this.recordRevision(m, id, 'created');
       await this.audit.record(m, 'trigger.create', 'trigger', id, { customerId, name: input.name, channel, templateId });
       await this.publisher.publishTrigger(m, id);
     });
@@ -151,30 +170,105 @@ export class TriggersService {
           templateVersion,
         },
       );
-      await this.audit.record(m, 'trigger.update', 'trigger', id, { changed: Object.keys(input) });
+      const revision = await this.recordRevision(m, id, 'updated');
+      await this.audit.record(m, 'trigger.update', 'trigger', id, { changed: Object.keys(input), revision });
       await this.publisher.publishTrigger(m, id);
     });
     this.publisher.flush();
     return this.get(customerId, id);
   }
 
-  /** draft/paused → active: needs a passed test of the current configuration, or `force` (audited). */
+  /**
+   * Makes the trigger active with its newest revision live: needs a passed test of that revision's
+   * configuration, or `force` (audited with its reason). A live trigger without changes waiting
+   * stays as it is; one whose template has a newer version moves to it as a new revision.
+   */
   async activate(customerId: string, id: string, options: { force?: boolean; reason?: string }): Promise<TriggerView> {
     await this.db.transaction(async (m) => {
       const current = await this.lockTrigger(m, customerId, id);
-      if (current.status === 'active') return;
-      const { configHash } = await this.view(m, current);
-      const tested = current.testedConfigHash === configHash;
-      if (!tested && !options.force) {
-        throw new ConflictError('the trigger has not passed a test of its current configuration: run POST …/test first, or activate with "force": true', [
-          {
-            field: 'force',
-            message: current.lastTestOutcome ? `the last test (${current.lastTestOutcome}) was of another configuration or failed` : 'no test yet',
-          },
-        ]);
-      }
-      await m.update(TriggerEntity, { id }, { status: 'active', pausedReason: null });
-      await this.audit.record(m, tested ? 'trigger.activate' : 'trigger.activate.forced', 'trigger', id, tested ? {} : { reason: options.reason ?? null });
+      if (await this.activateIn(m, current, options)) await this.publisher.publishTrigger(m, id);
+    });
+    this.publisher.flush();
+    return this.get(customerId, id);
+  }
+
+  /** Activation inside a transaction holding the trigger's lock; false when nothing changed. */
+  private async activateIn(m: EntityManager, current: TriggerEntity, options: { force?: boolean; reason?: string }): Promise<boolean> {
+    const view = await this.view(m, current);
+    const effectiveVersion = current.templateVersion ?? view.latestTemplateVersion;
+    if (current.status === 'active' && !view.pendingChanges && current.liveRevision !== null) return false;
+    if (!view.tested && !options.force) {
+      throw new ConflictError('the trigger has not passed a test of its current configuration: run POST …/test first, or activate with "force": true', [
+        {
+          field: 'force',
+          message: current.lastTestOutcome ? `the last test (${current.lastTestOutcome}) was of another configuration or failed` : 'no test yet',
+        },
+      ]);
+    }
+    let number = current.draftRevision;
+    if (number === null && current.liveRevision !== null && effectiveVersion !== current.liveTemplateVersion) {
+      number = await this.recordRevision(m, current.id, `template version ${effectiveVersion}`, true);
+    }
+    const actor = RequestContext.actor().name;
+    if (number !== null) {
+      await m.update(
+        TriggerRevisionEntity,
+        { triggerId: current.id, number },
+        { activatedAt: new Date(), activatedBy: actor, templateVersion: effectiveVersion },
+      );
+      await m.update(TriggerEntity, { id: current.id }, { liveRevision: number, liveTemplateVersion: effectiveVersion, draftRevision: null });
+    }
+    await m.update(TriggerEntity, { id: current.id }, { status: 'active', pausedReason: null });
+    const revision = number ?? current.liveRevision;
+    await this.audit.record(
+      m,
+      view.tested ? 'trigger.activate' : 'trigger.activate.forced',
+      'trigger',
+      current.id,
+      view.tested ? { revision, templateVersion: effectiveVersion } : { revision, templateVersion: effectiveVersion, reason: options.reason ?? null },
+    );
+    return true;
+  }
+
+  /** A trigger's revisions, newest first, each with what changed from the one before. */
+  async revisions(customerId: string, id: string, q: { limit: number; offset: number }): Promise<Page<RevisionView>> {
+    const { trigger } = await this.get(customerId, id);
+    const [rows, total] = await this.db.manager.findAndCount(TriggerRevisionEntity, {
+      where: { triggerId: id },
+      order: { number: 'DESC' },
+      take: q.limit,
+      skip: q.offset,
+    });
+    const oldest = rows.at(-1);
+    const before = oldest
+      ? await this.db.manager.findOne(TriggerRevisionEntity, { where: { triggerId: id, number: LessThan(oldest.number) }, order: { number: 'DESC' } })
+      : null;
+    const items = rows.map((revision, i) => ({
+      revision,
+      changes: diffConfigs((rows[i + 1] ?? before ?? undefined)?.config, revision.config),
+      live: revision.number === trigger.liveRevision,
+      draft: revision.number === trigger.draftRevision,
+    }));
+    return { items, total, limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * Makes an earlier revision the trigger's newest again (a new revision, waiting as a draft), with
+   * the template version it went live with. With `activate`, it goes live in the same call when
+   * that configuration has passed a test before: a rollback in one call.
+   */
+  async restore(customerId: string, id: string, number: number, options: { activate?: boolean; force?: boolean; reason?: string }): Promise<TriggerView> {
+    await this.db.transaction(async (m) => {
+      const current = await this.lockTrigger(m, customerId, id);
+      const revision = await m.findOneBy(TriggerRevisionEntity, { triggerId: id, number });
+      if (!revision) throw new NotFoundError('revision', `${id}/${number}`);
+      const config = { ...revision.config, templateVersion: revision.templateVersion ?? revision.config.templateVersion };
+      if (current.channel === 'http' && config.url) await this.checkDestination(config.url);
+      checkFormat(current.channel, await this.templates.assertUsableBy(m, config.templateId, customerId, config.templateVersion));
+      await m.update(TriggerEntity, { id }, columnsOf(config));
+      const created = await this.recordRevision(m, id, `restored from revision ${number}`);
+      await this.audit.record(m, 'trigger.restore', 'trigger', id, { from: number, revision: created });
+      if (options.activate) await this.activateIn(m, await this.lockTrigger(m, customerId, id), options);
       await this.publisher.publishTrigger(m, id);
     });
     this.publisher.flush();
@@ -238,6 +332,7 @@ export class TriggersService {
     await this.db.transaction(async (m) => {
       await this.lockTrigger(m, customerId, id);
       await m.delete(TriggerEntity, { id });
+      await m.delete(TriggerRevisionEntity, { triggerId: id });
       await this.audit.record(m, 'trigger.delete', 'trigger', id);
       await this.publisher.publishTriggerDeleted(m, id);
     });
@@ -253,13 +348,51 @@ export class TriggersService {
         { id },
         { lastTestAt: new Date(), lastTestDeliveryId: deliveryId, lastTestOutcome: outcome, ...(passed ? { testedConfigHash: configHash } : {}) },
       );
+      if (passed) await m.update(TriggerRevisionEntity, { triggerId: id, configHash, testedAt: IsNull() }, { testedAt: new Date() });
       await this.audit.record(m, 'trigger.test', 'trigger', id, { deliveryId, outcome });
     });
   }
 
   async view(m: EntityManager, trigger: TriggerEntity): Promise<TriggerView> {
     const template = await m.findOneByOrFail(TemplateEntity, { id: trigger.templateId });
-    return { trigger, configHash: triggerConfigHash(trigger, trigger.templateVersion ?? template.latestVersion) };
+    const effectiveVersion = trigger.templateVersion ?? template.latestVersion;
+    const configHash = triggerConfigHash(trigger, effectiveVersion);
+    const tested =
+      trigger.testedConfigHash === configHash || (await m.existsBy(TriggerRevisionEntity, { triggerId: trigger.id, configHash, testedAt: Not(IsNull()) }));
+    const pendingChanges = trigger.liveRevision !== null && (trigger.draftRevision !== null || effectiveVersion !== trigger.liveTemplateVersion);
+    return { trigger, configHash, tested, pendingChanges, latestTemplateVersion: template.latestVersion };
+  }
+
+  /**
+   * Records the trigger's settings as its next revision, waiting as the draft, unless they equal
+   * the newest revision's (then nothing changed; `always` records it anyway). Returns its number.
+   */
+  private async recordRevision(m: EntityManager, id: string, source: string, always = false): Promise<number | null> {
+    const trigger = await m.findOneByOrFail(TriggerEntity, { id });
+    const config = configOf(trigger);
+    if (!always && trigger.latestRevision > 0) {
+      const newest = await m.findOneBy(TriggerRevisionEntity, { triggerId: id, number: trigger.latestRevision });
+      if (newest && diffConfigs(newest.config, config).length === 0) return null;
+    }
+    const template = await m.findOneByOrFail(TemplateEntity, { id: trigger.templateId });
+    const number = trigger.latestRevision + 1;
+    const configHash = triggerConfigHash(trigger, trigger.templateVersion ?? template.latestVersion);
+    await m.insert(TriggerRevisionEntity, {
+      triggerId: id,
+      number,
+      config,
+      configHash,
+      source,
+      createdBy: RequestContext.actor().name,
+      createdAt: new Date(),
+      // Made of a configuration already tested (a move to a tested template version, a restore).
+      testedAt: trigger.testedConfigHash === configHash ? (trigger.lastTestAt ?? new Date()) : null,
+      activatedAt: null,
+      activatedBy: null,
+      templateVersion: null,
+    });
+    await m.update(TriggerEntity, { id }, { latestRevision: number, draftRevision: number });
+    return number;
   }
 
   private async lockTrigger(m: EntityManager, customerId: string, id: string): Promise<TriggerEntity> {

@@ -223,7 +223,7 @@ export interface paths {
         head?: never;
         /**
          * Update a trigger
-         * @description Changes a trigger; fields left out keep their value, and the delivery method (`channel`) cannot change. A new `templateId` without `templateVersion` follows that template's latest version. The change reaches the router at once, an active trigger included; after a change to where or what it sends (URL, method, headers, email settings, template or version), activating it again needs a new passing test.
+         * @description Changes a trigger; fields left out keep their value, and the delivery method (`channel`) cannot change. A new `templateId` without `templateVersion` follows that template's latest version. Every change makes a new revision. A live trigger goes on sending its live revision: the change waits as a draft (`pendingChanges`) until it is activated, which needs a passing test-fire of it when it changes where or what is sent (URL, method, headers, email settings, template or version).
          */
         patch: operations["TriggersController_update"];
         trace?: never;
@@ -239,7 +239,7 @@ export interface paths {
         put?: never;
         /**
          * Activate a trigger
-         * @description Starts delivery: a draft or paused trigger becomes active and receives events from now on. Activation needs a passed test-fire of the current configuration: without one the answer is 409, unless `force` is true (a forced activation and its `reason` are recorded in the audit log). Activating an active trigger changes nothing. Returns the trigger.
+         * @description Starts delivery with the newest revision: a draft or paused trigger becomes active, and a live trigger with changes waiting (or a newer template version) sends with them from now on, the template version pinned. Activation needs a passed test-fire of the current configuration: without one the answer is 409, unless `force` is true (a forced activation and its `reason` are recorded in the audit log). Activating an active trigger without changes waiting changes nothing. Returns the trigger.
          */
         post: operations["TriggersController_activate"];
         delete?: never;
@@ -286,6 +286,46 @@ export interface paths {
          * @description Every failed live delivery of the trigger whose last attempt is in [from, to), sent again in the background (POST /replays with the trigger as filter).
          */
         post: operations["ReplaysController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/triggers/{triggerId}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a trigger's revisions
+         * @description Every change to a trigger makes a new revision; none is changed afterwards. Newest first, each with who made it and when, whether it is live or the draft waiting for a test, when it passed a test and went live, and what changed from the revision before.
+         */
+        get: operations["TriggersController_revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/triggers/{triggerId}/revisions/{number}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore an earlier revision
+         * @description Makes an earlier revision the newest again, with the template version it went live with: a new revision that waits as the draft and goes live like any change (test, then activate). With `activate: true` it goes live in the same call when its configuration has passed a test before (a rollback), else 409. Returns the trigger.
+         */
+        post: operations["TriggersController_restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2101,6 +2141,46 @@ export interface components {
              */
             deliveryId: string;
         };
+        RestoreRevisionDto: {
+            /**
+             * @description Activate it in the same call (a rollback): needs a passed test of that configuration, as any activation does, or force
+             * @default false
+             * @example true
+             */
+            activate?: boolean;
+            /**
+             * @description With activate: activate without a passed test (recorded in the audit log)
+             * @default false
+             * @example false
+             */
+            force?: boolean;
+            /**
+             * @description Why, when forcing
+             * @example rolling back a broken mapping
+             */
+            reason?: string;
+        };
+        RevisionChangeDto: {
+            /**
+             * @description The setting, named as in a trigger's fields
+             * @example url
+             */
+            field: string;
+            /**
+             * @description Its value in the revision before (null for the first)
+             * @example https://old.example/hooks
+             */
+            from: (string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
+            /**
+             * @description Its value in this revision
+             * @example https://new.example/hooks
+             */
+            to: (string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
+        };
         RotateSecretDto: {
             /**
              * @description Seconds the old secret keeps signing beside the new one (0: it stops at once)
@@ -2473,6 +2553,11 @@ export interface components {
             createdAt: string;
             /** @example cus_nordic_apparel */
             customerId: string;
+            /**
+             * @description The newest revision when it is not live yet: the settings above are its settings; test-fire tests it
+             * @example 4
+             */
+            draftRevision: number | null;
             /** @description Only for email triggers */
             email?: components["schemas"]["EmailConfigDto"];
             /**
@@ -2498,6 +2583,21 @@ export interface components {
             /** @description The last test-fire: when, its delivery id and outcome */
             lastTest?: components["schemas"]["LastTestDto"];
             /**
+             * @description The template's newest version; newer than liveTemplateVersion means an update is available
+             * @example 3
+             */
+            latestTemplateVersion: number;
+            /**
+             * @description The revision live events are sent with; null until the first activation
+             * @example 3
+             */
+            liveRevision: number | null;
+            /**
+             * @description The template version live events are rendered with (pinned on activation)
+             * @example 2
+             */
+            liveTemplateVersion: number | null;
+            /**
              * @description Attempts in all, the first included
              * @example 8
              */
@@ -2512,12 +2612,17 @@ export interface components {
              */
             pausedReason?: string;
             /**
+             * @description Changes waiting for a test: the trigger is live with an older revision (or an older template version) than the settings above
+             * @example false
+             */
+            pendingChanges: boolean;
+            /**
              * @description Retry on failure (network errors, timeouts, 408, 429, 5xx)
              * @example true
              */
             retryOnFailure: boolean;
             /**
-             * @description Bumped on every published change
+             * @description Bumped on every published change (not a revision number: see liveRevision, draftRevision)
              * @example 4
              */
             revision: number;
@@ -2553,6 +2658,93 @@ export interface components {
              * @example 2026-05-06T09:41:12.380Z
              */
             updatedAt: string;
+            /**
+             * @description null for email triggers
+             * @example https://shop.nordic-apparel.example/hooks/orders
+             */
+            url: string | null;
+        };
+        TriggerRevisionDto: {
+            /**
+             * Format: date-time
+             * @description When it went live
+             */
+            activatedAt: string | null;
+            /** @description The API key that activated it */
+            activatedBy: string | null;
+            /** @description What changed from the revision before */
+            changes: components["schemas"]["RevisionChangeDto"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-30T09:20:01.774Z
+             */
+            createdAt: string;
+            /**
+             * @description The API key that made the change
+             * @example console-admin
+             */
+            createdBy: string;
+            /** @description The newest revision, waiting for a test and activation */
+            draft: boolean;
+            /** @description Live events are sent with this revision */
+            live: boolean;
+            /** @example 4 */
+            number: number;
+            settings: components["schemas"]["TriggerSettingsDto"];
+            /**
+             * @description created, updated, restored from revision n, template version n
+             * @example updated
+             */
+            source: string;
+            /** @description The template version it went live with */
+            templateVersion: number | null;
+            /**
+             * Format: date-time
+             * @description When a test-fire of this configuration passed
+             */
+            testedAt: string | null;
+        };
+        TriggerSettingsDto: {
+            /** @description Email settings; null for URL triggers */
+            email?: components["schemas"]["EmailConfigDto"] | null;
+            eventTypes: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
+            /** @enum {string} */
+            format: "json" | "html" | "text";
+            /**
+             * @description Extra request headers
+             * @example {
+             *       "X-Shop-Token": "abc123"
+             *     }
+             */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * @description Attempts in all, the first included
+             * @example 8
+             */
+            maxAttempts: number;
+            /** @enum {string} */
+            method: "POST" | "PUT" | "PATCH";
+            /** @example Shop backend: shipments */
+            name: string;
+            /**
+             * @description Retry on failure
+             * @example true
+             */
+            retryOnFailure: boolean;
+            /** @example tpl_8f3k2m9x1c4v7b6n5q0z */
+            templateId: string;
+            /**
+             * @description The pinned template version; null follows the latest
+             * @example null
+             */
+            templateVersion: number | null;
+            /**
+             * @description Time limit of one attempt, in ms
+             * @example 10000
+             */
+            timeoutMs: number;
             /**
              * @description null for email triggers
              * @example https://shop.nordic-apparel.example/hooks/orders
@@ -4472,6 +4664,169 @@ export interface operations {
             };
             /** @description Unknown id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    TriggersController_revisions: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items */
+                limit?: number;
+                /** @description Items to skip: 0 for the first page, then limit, 2 × limit, … */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of revisions, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageInfoDto"] & {
+                        /** @description This page, in the list order */
+                        items: components["schemas"]["TriggerRevisionDto"][];
+                    };
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    TriggersController_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger revision number, from 1 */
+                number: number;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreRevisionDto"];
+            };
+        };
+        responses: {
+            /** @description The trigger, with the restored settings as its newest revision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description With activate: the configuration has not passed a test (use force to override; it is recorded) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,5 @@
 import type { TriggerIndex } from '@postback/config-view';
-import type { DeliveryJob, TriggerSnapshot } from '@postback/contracts';
+import { configurationUnderTest, type DeliveryJob, type TriggerSnapshot } from '@postback/contracts';
 import type { DeliveryChannel } from '../channels/channel';
 
 export type Resolution =
@@ -9,7 +9,8 @@ export type Resolution =
 /**
  * Stage 2, resolve the trigger: waits until this instance's view of the config topic has the
  * trigger revision the router matched (so a job is never handled against an older configuration),
- * then checks that the trigger may deliver and that its channel is there.
+ * then checks that the trigger may deliver and that its channel is there. A test job runs with the
+ * trigger's changes waiting for a test (its draft), never a live one.
  */
 export class TriggerResolver {
   constructor(
@@ -19,8 +20,9 @@ export class TriggerResolver {
   ) {}
 
   async resolve(job: DeliveryJob): Promise<Resolution> {
-    const trigger = await this.index.waitFor(job.triggerId, job.triggerRevision, this.configWaitMs);
-    if (!trigger) return { ok: false, outcome: 'skipped', error: { code: 'TRIGGER_NOT_FOUND', message: 'the trigger was deleted or is unknown' } };
+    const known = await this.index.waitFor(job.triggerId, job.triggerRevision, this.configWaitMs);
+    if (!known) return { ok: false, outcome: 'skipped', error: { code: 'TRIGGER_NOT_FOUND', message: 'the trigger was deleted or is unknown' } };
+    const trigger = job.test ? configurationUnderTest(known) : known;
     if (trigger.status !== 'active' && !job.test && !job.replay) {
       return { ok: false, outcome: 'skipped', error: { code: 'TRIGGER_INACTIVE', message: `the trigger is ${trigger.status}` }, trigger };
     }

@@ -2,6 +2,13 @@ import { Foundation1795850055633 } from './1795850055633-Foundation';
 import { OperatorWorkflow1795853979931 } from './1795853979931-OperatorWorkflow';
 import { ReliableDelivery1795855021004 } from './1795855021004-ReliableDelivery';
 import { ConsoleSupport1796027512145 } from './1796027512145-ConsoleSupport';
+import { TriggerRevisions1796200000000 } from './1796200000000-TriggerRevisions';
 
 /** Every migration, in order. Generated with the TypeORM CLI, reviewed, never edited once landed. */
-export const MIGRATIONS = [Foundation1795850055633, OperatorWorkflow1795853979931, ReliableDelivery1795855021004, ConsoleSupport1796027512145];
+export const MIGRATIONS = [
+  Foundation1795850055633,
+  OperatorWorkflow1795853979931,
+  ReliableDelivery1795855021004,
+  ConsoleSupport1796027512145,
+  TriggerRevisions1796200000000,
+];

@@ -1,0 +1,108 @@
+import type { EmailConfig, HttpMethod, OrderEventType, TemplateFormat } from '@postback/contracts';
+import type { TriggerEntity } from './trigger.entity';
+
+/** The settings a revision of a trigger holds: everything an operator can change, nothing else. */
+export interface TriggerConfig {
+  name: string;
+  eventTypes: OrderEventType[];
+  url: string | null;
+  method: HttpMethod;
+  format: TemplateFormat;
+  headers: Record<string, string>;
+  retryOnFailure: boolean;
+  maxAttempts: number;
+  timeoutMs: number;
+  templateId: string;
+  /** Pinned version, or null to follow the template's latest. */
+  templateVersion: number | null;
+  email: EmailConfig | null;
+}
+
+/** One changed setting between two revisions, named as the API names it. */
+export interface ConfigChange {
+  field: keyof TriggerConfig;
+  from: unknown;
+  to: unknown;
+}
+
+const FIELDS: ReadonlyArray<keyof TriggerConfig> = [
+  'name',
+  'eventTypes',
+  'url',
+  'method',
+  'format',
+  'headers',
+  'retryOnFailure',
+  'maxAttempts',
+  'timeoutMs',
+  'templateId',
+  'templateVersion',
+  'email',
+];
+
+export function configOf(t: TriggerEntity): TriggerConfig {
+  return {
+    name: t.name,
+    eventTypes: [...t.eventTypes],
+    url: t.url,
+    method: t.method,
+    format: t.format,
+    headers: { ...(t.headers ?? {}) },
+    retryOnFailure: t.retryEnabled,
+    maxAttempts: t.maxAttempts,
+    timeoutMs: t.timeoutMs,
+    templateId: t.templateId,
+    templateVersion: t.templateVersion,
+    email: t.email ? { ...t.email } : null,
+  };
+}
+
+/** The trigger's columns for a configuration (to write a restored revision back). */
+export function columnsOf(c: TriggerConfig): Partial<TriggerEntity> {
+  return {
+    name: c.name,
+    eventTypes: c.eventTypes,
+    url: c.url,
+    method: c.method,
+    format: c.format,
+    headers: c.headers,
+    retryEnabled: c.retryOnFailure,
+    maxAttempts: c.maxAttempts,
+    timeoutMs: c.timeoutMs,
+    templateId: c.templateId,
+    templateVersion: c.templateVersion,
+    email: c.email,
+  };
+}
+
+/**
+ * What changed from one revision to the next, field by field, in a fixed order. Event types
+ * compare as sets, headers by name and value whatever their order; a field missing from an older
+ * revision counts as null.
+ */
+export function diffConfigs(previous: TriggerConfig | undefined, next: TriggerConfig): ConfigChange[] {
+  const changes: ConfigChange[] = [];
+  for (const field of FIELDS) {
+    const from = previous ? (previous[field] ?? null) : null;
+    const to = next[field] ?? null;
+    if (!sameValue(field, from, to)) changes.push({ field, from, to });
+  }
+  return changes;
+}
+
+function sameValue(field: keyof TriggerConfig, a: unknown, b: unknown): boolean {
+  if (field === 'eventTypes' && Array.isArray(a) && Array.isArray(b)) {
+    const sorted = (v: unknown[]) => v.map(String).sort().join('\n');
+    return sorted(a) === sorted(b);
+  }
+  return canonical(a) === canonical(b);
+}
+
+/** JSON with object keys sorted, so that key order never counts as a change. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)))
+      : value,
+  );
+}
