@@ -27,6 +27,7 @@ describe('the setup guide in the console', () => {
   const findings: AxeFinding[] = [];
   const customerId = `cus_acme_${randomUUID().slice(0, 6)}`;
   let signingSecret = '';
+  let liveTriggerId = '';
 
   const check = async (where: string) => findings.push(...(await accessibilityProblems(page, where)));
   /** What a CodeMirror editor holds, by its accessible name. */
@@ -224,6 +225,43 @@ describe('the setup guide in the console', () => {
       expect(wh.verify(p.body, p.headers as Record<string, string>)).toMatchObject({ orderNumber: 'PO-ACME-0001', tracking: { carrier: 'DHL Express' } });
     }
     expect(triggerId).toMatch(/^trg_/);
+    liveTriggerId = triggerId;
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a change to the live trigger as waiting for a test, and activates it once its test passed', async () => {
+    const shots = new Screenshots('walkthrough-change');
+    // Another operator moves the live trigger to a new path (through the API, as a script would).
+    const changed = await platform.api<{ draftRevision: number; pendingChanges: boolean }>(
+      'PATCH',
+      `/customers/${customerId}/triggers/${liveTriggerId}`,
+      { url: `${receiver.url}/acme/v2` },
+      TEST_ADMIN_KEY,
+    );
+    expect(changed.body).toMatchObject({ draftRevision: 2, pendingChanges: true });
+
+    await page.goto(`/console/customers/${customerId}/triggers/${liveTriggerId}`);
+    await page.getByText('Changes waiting for a test.').waitFor();
+    await expect(page.getByText(/Live order events are still sent with revision 1/)).toBeVisible();
+    const activate = page.getByRole('button', { name: 'Activate changes' });
+    await expect(activate).toBeDisabled();
+    const revisions = page.getByRole('table', { name: /^Revisions of/ });
+    await expect(revisions.getByRole('row', { name: /Waiting for a test/ })).toContainText('/acme/v2');
+    await check('trigger with changes waiting');
+    await shots.take(page, 'changes-waiting');
+
+    await page.getByRole('button', { name: 'Run test' }).click();
+    await page
+      .getByText(/Status 200/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await expect(activate).toBeEnabled();
+    await activate.click();
+    await page.getByText('Changes activated: matching order events are now sent with them.').waitFor();
+    await expect(page.getByText('Changes waiting for a test.')).toHaveCount(0);
+    await expect(revisions.getByRole('row', { name: /Live/ })).toContainText('/acme/v2');
+    await shots.take(page, 'changes-activated');
+    expect(receiver.requests.some((r) => r.path === '/acme/v2' && r.headers['x-postback-test'] === 'true')).toBe(true);
     expect(problems).toEqual([]);
   });
 

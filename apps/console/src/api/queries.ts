@@ -4,6 +4,7 @@ import { api, unwrap, type Schemas } from './client';
 export type OrderEventType = Schemas['EventTypeInfoDto']['type'];
 export type Customer = Schemas['CustomerDto'];
 export type Trigger = Schemas['TriggerDto'];
+export type TriggerRevision = Schemas['TriggerRevisionDto'];
 export type Template = Schemas['TemplateDto'];
 export type TemplateSummary = Schemas['TemplateSummaryDto'];
 export type MappingRule = Schemas['MappingRuleDto'];
@@ -98,6 +99,17 @@ export function useTrigger(customerId: string, triggerId: string | undefined) {
     queryKey: keys.trigger(customerId, triggerId ?? ''),
     queryFn: () => unwrap(api.GET('/customers/{customerId}/triggers/{triggerId}', { params: { path: { customerId, triggerId: triggerId ?? '' } } })),
     enabled: !!triggerId,
+  });
+}
+
+/** A trigger's revisions, newest first (under the trigger's key, so a change to it refreshes them). */
+export function useTriggerRevisions(customerId: string, triggerId: string, offset = 0) {
+  return useQuery({
+    queryKey: [...keys.trigger(customerId, triggerId), 'revisions', offset],
+    queryFn: () =>
+      unwrap(
+        api.GET('/customers/{customerId}/triggers/{triggerId}/revisions', { params: { path: { customerId, triggerId }, query: { limit: PAGE_SIZE, offset } } }),
+      ),
   });
 }
 

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { keys, useCustomer, useEventTypeLabel, useTemplate, useTrigger, type OrderEventType, type TestFireResult, type Trigger } from '../../api/queries';
+import { TriggerRevisions } from './TriggerRevisions';
 import { Banner, ErrorBanner } from '../../common/Banner';
 import { Button, WriteButton } from '../../common/Button';
 import { ConfirmDialog } from '../../common/ConfirmDialog';
@@ -62,6 +63,12 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
   };
 
   const canActivate = t.testedCurrentConfig;
+  const activateChanges = () =>
+    void act(
+      'activate',
+      () => unwrap(api.POST('/customers/{customerId}/triggers/{triggerId}/activate', { params: { path }, body: {} })),
+      'Changes activated: matching order events are now sent with them.',
+    );
   return (
     <>
       <PageHeader
@@ -70,6 +77,17 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
         actions={
           <>
             <WriteButton onClick={() => void navigate(`${base}/triggers/${t.id}/edit`)}>Edit</WriteButton>
+            {t.status === 'active' && t.pendingChanges && (
+              <WriteButton
+                variant="primary"
+                busy={busy === 'activate'}
+                disabled={!canActivate}
+                title={canActivate ? undefined : 'Run a passing test of the changes first.'}
+                onClick={activateChanges}
+              >
+                Activate changes
+              </WriteButton>
+            )}
             {t.status === 'active' ? (
               <WriteButton
                 busy={busy === 'pause'}
@@ -107,12 +125,24 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
         }
       >
         <p className="subtitle">
-          <StatusBadge status={t.status} /> <code>{t.id}</code> · revision {t.revision}
+          <StatusBadge status={t.status} /> <code>{t.id}</code>
+          {t.liveRevision !== null && <> · live revision {t.liveRevision}</>}
+          {t.draftRevision !== null && <> · draft revision {t.draftRevision}</>}
         </p>
       </PageHeader>
       {t.pausedReason && (
         <Banner tone="warning" title="Paused by the platform.">
           {t.pausedReason}
+        </Banner>
+      )}
+      {t.pendingChanges && (
+        <Banner tone="warning" title="Changes waiting for a test.">
+          Live order events are still sent with revision {t.liveRevision}
+          {t.liveTemplateVersion !== null && <> and template version {t.liveTemplateVersion}</>}. The configuration below
+          {t.templateVersion === null && t.liveTemplateVersion !== null && t.latestTemplateVersion > t.liveTemplateVersion && (
+            <> (with the template&apos;s newer version {t.latestTemplateVersion})</>
+          )}{' '}
+          goes live when {canActivate ? 'you activate it: its test passed.' : 'it has passed a test below and you activate it.'}
         </Banner>
       )}
       {t.status !== 'active' && !canActivate && (
@@ -225,6 +255,8 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
           </div>
         </section>
       )}
+
+      <TriggerRevisions trigger={t} onChanged={refresh} />
 
       <section aria-labelledby="trigger-deliveries-title">
         <h2 id="trigger-deliveries-title">Deliveries</h2>

@@ -43,6 +43,7 @@ export function TriggerTable({ triggers, customerId }: { triggers: Trigger[]; cu
             <td>
               <StatusBadge status={t.status} />
               {t.status !== 'active' && !t.testedCurrentConfig && <span className="muted small"> needs a test</span>}
+              {t.pendingChanges && <span className="muted small"> changes waiting for a test</span>}
             </td>
             <td>{t.eventTypes.map(label).join(', ')}</td>
             <td className="wrap-anywhere">{destinationOf(t)}</td>

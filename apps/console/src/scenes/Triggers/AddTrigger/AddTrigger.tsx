@@ -189,7 +189,12 @@ function TriggerStepper({ customerId, initial }: { customerId: string; initial?:
       await unwrap(api.POST('/customers/{customerId}/triggers/{triggerId}/activate', { params: { path: { customerId, triggerId: trigger.id } }, body: {} }));
       await queryClient.invalidateQueries({ queryKey: keys.triggers(customerId) });
       void navigate(`/customers/${encodeURIComponent(customerId)}/triggers/${trigger.id}`, {
-        state: { notice: 'Saved and activated: matching order events are now delivered.' },
+        state: {
+          notice:
+            trigger.status === 'active'
+              ? 'Changes activated: matching order events are now sent with them.'
+              : 'Saved and activated: matching order events are now delivered.',
+        },
       });
     } catch (e) {
       setActivateError(e);
@@ -206,7 +211,7 @@ function TriggerStepper({ customerId, initial }: { customerId: string; initial?:
     if (i > reached) return { label, state: 'todo' };
     if (i < TEST_STEP) return { label, state: stepProblems(i, form).length ? 'visited' : 'done' };
     if (i === TEST_STEP) return { label, state: tested ? 'done' : 'visited' };
-    return { label, state: trigger?.status === 'active' && !dirty ? 'done' : 'visited' };
+    return { label, state: trigger?.status === 'active' && !trigger.pendingChanges && !dirty ? 'done' : 'visited' };
   });
   const stepProps = { form, update, errorsFor, customerId, editing: !!trigger };
   const name = customer.data?.name ?? customerId;
@@ -224,8 +229,9 @@ function TriggerStepper({ customerId, initial }: { customerId: string; initial?:
         ]}
       />
       {trigger?.status === 'active' && (
-        <Banner tone="warning" title="This trigger is active.">
-          Changes are saved straight into the live trigger: they apply from the next order event. Test them to see what they send.
+        <Banner tone="info" title="This trigger is live.">
+          Changes are saved as a new revision that waits as a draft: live order events keep the current settings until the changes pass a test and you activate
+          them.
         </Banner>
       )}
       {!initial && trigger && (

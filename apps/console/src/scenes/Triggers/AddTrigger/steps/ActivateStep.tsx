@@ -16,7 +16,7 @@ export function ActivateStep({
 }: {
   trigger: Trigger | undefined;
   onActivate: () => void;
-  /** Saves the changes without a test (offered for an active trigger, whose changes go live anyway). */
+  /** Saves the changes as a draft without a test (offered for a live trigger: they wait for a test and activation). */
   onSave: () => void;
   onDone: () => void;
   busy: boolean;
@@ -62,12 +62,25 @@ export function ActivateStep({
       {trigger?.status === 'active' ? (
         unsaved ? (
           <>
-            <p className="banner banner-warning" id="save-live-why">
-              This trigger is active: saved changes apply from the next order event. Run the test (the previous step) to see what they send first, or save them
-              as they are.
+            <p className="banner banner-info" id="save-live-why">
+              This trigger is live: saved changes wait as a draft, and live order events keep the current settings until the changes pass a test and are
+              activated. Run the test (the previous step), or save them as a draft for now.
             </p>
             <WriteButton variant="primary" onClick={onSave} busy={busy} aria-describedby="save-live-why">
               Save changes
+            </WriteButton>
+          </>
+        ) : trigger.pendingChanges ? (
+          <>
+            {why ? (
+              <p className="banner banner-warning" id="activate-why">
+                Changes waiting for a test: live order events still use revision {trigger.liveRevision}. {why}
+              </p>
+            ) : (
+              <Banner tone="success">The test of these changes passed: they can go live.</Banner>
+            )}
+            <WriteButton variant="primary" onClick={onActivate} busy={busy} disabled={!ready} aria-describedby={why ? 'activate-why' : undefined}>
+              Activate changes
             </WriteButton>
           </>
         ) : (
