@@ -57,25 +57,25 @@ describe('migration to trigger revisions', () => {
     await db.initialize();
     expect((await db.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual(['TriggerRevisions1796200000000']);
 
-    const triggers = (await db.query(`SELECT id, latest_revision, live_revision, live_template_version, draft_revision FROM triggers ORDER BY id`)) as Array<
-      Record<string, number | null | string>
-    >;
+    const triggers = await db.query<Array<Record<string, number | null | string>>>(
+      `SELECT id, latest_revision, live_revision, live_template_version, draft_revision FROM triggers ORDER BY id`,
+    );
     expect(triggers).toEqual([
       { id: 'trg_active', latest_revision: 1, live_revision: 1, live_template_version: 3, draft_revision: null },
       { id: 'trg_draft', latest_revision: 1, live_revision: null, live_template_version: null, draft_revision: 1 },
       { id: 'trg_paused', latest_revision: 1, live_revision: 1, live_template_version: 2, draft_revision: null },
     ]);
-    const revisions = (await db.query(
-      `SELECT trigger_id, number, config, config_hash, tested_at, activated_at, template_version FROM trigger_revisions ORDER BY trigger_id`,
-    )) as Array<{
-      trigger_id: string;
-      number: number;
-      config: string;
-      config_hash: string;
-      tested_at: Date | null;
-      activated_at: Date | null;
-      template_version: number | null;
-    }>;
+    const revisions = await db.query<
+      Array<{
+        trigger_id: string;
+        number: number;
+        config: string;
+        config_hash: string;
+        tested_at: Date | null;
+        activated_at: Date | null;
+        template_version: number | null;
+      }>
+    >(`SELECT trigger_id, number, config, config_hash, tested_at, activated_at, template_version FROM trigger_revisions ORDER BY trigger_id`);
     expect(revisions.map((r) => [r.trigger_id, r.number, r.template_version, r.tested_at !== null, r.activated_at !== null])).toEqual([
       ['trg_active', 1, 3, true, true],
       ['trg_draft', 1, null, false, false],
