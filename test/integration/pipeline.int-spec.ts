@@ -177,6 +177,45 @@ describe('order event to signed postback, on the real broker and database', () =
     trigger = { ...trigger, signingSecret: rotated.body.signingSecret, revision: rotated.body.revision };
   });
 
+  it('stops signing with the old secret when a 2-second grace period ends, whatever the services cached', async () => {
+    const before = Date.now();
+    const rotated = await platform.api<{ signingSecret: string; revision: number; previousSecretExpiresAt: string | null }>(
+      'POST',
+      `/customers/${customerId}/triggers/${trigger.id}/rotate-secret`,
+      { graceSeconds: 2 },
+    );
+    expect(rotated.status).toBe(200);
+    const until = Date.parse(rotated.body.previousSecretExpiresAt ?? '');
+    expect(until).toBeGreaterThanOrEqual(before + 2000);
+    expect(until).toBeLessThan(Date.now() + 2000);
+    await platform.delivery.get(TriggerIndex).waitFor(trigger.id, rotated.body.revision, 15_000);
+    const signaturesOf = async () => {
+      const event = sampleEvent('order.shipped', { id: `evt_${randomUUID()}`, customerId });
+      await publish(event);
+      const id = deliveryIdFor(event.id, trigger.id);
+      const got = (await receiver.waitFor((r) => r.some((x) => x.headers['webhook-id'] === id), 30_000, 'the postback')).find(
+        (x) => x.headers['webhook-id'] === id,
+      );
+      const headers = {
+        'webhook-id': String(got?.headers['webhook-id']),
+        'webhook-timestamp': String(got?.headers['webhook-timestamp']),
+        'webhook-signature': String(got?.headers['webhook-signature']),
+      };
+      return { body: got?.body ?? '', headers };
+    };
+    const during = await signaturesOf();
+    expect(during.headers['webhook-signature'].split(' ')).toHaveLength(2);
+
+    await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now()) + 200));
+    const after = await signaturesOf();
+    expect(after.headers['webhook-signature'].split(' ')).toHaveLength(1);
+    expect(() => new Webhook(rotated.body.signingSecret).verify(after.body, after.headers)).not.toThrow();
+    expect(() => new Webhook(trigger.signingSecret).verify(after.body, after.headers)).toThrow();
+    const view = await platform.api<{ previousSecretExpiresAt: string | null }>('GET', `/customers/${customerId}/triggers/${trigger.id}`);
+    expect(view.body.previousSecretExpiresAt).toBeNull();
+    trigger = { ...trigger, signingSecret: rotated.body.signingSecret, revision: rotated.body.revision };
+  });
+
   it('answers health and metrics on every service', async () => {
     for (const app of [platform.configService, platform.router, platform.delivery]) {
       const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -329,6 +329,14 @@ export class TriggerDto {
   @ApiProperty({ description: 'Whether the current configuration passed a test-fire (activation needs it, unless forced)', example: true })
   testedCurrentConfig!: boolean;
   @ApiPropertyOptional({ type: () => LastTestDto, description: 'The last test-fire: when, its delivery id and outcome' }) lastTest?: LastTestDto;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    example: '2026-05-07T09:41:12.380Z',
+    description: 'After a rotation: until when the previous secret signs too (both signatures are sent); null when only the current one signs',
+  })
+  previousSecretExpiresAt!: string | null;
   @ApiPropertyOptional({ description: 'Only in the responses to create and rotate-secret: store it now', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
   signingSecret?: string;
   @ApiProperty({ format: 'date-time', example: '2026-05-04T09:20:01.774Z' }) createdAt!: string;
@@ -364,6 +372,10 @@ export class TriggerDto {
       ...(t.lastTestAt && t.lastTestDeliveryId
         ? { lastTest: { at: t.lastTestAt.toISOString(), deliveryId: t.lastTestDeliveryId, outcome: t.lastTestOutcome ?? 'unknown' } }
         : {}),
+      previousSecretExpiresAt:
+        t.previousSecretSealed && t.previousSecretExpiresAt && t.previousSecretExpiresAt.getTime() > Date.now()
+          ? t.previousSecretExpiresAt.toISOString()
+          : null,
       ...(signingSecret ? { signingSecret } : {}),
       createdAt: t.createdAt.toISOString(),
       updatedAt: t.updatedAt.toISOString(),

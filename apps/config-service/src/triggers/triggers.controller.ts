@@ -187,7 +187,8 @@ export class TriggersController {
     summary: "Rotate a trigger's signing secret",
     description:
       'Makes a new signing secret and returns it, shown this once. For `graceSeconds` (default one day, at most seven) the old secret keeps ' +
-      'signing too, and each postback carries both signatures, so the receiver can switch without refusing one; 0 retires the old secret at once.',
+      'signing too, and each postback carries both signatures, so the receiver can switch without refusing one; 0 retires the old secret at once. ' +
+      '`previousSecretExpiresAt` says until when both sign; after it the old secret signs nothing, whatever the services have cached.',
   })
   @ApiPathParams('triggerId')
   @ApiOkResponse({ type: TriggerDto, description: 'The response carries the new signing secret' })

@@ -343,7 +343,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate a trigger's signing secret
-         * @description Makes a new signing secret and returns it, shown this once. For `graceSeconds` (default one day, at most seven) the old secret keeps signing too, and each postback carries both signatures, so the receiver can switch without refusing one; 0 retires the old secret at once.
+         * @description Makes a new signing secret and returns it, shown this once. For `graceSeconds` (default one day, at most seven) the old secret keeps signing too, and each postback carries both signatures, so the receiver can switch without refusing one; 0 retires the old secret at once. `previousSecretExpiresAt` says until when both sign; after it the old secret signs nothing, whatever the services have cached.
          */
         post: operations["TriggersController_rotate"];
         delete?: never;
@@ -2616,6 +2616,12 @@ export interface components {
              * @example false
              */
             pendingChanges: boolean;
+            /**
+             * Format: date-time
+             * @description After a rotation: until when the previous secret signs too (both signatures are sent); null when only the current one signs
+             * @example 2026-05-07T09:41:12.380Z
+             */
+            previousSecretExpiresAt: string | null;
             /**
              * @description Retry on failure (network errors, timeouts, 408, 429, 5xx)
              * @example true

@@ -36,7 +36,7 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
   const [notice, setNotice] = useState<string | undefined>((location.state as { notice?: string } | null)?.notice);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState<string>();
-  const [secret, setSecret] = useState<{ value: string; rotated: boolean }>();
+  const [secret, setSecret] = useState<{ value: string; rotated: boolean; previousUntil?: string | null }>();
   const [testType, setTestType] = useState<OrderEventType>(t.eventTypes[0]);
   const [testResult, setTestResult] = useState<TestFireResult>();
   const [confirm, setConfirm] = useState<'delete' | 'rotate' | 'reveal'>();
@@ -150,7 +150,7 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
       )}
       {notice && <Banner tone="success">{notice}</Banner>}
       <ErrorBanner error={error} />
-      {secret && <SigningSecretNotice secret={secret.value} rotated={secret.rotated} />}
+      {secret && <SigningSecretNotice secret={secret.value} rotated={secret.rotated} previousUntil={secret.previousUntil} />}
 
       <section aria-labelledby="summary-title">
         <h2 id="summary-title">Configuration</h2>
@@ -308,7 +308,7 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
                 setRotateError(undefined);
                 unwrap(api.POST('/customers/{customerId}/triggers/{triggerId}/rotate-secret', { params: { path }, body: { graceSeconds: Number(grace) } }))
                   .then(async (rotated) => {
-                    if (rotated.signingSecret) setSecret({ value: rotated.signingSecret, rotated: true });
+                    if (rotated.signingSecret) setSecret({ value: rotated.signingSecret, rotated: true, previousUntil: rotated.previousSecretExpiresAt });
                     setConfirm(undefined);
                     await refresh();
                   })
