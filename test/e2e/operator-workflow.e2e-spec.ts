@@ -197,6 +197,48 @@ describe('operator workflow, as in the setup guide', () => {
     expect(got.headers['x-postback-test']).toBeUndefined();
   });
 
+  it("previews a trigger's postback byte for byte as live delivery sends it, meta included", async () => {
+    const body =
+      '{"order": <%~ json(it.data.id) %>, "ref": "<%= it.data.reference %>", "customer": <%~ json(it.customerId) %>,\n' +
+      ' "delivery": <%~ json(meta.deliveryId) %>, "attempt": <%~ json(meta.attempt) %>, "test": <%~ json(meta.test) %>,\n' +
+      ' "trigger": <%~ json(meta.trigger) %>, "for": <%~ json(meta.customer.id) %>, "note": "ünïcode \\u2028 <&>"}';
+    const template = await api<{ id: string }>('POST', `/customers/${customerId}/templates`, { name: 'With meta', body });
+    expect(template.status).toBe(201);
+    const created = await api<{ id: string }>('POST', `/customers/${customerId}/triggers`, {
+      name: 'Meta check',
+      eventTypes: ['order.delivered'],
+      url: `${receiver.url}/meta`,
+      templateId: template.body.id,
+    });
+    const path = `/customers/${customerId}/triggers/${created.body.id}`;
+    expect((await api<{ passed: boolean }>('POST', `${path}/test`, { eventType: 'order.delivered' })).body.passed).toBe(true);
+    expect((await api('POST', `${path}/activate`, {})).status).toBe(200);
+
+    const event = sampleEvent('order.delivered', {
+      id: `evt_${randomUUID()}`,
+      customerId,
+      occurredAt: new Date().toISOString(),
+      data: { ...sampleEvent('order.delivered').data, reference: 'PO "quoted" \\ ✓' },
+    });
+    const id = deliveryIdFor(event.id, created.body.id);
+    await new Promise((r) => setTimeout(r, 500));
+    await publish(event);
+    const got = (await receiver.waitFor((r) => r.some((x) => x.headers['webhook-id'] === id), 30_000, 'the meta postback')).find(
+      (x) => x.headers['webhook-id'] === id,
+    );
+    const preview = await api<{ output: string; contentType: string }>('POST', `${path}/preview`, { input: event });
+    expect(preview.status).toBe(200);
+    expect(Buffer.from(preview.body.output)).toEqual(Buffer.from(got?.body ?? ''));
+    expect(JSON.parse(preview.body.output)).toMatchObject({
+      delivery: id,
+      attempt: 1,
+      test: false,
+      trigger: { id: created.body.id, name: 'Meta check' },
+      for: customerId,
+    });
+    await api('POST', `${path}/pause`);
+  });
+
   /** Publishes events until one arrives that `accept` says is the new behaviour (the config topic is asynchronous). */
   const untilDelivered = async (accept: (got: { body: string; path: string }) => boolean, what: string) => {
     for (let i = 0; i < 50; i++) {

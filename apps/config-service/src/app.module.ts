@@ -103,7 +103,7 @@ export class AppModule implements NestModule {
         }),
         { provide: SecretBox, useValue: new SecretBox(config.secretsKey) },
         { provide: SsrfGuard, useValue: new SsrfGuard({ allowList: config.ssrfAllowList }) },
-        { provide: TemplateRenderer, useFactory: () => new TemplateRenderer({ workers: 1 }) },
+        { provide: TemplateRenderer, useFactory: () => new TemplateRenderer(config.render) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: apiValidationPipe },

@@ -2,3 +2,4 @@ export * from './env-reader';
 export * from './kafka-env';
 export * from './service-runtime';
 export * from './kafka-providers';
+export * from './render-env';

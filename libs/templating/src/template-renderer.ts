@@ -22,6 +22,25 @@ export interface RenderMeta {
   test?: boolean;
 }
 
+/**
+ * The `meta` of a postback: what live delivery, test-fire and a trigger's preview all give the
+ * template, built in one place so that they cannot drift apart.
+ */
+export function postbackMeta(delivery: {
+  deliveryId: string;
+  attempt: number;
+  test: boolean;
+  trigger: { id: string; name: string; customerId: string };
+}): RenderMeta {
+  return {
+    deliveryId: delivery.deliveryId,
+    attempt: delivery.attempt,
+    trigger: { id: delivery.trigger.id, name: delivery.trigger.name },
+    customer: { id: delivery.trigger.customerId },
+    test: delivery.test,
+  };
+}
+
 export interface RenderResult {
   output: string;
   contentType: string;

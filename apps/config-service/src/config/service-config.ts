@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
-import { EnvReader, KafkaSettings, readKafkaEnv } from '@postback/runtime';
+import { EnvReader, KafkaSettings, readKafkaEnv, readRenderEnv, RenderSettings } from '@postback/runtime';
 
 /** The config service's settings: read from the environment once, checked, then injected. */
 export class ServiceConfig {
@@ -27,6 +27,8 @@ export class ServiceConfig {
     readonly platform: { services: Array<{ name: string; url: string }>; consumerGroups: Array<{ role: string; groupId: string }> },
     /** The built console (apps/console → dist/console), served at /console. */
     readonly consoleDir: string,
+    /** The sandbox's limits for preview and the Mapper: the delivery service's variables and defaults (one worker here). */
+    readonly render: RenderSettings,
   ) {}
 }
 
@@ -74,6 +76,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.int('DELIVERY_LOG_FETCH_LINGER_MS', 200, { min: 0, max: 5000 }),
     readPlatform(env),
     resolve(env.string('CONSOLE_DIR', 'dist/console')),
+    readRenderEnv(env, 'PREVIEW_RENDER_WORKERS', 1),
   );
   return env.done(config);
 }

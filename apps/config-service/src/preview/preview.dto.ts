@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { ORDER_EVENT_TYPES, OrderEventType, TEMPLATE_FORMATS, TemplateFormat } from '@postback/contracts';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
@@ -72,6 +72,9 @@ export class TemplatePreviewRequestDto {
   @IsObject()
   input?: Record<string, unknown>;
 }
+
+/** A trigger's preview: a sample or custom input; the template and version are the trigger's. */
+export class TriggerPreviewRequestDto extends OmitType(TemplatePreviewRequestDto, ['version'] as const) {}
 
 /** Which template was rendered: `{ id, version }` of a saved one, or `{ unsaved: true }`. */
 export class PreviewedTemplateDto {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { OrderEventType, sampleEvent, TemplateFormat } from '@postback/contracts';
-import { MappingRule, TemplateError, TemplateRenderer } from '@postback/templating';
+import { deliveryIdFor, OrderEventType, sampleEvent, TemplateFormat } from '@postback/contracts';
+import { MappingRule, postbackMeta, RenderMeta, TemplateError, TemplateRenderer } from '@postback/templating';
 import { InvalidInputError, InvalidTemplateError } from '../common/domain.errors';
 import { TemplatesService } from '../templates/templates.service';
+import { TriggersService } from '../triggers/triggers.service';
 
 export interface PreviewRequest {
   /** A saved template, its latest version unless `version` is given… */
@@ -37,6 +38,7 @@ export class PreviewService {
   constructor(
     private readonly templates: TemplatesService,
     private readonly renderer: TemplateRenderer,
+    private readonly triggers: TriggersService,
   ) {}
 
   async preview(req: PreviewRequest): Promise<PreviewResult> {
@@ -60,9 +62,36 @@ export class PreviewService {
     }
     const eventType = req.eventType ?? 'order.shipped';
     const input = req.input ?? sampleEvent(eventType);
+    const rendered = await this.render(body, format, input, { deliveryId: 'msg_preview', attempt: 1, test: true });
+    return { ...rendered, template, body, input: req.input ? { custom: true } : { eventType } };
+  }
+
+  /**
+   * A trigger's postback for an event, byte for byte what live delivery sends for it: the
+   * trigger's template at the version its newest revision uses (the one a test-fire tests), and
+   * the `meta` of a first live attempt (its delivery id, the trigger and customer). The sample
+   * carries the trigger's customer id, as the customer's live events do.
+   */
+  async previewTrigger(customerId: string, triggerId: string, req: Pick<PreviewRequest, 'eventType' | 'input'>): Promise<PreviewResult> {
+    const { trigger, latestTemplateVersion } = await this.triggers.get(customerId, triggerId);
+    const version = await this.templates.getVersion(trigger.templateId, trigger.templateVersion ?? latestTemplateVersion);
+    const { template } = await this.templates.get(trigger.templateId);
+    const eventType = req.eventType ?? trigger.eventTypes[0] ?? 'order.shipped';
+    const input = req.input ?? sampleEvent(eventType, { customerId });
+    const eventId = typeof input.id === 'string' && input.id ? input.id : 'evt_preview';
+    const meta = postbackMeta({
+      deliveryId: deliveryIdFor(eventId, trigger.id),
+      attempt: 1,
+      test: false,
+      trigger: { id: trigger.id, name: trigger.name, customerId: trigger.customerId },
+    });
+    const rendered = await this.render(version.body, template.format, input, meta);
+    return { ...rendered, template: { id: template.id, version: version.version }, body: version.body, input: req.input ? { custom: true } : { eventType } };
+  }
+
+  private async render(body: string, format: TemplateFormat, input: object, meta: RenderMeta) {
     try {
-      const rendered = await this.renderer.render({ body, format }, input, { deliveryId: 'msg_preview', attempt: 1, test: true });
-      return { ...rendered, template, body, input: req.input ? { custom: true } : { eventType } };
+      return await this.renderer.render({ body, format }, input, meta);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       throw new InvalidTemplateError(`the template failed to render: ${e.message}`, [{ field: 'body', message: e.reason, line: e.line, column: e.column }], {

@@ -4,6 +4,8 @@ import type { Response } from 'express';
 import { RequireScope } from '../auth/scopes';
 import { ApiConflict, ApiInvalidTemplate, ApiPageResponse, ApiPathParams, ApiStandardErrors } from '../common/api-docs';
 import { Page } from '../common/pagination.dto';
+import { PreviewResultDto, TriggerPreviewRequestDto } from '../preview/preview.dto';
+import { PreviewService } from '../preview/preview.service';
 import { TestFireResultDto } from '../test-fire/test-fire.dto';
 import { TestFireService } from '../test-fire/test-fire.service';
 import {
@@ -31,6 +33,7 @@ export class TriggersController {
   constructor(
     private readonly triggers: TriggersService,
     private readonly testFire: TestFireService,
+    private readonly previews: PreviewService,
   ) {}
 
   @Post()
@@ -87,6 +90,24 @@ export class TriggersController {
   @ApiOkResponse({ type: TriggerDto, description: 'The updated trigger' })
   async update(@Param('customerId') customerId: string, @Param('triggerId') id: string, @Body() body: UpdateTriggerDto): Promise<TriggerDto> {
     return dto(await this.triggers.update(customerId, id, body));
+  }
+
+  @Post(':triggerId/preview')
+  @HttpCode(200)
+  @RequireScope('read')
+  @ApiOperation({
+    summary: "Preview a trigger's postback",
+    description:
+      "Renders what this trigger would send for the sample event of `eventType` (default: the trigger's first) or for your `input`, and sends " +
+      'nothing: its template at the version its newest revision uses (the one a test-fire tests), the same sandbox and limits as delivery, and ' +
+      "the `meta` of a first live attempt (the event's delivery id, the trigger, the customer). For the same event it is byte for byte the body " +
+      'live delivery sends. 422 when it does not render. Read-only keys may call it.',
+  })
+  @ApiPathParams('triggerId')
+  @ApiOkResponse({ type: PreviewResultDto, description: 'The rendered postback body' })
+  @ApiInvalidTemplate('The template does not render, or its output is not valid JSON: errors name the line')
+  async preview(@Param('customerId') customerId: string, @Param('triggerId') id: string, @Body() body: TriggerPreviewRequestDto): Promise<PreviewResultDto> {
+    return this.previews.previewTrigger(customerId, id, body);
   }
 
   @Post(':triggerId/test')

@@ -268,6 +268,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers/{customerId}/triggers/{triggerId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a trigger's postback
+         * @description Renders what this trigger would send for the sample event of `eventType` (default: the trigger's first) or for your `input`, and sends nothing: its template at the version its newest revision uses (the one a test-fire tests), the same sandbox and limits as delivery, and the `meta` of a first live attempt (the event's delivery id, the trigger, the customer). For the same event it is byte for byte the body live delivery sends. 422 when it does not render. Read-only keys may call it.
+         */
+        post: operations["TriggersController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers/{customerId}/triggers/{triggerId}/replays": {
         parameters: {
             query?: never;
@@ -2670,6 +2690,26 @@ export interface components {
              */
             url: string | null;
         };
+        TriggerPreviewRequestDto: {
+            /**
+             * @description Render with this type's sample payload
+             * @default order.shipped
+             * @enum {string}
+             */
+            eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+            /**
+             * @description Custom input instead of a sample: an order event or any JSON object
+             * @example {
+             *       "type": "order.shipped",
+             *       "data": {
+             *         "id": "ord_1"
+             *       }
+             *     }
+             */
+            input?: {
+                [key: string]: unknown;
+            };
+        };
         TriggerRevisionDto: {
             /**
              * Format: date-time
@@ -4527,6 +4567,89 @@ export interface operations {
             };
             /** @description Unknown id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    TriggersController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerPreviewRequestDto"];
+            };
+        };
+        responses: {
+            /** @description The rendered postback body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewResultDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The template does not render, or its output is not valid JSON: errors name the line */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

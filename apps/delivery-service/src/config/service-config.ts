@@ -1,5 +1,5 @@
 import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
-import { EnvReader, KafkaSettings, readKafkaEnv } from '@postback/runtime';
+import { EnvReader, KafkaSettings, RenderSettings, readKafkaEnv, readRenderEnv } from '@postback/runtime';
 import type { SmtpSettings } from '../channels/email.channel';
 import { parseSchedule, RetryTier } from '../deliveries/retry-policy';
 
@@ -36,7 +36,7 @@ export class ServiceConfig {
       circuitThreshold: number;
     },
     readonly retry: { tiers: RetryTier[]; jitter: number; partitionsConsumedConcurrently: number },
-    readonly render: { timeoutMs: number; workers: number; maxOutputBytes: number },
+    readonly render: RenderSettings,
     /** The email channel's SMTP server; undefined (no SMTP_HOST) disables email delivery. */
     readonly smtp: SmtpSettings | undefined,
   ) {}
@@ -107,11 +107,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
       jitter: env.int('DELIVERY_RETRY_JITTER_PERCENT', 20, { min: 0, max: 50 }) / 100,
       partitionsConsumedConcurrently: env.int('DELIVERY_RETRY_PARTITIONS_CONCURRENTLY', 3, { min: 1, max: 64 }),
     },
-    {
-      timeoutMs: env.int('RENDER_TIMEOUT_MS', 100, { min: 5, max: 10_000 }),
-      workers: env.int('RENDER_WORKERS', 2, { min: 1, max: 32 }),
-      maxOutputBytes: env.int('RENDER_MAX_OUTPUT_BYTES', 1024 * 1024, { min: 1024, max: 16 * 1024 * 1024 }),
-    },
+    readRenderEnv(env, 'RENDER_WORKERS', 2),
     readSmtp(env),
   );
   return env.done(config);

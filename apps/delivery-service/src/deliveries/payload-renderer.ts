@@ -1,5 +1,5 @@
 import type { DeliveryJob, TriggerSnapshot } from '@postback/contracts';
-import { TemplateError, TemplateRenderer } from '@postback/templating';
+import { postbackMeta, TemplateError, TemplateRenderer } from '@postback/templating';
 import type { DeliveryMetrics } from './delivery.metrics';
 
 export type Rendered = { ok: true; body: string; contentType: string } | { ok: false; error: { code: string; message: string } };
@@ -18,13 +18,11 @@ export class PayloadRenderer {
   async render(job: DeliveryJob, trigger: TriggerSnapshot): Promise<Rendered> {
     const stop = this.metrics.renderDuration.startTimer();
     try {
-      const rendered = await this.renderer.render({ body: trigger.template.body, format: trigger.template.format }, job.event, {
-        deliveryId: job.deliveryId,
-        attempt: job.attempt,
-        trigger: { id: trigger.id, name: trigger.name },
-        customer: { id: trigger.customerId },
-        test: job.test,
-      });
+      const rendered = await this.renderer.render(
+        { body: trigger.template.body, format: trigger.template.format },
+        job.event,
+        postbackMeta({ deliveryId: job.deliveryId, attempt: job.attempt, test: job.test, trigger }),
+      );
       return { ok: true, body: rendered.output, contentType: rendered.contentType };
     } catch (e) {
       const err = e instanceof TemplateError ? e : new TemplateError('TEMPLATE_RUNTIME', (e as Error).message);
