@@ -239,6 +239,71 @@ describe('operator workflow, as in the setup guide', () => {
     await api('POST', `${path}/pause`);
   });
 
+  it("never sends a payload that breaks the customer's contract, and replays it once the template is fixed", async () => {
+    const template = await api<{ id: string }>('POST', `/customers/${customerId}/templates`, {
+      name: 'Contract',
+      body: '{"orderNumber": <%~ json(it.data.reference) %>}',
+    });
+    const outputSchema = {
+      type: 'object',
+      required: ['orderNumber', 'total'],
+      properties: { orderNumber: { type: 'string' }, total: { type: 'number' } },
+    };
+    const refused = await api<Err>('POST', `/customers/${customerId}/triggers`, {
+      name: 'Bad contract',
+      eventTypes: ['order.canceled'],
+      url: `${receiver.url}/contract`,
+      templateId: template.body.id,
+      outputSchema: { type: 'nonsense' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]?.field).toBe('outputSchema');
+    const created = await api<{ id: string }>('POST', `/customers/${customerId}/triggers`, {
+      name: 'Contract check',
+      eventTypes: ['order.canceled'],
+      url: `${receiver.url}/contract`,
+      templateId: template.body.id,
+      outputSchema,
+    });
+    expect(created.status).toBe(201);
+    const path = `/customers/${customerId}/triggers/${created.body.id}`;
+
+    // Preview shows the mismatch next to the output; the test-fire is not sent.
+    const preview = await api<{ output: string; schemaIssues: Array<{ path: string; message: string }> }>('POST', `${path}/preview`, {});
+    expect(preview.body.schemaIssues).toEqual([{ path: '/total', message: 'is required' }]);
+    const test = await api<{ passed: boolean; outcome: string; deliveryId: string; error: { code: string; message: string } }>('POST', `${path}/test`, {});
+    expect(test.body).toMatchObject({ passed: false, outcome: 'failed', error: { code: 'SCHEMA_MISMATCH' } });
+    expect(test.body.error.message).toContain('/total is required');
+    expect(receiver.requests.some((r) => r.headers['webhook-id'] === test.body.deliveryId)).toBe(false);
+
+    // Forced live (audited), a live event that breaks the contract is dead-lettered, never sent.
+    expect((await api('POST', `${path}/activate`, { force: true, reason: 'checking the contract' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    const event = sampleEvent('order.canceled', { id: `evt_${randomUUID()}`, customerId, occurredAt: new Date().toISOString() });
+    const id = deliveryIdFor(event.id, created.body.id);
+    await publish(event);
+    let failed: { status: string; attemptLog: Array<{ error?: { code: string } }> } | undefined;
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline && failed?.status !== 'failed'; await new Promise((r) => setTimeout(r, 200))) {
+      const d = await api<{ status: string; attemptLog: Array<{ error?: { code: string } }> }>('GET', `/deliveries/${id}`);
+      if (d.status === 200) failed = d.body;
+    }
+    expect(failed?.status).toBe('failed');
+    expect(failed?.attemptLog[0]?.error?.code).toBe('SCHEMA_MISMATCH');
+    expect(receiver.requests.some((r) => r.headers['webhook-id'] === id)).toBe(false);
+
+    // The fixed template goes live the safe way (test, then activate), and the replay delivers.
+    await api('PATCH', `/templates/${template.body.id}`, { body: '{"orderNumber": <%~ json(it.data.reference) %>, "total": 0}' });
+    expect((await api<{ passed: boolean }>('POST', `${path}/test`, {})).body.passed).toBe(true);
+    expect((await api<{ pendingChanges: boolean }>('POST', `${path}/activate`, {})).body.pendingChanges).toBe(false);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await api('POST', `/deliveries/${id}/replay`, {})).status).toBeLessThan(300);
+    const got = (await receiver.waitFor((r) => r.some((x) => x.headers['webhook-id'] === id), 30_000, 'the replayed postback')).find(
+      (x) => x.headers['webhook-id'] === id,
+    );
+    expect(JSON.parse(got?.body ?? '{}')).toEqual({ orderNumber: event.data.reference, total: 0 });
+    await api('POST', `${path}/pause`);
+  });
+
   /** Publishes events until one arrives that `accept` says is the new behaviour (the config topic is asynchronous). */
   const untilDelivered = async (accept: (got: { body: string; path: string }) => boolean, what: string) => {
     for (let i = 0; i < 50; i++) {

@@ -25,6 +25,8 @@ export interface TriggerSnapshot {
   retry: { enabled: boolean; maxAttempts: number };
   /** The template this trigger renders, resolved to one version and embedded. */
   template: { id: string; version: number; format: TemplateFormat; body: string };
+  /** The customer's output contract: a JSON Schema (2020-12) every rendered payload must meet, or it is not sent. */
+  outputSchema?: object;
   /** Signing secrets, sealed with the shared config key (see libs/security secret-box). */
   sealedSecrets: string;
   revision: number;
@@ -42,7 +44,7 @@ export interface TriggerSnapshot {
 }
 
 /** What a revision of a trigger decides: what it listens to, where and how it sends, what it renders. */
-export type TriggerConfiguration = Pick<TriggerSnapshot, 'name' | 'eventTypes' | 'channel' | 'http' | 'email' | 'retry' | 'template'>;
+export type TriggerConfiguration = Pick<TriggerSnapshot, 'name' | 'eventTypes' | 'channel' | 'http' | 'email' | 'retry' | 'template' | 'outputSchema'>;
 
 /** A revision that has not gone live yet, with its number. */
 export type TriggerDraft = TriggerConfiguration & { number: number };
@@ -53,8 +55,8 @@ export type TriggerDraft = TriggerConfiguration & { number: number };
  */
 export function configurationUnderTest(snapshot: TriggerSnapshot): TriggerSnapshot {
   if (!snapshot.draft) return snapshot;
-  const { name, eventTypes, channel, http, email, retry, template } = snapshot.draft;
-  return { ...snapshot, name, eventTypes, channel, http, email, retry, template, draft: undefined };
+  const { name, eventTypes, channel, http, email, retry, template, outputSchema } = snapshot.draft;
+  return { ...snapshot, name, eventTypes, channel, http, email, retry, template, outputSchema, draft: undefined };
 }
 
 export type ConfigSnapshot = TriggerSnapshot;

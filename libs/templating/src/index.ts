@@ -1,3 +1,4 @@
 export * from './template-errors';
 export * from './template-renderer';
 export * from './mapper';
+export * from './output-schema';

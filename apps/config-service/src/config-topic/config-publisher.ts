@@ -97,6 +97,7 @@ export class ConfigPublisher {
       email: c.email ?? undefined,
       retry: { enabled: c.retryOnFailure, maxAttempts: c.maxAttempts },
       template: { id: template.id, version, format: template.format, body: body.body },
+      ...(c.outputSchema ? { outputSchema: c.outputSchema } : {}),
     };
   }
 }

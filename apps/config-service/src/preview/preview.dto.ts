@@ -89,6 +89,11 @@ export class PreviewInputDto {
   @ApiPropertyOptional({ description: 'True when the custom input was used', example: true }) custom?: boolean;
 }
 
+export class SchemaIssueDto {
+  @ApiProperty({ example: '/total', description: "Where, as a JSON pointer into the output ('' for the whole payload)" }) path!: string;
+  @ApiProperty({ example: 'is required', description: 'Why it does not meet the schema' }) message!: string;
+}
+
 export class PreviewResultDto {
   @ApiProperty({ description: 'The rendered output, byte for byte what delivery would send', example: '{"order": "ord_7Q2M9K4XHB"}' }) output!: string;
   @ApiProperty({ example: 'application/json', description: 'The Content-Type delivery would send it with' }) contentType!: string;
@@ -97,4 +102,10 @@ export class PreviewResultDto {
   @ApiProperty({ description: 'The body rendered (compiled from the mapping when rules were given)', example: '{"order": <%~ json(it.data.id) %>}' })
   body!: string;
   @ApiProperty({ type: () => PreviewInputDto, description: '{ eventType } of the sample used, or { custom: true }' }) input!: PreviewInputDto;
+  @ApiPropertyOptional({
+    type: () => SchemaIssueDto,
+    isArray: true,
+    description: "A trigger's preview: how the output breaks the trigger's output contract (empty when it meets it; absent without a contract)",
+  })
+  schemaIssues?: SchemaIssueDto[];
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { deliveryIdFor, OrderEventType, sampleEvent, TemplateFormat } from '@postback/contracts';
-import { MappingRule, postbackMeta, RenderMeta, TemplateError, TemplateRenderer } from '@postback/templating';
+import { MappingRule, OutputSchemas, postbackMeta, RenderMeta, SchemaIssue, TemplateError, TemplateRenderer } from '@postback/templating';
 import { InvalidInputError, InvalidTemplateError } from '../common/domain.errors';
 import { TemplatesService } from '../templates/templates.service';
 import { TriggersService } from '../triggers/triggers.service';
@@ -26,6 +26,7 @@ export interface PreviewResult {
   template: { id: string; version: number } | { unsaved: true };
   body: string;
   input: { eventType: OrderEventType } | { custom: true };
+  schemaIssues?: SchemaIssue[];
 }
 
 /**
@@ -35,6 +36,8 @@ export interface PreviewResult {
  */
 @Injectable()
 export class PreviewService {
+  private readonly schemas = new OutputSchemas(50);
+
   constructor(
     private readonly templates: TemplatesService,
     private readonly renderer: TemplateRenderer,
@@ -86,7 +89,14 @@ export class PreviewService {
       trigger: { id: trigger.id, name: trigger.name, customerId: trigger.customerId },
     });
     const rendered = await this.render(version.body, template.format, input, meta);
-    return { ...rendered, template: { id: template.id, version: version.version }, body: version.body, input: req.input ? { custom: true } : { eventType } };
+    const schemaIssues = trigger.outputSchema && template.format === 'json' ? this.schemas.check(trigger.outputSchema, rendered.output) : undefined;
+    return {
+      ...rendered,
+      template: { id: template.id, version: version.version },
+      body: version.body,
+      input: req.input ? { custom: true } : { eventType },
+      ...(schemaIssues ? { schemaIssues } : {}),
+    };
   }
 
   private async render(body: string, format: TemplateFormat, input: object, meta: RenderMeta) {

@@ -13,6 +13,7 @@ const base: TriggerConfig = {
   templateId: 'tpl_1',
   templateVersion: null,
   email: null,
+  outputSchema: null,
 };
 
 describe('revision diff', () => {

@@ -16,6 +16,8 @@ export interface TriggerConfig {
   /** Pinned version, or null to follow the template's latest. */
   templateVersion: number | null;
   email: EmailConfig | null;
+  /** The output contract (JSON Schema), or null. */
+  outputSchema: object | null;
 }
 
 /** One changed setting between two revisions, named as the API names it. */
@@ -38,6 +40,7 @@ const FIELDS: ReadonlyArray<keyof TriggerConfig> = [
   'templateId',
   'templateVersion',
   'email',
+  'outputSchema',
 ];
 
 export function configOf(t: TriggerEntity): TriggerConfig {
@@ -54,6 +57,7 @@ export function configOf(t: TriggerEntity): TriggerConfig {
     templateId: t.templateId,
     templateVersion: t.templateVersion,
     email: t.email ? { ...t.email } : null,
+    outputSchema: t.outputSchema ?? null,
   };
 }
 
@@ -72,6 +76,7 @@ export function columnsOf(c: TriggerConfig): Partial<TriggerEntity> {
     templateId: c.templateId,
     templateVersion: c.templateVersion,
     email: c.email,
+    outputSchema: c.outputSchema ?? null,
   };
 }
 

@@ -197,6 +197,19 @@ export class CreateTriggerDto {
   @IsInt()
   @Min(1)
   templateVersion?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { type: 'object', required: ['orderNumber'], properties: { orderNumber: { type: 'string' } } },
+    description:
+      "The customer's output contract: a JSON Schema (2020-12, no remote references) every rendered JSON payload must meet. Preview shows " +
+      'mismatches; a test-fire or live delivery that does not meet it is not sent (SCHEMA_MISMATCH, with the failing paths). null removes it',
+  })
+  @IsOptional()
+  @IsObject()
+  outputSchema?: Record<string, unknown> | null;
 }
 
 /** The channel stays as created; the template can be switched with templateId (inline creation is for create only). */
@@ -337,6 +350,14 @@ export class TriggerDto {
     description: 'After a rotation: until when the previous secret signs too (both signatures are sent); null when only the current one signs',
   })
   previousSecretExpiresAt!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { type: 'object', required: ['orderNumber'], properties: { orderNumber: { type: 'string' } } },
+    description: 'The output contract (JSON Schema) rendered payloads are checked against; null when there is none',
+  })
+  outputSchema!: object | null;
   @ApiPropertyOptional({ description: 'Only in the responses to create and rotate-secret: store it now', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
   signingSecret?: string;
   @ApiProperty({ format: 'date-time', example: '2026-05-04T09:20:01.774Z' }) createdAt!: string;
@@ -372,6 +393,7 @@ export class TriggerDto {
       ...(t.lastTestAt && t.lastTestDeliveryId
         ? { lastTest: { at: t.lastTestAt.toISOString(), deliveryId: t.lastTestDeliveryId, outcome: t.lastTestOutcome ?? 'unknown' } }
         : {}),
+      outputSchema: t.outputSchema ?? null,
       previousSecretExpiresAt:
         t.previousSecretSealed && t.previousSecretExpiresAt && t.previousSecretExpiresAt.getTime() > Date.now()
           ? t.previousSecretExpiresAt.toISOString()
@@ -435,6 +457,14 @@ export class TriggerSettingsDto {
   @ApiProperty({ nullable: true, type: 'integer', example: null, description: 'The pinned template version; null follows the latest' })
   templateVersion!: number | null;
   @ApiPropertyOptional({ type: () => EmailConfigDto, nullable: true, description: 'Email settings; null for URL triggers' }) email?: EmailConfigDto | null;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { type: 'object', required: ['orderNumber'], properties: { orderNumber: { type: 'string' } } },
+    description: 'The output contract, or null',
+  })
+  outputSchema?: object | null;
 }
 
 export class TriggerRevisionDto {

@@ -76,6 +76,10 @@ export class TriggerEntity {
   @Column({ name: 'previous_secret_expires_at', type: 'datetime', precision: 3, nullable: true })
   previousSecretExpiresAt!: Date | null;
 
+  /** The customer's output contract: a JSON Schema (2020-12) the rendered payload must meet, or it is not sent. */
+  @Column({ name: 'output_schema', type: 'simple-json', nullable: true })
+  outputSchema!: object | null;
+
   /** Email delivery: recipients and subject template (delivery by email comes with the email channel). */
   @Column({ name: 'email_config', type: 'simple-json', nullable: true })
   email!: EmailConfig | null;

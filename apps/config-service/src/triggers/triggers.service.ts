@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EmailConfig, OrderEventType, TriggerStatus } from '@postback/contracts';
 import { DestinationRefusedError, generateSigningSecret, SecretBox, SsrfGuard } from '@postback/security';
-import { TemplateError, TemplateRenderer } from '@postback/templating';
+import { OutputSchemas, TemplateError, TemplateRenderer } from '@postback/templating';
 import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThan, Like, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ConfigPublisher } from '../config-topic/config-publisher';
@@ -35,6 +35,7 @@ export interface TriggerInput {
   /** A template to create under the customer in the same transaction, instead of `templateId`. */
   template?: Omit<TemplateInput, 'customerId'>;
   templateVersion?: number | null;
+  outputSchema?: object | null;
 }
 
 /** A trigger with the fingerprint of its current configuration (for "tested?"). */
@@ -65,6 +66,8 @@ export interface RevisionView {
  */
 @Injectable()
 export class TriggersService {
+  private readonly schemas = new OutputSchemas(50);
+
   constructor(
     private readonly db: DataSource,
     private readonly templates: TemplatesService,
@@ -79,6 +82,7 @@ export class TriggersService {
   async create(customerId: string, input: TriggerInput): Promise<TriggerView & { signingSecret: string }> {
     const channel = input.channel ?? 'http';
     await this.checkChannel(channel, input.url, input.email);
+    this.checkSchema(input.outputSchema);
     if ((input.templateId === undefined) === (input.template === undefined)) {
       throw new InvalidInputError('give templateId or template', [
         { field: 'templateId', message: 'exactly one of templateId (an existing template) or template (a new one) is needed' },
@@ -106,6 +110,7 @@ export class TriggersService {
         timeoutMs: input.timeoutMs ?? this.config.triggerDefaults.timeoutMs,
         templateId,
         templateVersion: input.templateVersion ?? null,
+        outputSchema: input.outputSchema ?? null,
         status: 'draft',
         secretSealed: this.secrets.seal(signingSecret),
         revision: 0,
@@ -140,6 +145,7 @@ export class TriggersService {
   async update(customerId: string, id: string, input: Partial<Omit<TriggerInput, 'channel' | 'template'>>): Promise<TriggerView> {
     await this.db.transaction(async (m) => {
       const current = await this.lockTrigger(m, customerId, id);
+      this.checkSchema(input.outputSchema);
       if (input.url !== undefined || input.email !== undefined) {
         await this.checkChannel(current.channel, input.url ?? current.url ?? undefined, input.email ?? current.email ?? undefined);
       }
@@ -168,6 +174,7 @@ export class TriggersService {
           timeoutMs: input.timeoutMs,
           templateId,
           templateVersion,
+          outputSchema: input.outputSchema,
         },
       );
       const revision = await this.recordRevision(m, id, 'updated');
@@ -422,6 +429,13 @@ export class TriggersService {
         throw new InvalidInputError('the subject template does not compile', [{ field: 'email.subject', message: e.reason, line: e.line, column: e.column }]);
       throw e;
     }
+  }
+
+  /** A contract must be a JSON Schema that compiles (2020-12; no remote references). */
+  private checkSchema(schema: object | null | undefined): void {
+    if (schema === undefined || schema === null) return;
+    const problem = this.schemas.problem(schema);
+    if (problem) throw new InvalidInputError('the output schema cannot be used', [{ field: 'outputSchema', message: problem }]);
   }
 
   /** SSRF: scheme and literal addresses always; names that resolve to a refused address too. */

@@ -1365,6 +1365,23 @@ export interface components {
             /** @example Shop backend: shipments */
             name: string;
             /**
+             * @description The customer's output contract: a JSON Schema (2020-12, no remote references) every rendered JSON payload must meet. Preview shows mismatches; a test-fire or live delivery that does not meet it is not sent (SCHEMA_MISMATCH, with the failing paths). null removes it
+             * @example {
+             *       "type": "object",
+             *       "required": [
+             *         "orderNumber"
+             *       ],
+             *       "properties": {
+             *         "orderNumber": {
+             *           "type": "string"
+             *         }
+             *       }
+             *     }
+             */
+            outputSchema?: {
+                [key: string]: unknown;
+            } | null;
+            /**
              * @description Retry on failure (network errors, timeouts, 408, 429, 5xx)
              * @default true
              * @example true
@@ -2057,6 +2074,8 @@ export interface components {
              * @example {"order": "ord_7Q2M9K4XHB"}
              */
             output: string;
+            /** @description A trigger's preview: how the output breaks the trigger's output contract (empty when it meets it; absent without a contract) */
+            schemaIssues?: components["schemas"]["SchemaIssueDto"][];
             /** @description { id, version } of a saved template, or { unsaved: true } */
             template: components["schemas"]["PreviewedTemplateDto"];
         };
@@ -2208,6 +2227,18 @@ export interface components {
              * @example 86400
              */
             graceSeconds?: number;
+        };
+        SchemaIssueDto: {
+            /**
+             * @description Why it does not meet the schema
+             * @example is required
+             */
+            message: string;
+            /**
+             * @description Where, as a JSON pointer into the output ('' for the whole payload)
+             * @example /total
+             */
+            path: string;
         };
         ServiceStatusDto: {
             /**
@@ -2627,6 +2658,23 @@ export interface components {
             /** @example Shop backend: shipments */
             name: string;
             /**
+             * @description The output contract (JSON Schema) rendered payloads are checked against; null when there is none
+             * @example {
+             *       "type": "object",
+             *       "required": [
+             *         "orderNumber"
+             *       ],
+             *       "properties": {
+             *         "orderNumber": {
+             *           "type": "string"
+             *         }
+             *       }
+             *     }
+             */
+            outputSchema: {
+                [key: string]: unknown;
+            } | null;
+            /**
              * @description Why the platform paused it, e.g. the receiver answered 410 Gone
              * @example the receiver answered 410 Gone
              */
@@ -2775,6 +2823,23 @@ export interface components {
             /** @example Shop backend: shipments */
             name: string;
             /**
+             * @description The output contract, or null
+             * @example {
+             *       "type": "object",
+             *       "required": [
+             *         "orderNumber"
+             *       ],
+             *       "properties": {
+             *         "orderNumber": {
+             *           "type": "string"
+             *         }
+             *       }
+             *     }
+             */
+            outputSchema?: {
+                [key: string]: unknown;
+            } | null;
+            /**
              * @description Retry on failure
              * @example true
              */
@@ -2895,6 +2960,23 @@ export interface components {
             method?: "POST" | "PUT" | "PATCH";
             /** @example Shop backend: shipments */
             name?: string;
+            /**
+             * @description The customer's output contract: a JSON Schema (2020-12, no remote references) every rendered JSON payload must meet. Preview shows mismatches; a test-fire or live delivery that does not meet it is not sent (SCHEMA_MISMATCH, with the failing paths). null removes it
+             * @example {
+             *       "type": "object",
+             *       "required": [
+             *         "orderNumber"
+             *       ],
+             *       "properties": {
+             *         "orderNumber": {
+             *           "type": "string"
+             *         }
+             *       }
+             *     }
+             */
+            outputSchema?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * @description Retry on failure (network errors, timeouts, 408, 429, 5xx)
              * @default true

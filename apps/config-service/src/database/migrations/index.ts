@@ -3,6 +3,7 @@ import { OperatorWorkflow1795853979931 } from './1795853979931-OperatorWorkflow'
 import { ReliableDelivery1795855021004 } from './1795855021004-ReliableDelivery';
 import { ConsoleSupport1796027512145 } from './1796027512145-ConsoleSupport';
 import { TriggerRevisions1796200000000 } from './1796200000000-TriggerRevisions';
+import { OutputSchema1796200000001 } from './1796200000001-OutputSchema';
 
 /** Every migration, in order. Generated with the TypeORM CLI, reviewed, never edited once landed. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ReliableDelivery1795855021004,
   ConsoleSupport1796027512145,
   TriggerRevisions1796200000000,
+  OutputSchema1796200000001,
 ];
