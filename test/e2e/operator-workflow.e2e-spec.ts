@@ -304,6 +304,84 @@ describe('operator workflow, as in the setup guide', () => {
     await api('POST', `${path}/pause`);
   });
 
+  it("tests with the template's sample input by default, then runs every fixture, and activation follows them", async () => {
+    const template = await api<{ id: string }>('POST', `/customers/${customerId}/templates`, {
+      name: 'Fixtures',
+      body: '{"order": <%~ json(it.data.id) %>, "ref": "<%= it.data.reference %>"}',
+      sampleInput: { data: { id: 'ord_from_sample', reference: 'FROM-SAMPLE' } },
+    });
+    const created = await api<{ id: string }>('POST', `/customers/${customerId}/triggers`, {
+      name: 'Fixture check',
+      eventTypes: ['order.shipped'],
+      url: `${receiver.url}/fixtures`,
+      templateId: template.body.id,
+    });
+    const path = `/customers/${customerId}/triggers/${created.body.id}`;
+    type Result = {
+      passed: boolean;
+      request?: { body: string };
+      fixtures?: Array<{ name: string; passed: boolean; status?: number; checks: Array<{ path: string; passed: boolean; message: string }> }>;
+    };
+
+    // No fixtures: the template's sample input is the default one.
+    const byDefault = await api<Result>('POST', `${path}/test`, {});
+    expect(byDefault.body.passed).toBe(true);
+    expect(JSON.parse(byDefault.body.request?.body ?? '{}')).toEqual({ order: 'ord_from_sample', ref: 'FROM-SAMPLE' });
+
+    const bad = await api<Err>('POST', `${path}/fixtures`, { name: 'Broken', eventType: 'order.shipped', expectations: [{ path: '$.order[', equals: 1 }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.[0]?.field).toBe('expectations.0');
+    const sample = await api<{ id: string }>('POST', `${path}/fixtures`, {
+      name: 'Sample shipped',
+      eventType: 'order.shipped',
+      expectations: [
+        { path: '$.order', matches: '^ord_' },
+        { path: '$.ref', type: 'string' },
+      ],
+      expectStatus: 200,
+    });
+    expect(sample.status).toBe(201);
+    const custom = await api<{ id: string }>('POST', `${path}/fixtures`, {
+      name: 'Reference PO-9',
+      input: { ...sampleEvent('order.shipped'), data: { ...sampleEvent('order.shipped').data, id: 'ord_fixture', reference: 'PO-9' } },
+      expectations: [{ path: '$.ref', equals: 'PO-10' }],
+    });
+    const [lastLive] = (await api<{ items: Array<{ deliveryId: string }> }>('GET', `/deliveries?customerId=${customerId}&test=false&limit=1`)).body.items;
+    const fromLog = await api<{ id: string; source: string }>('POST', `${path}/fixtures`, {
+      name: 'From the log',
+      deliveryId: lastLive.deliveryId,
+      expectations: [{ path: '$.order', exists: true }],
+    });
+    expect(fromLog.body.source).toBe(`delivery ${lastLive.deliveryId}`);
+    expect((await api<unknown[]>('GET', `${path}/fixtures`)).body).toHaveLength(3);
+
+    // The earlier passing test no longer counts: the fixtures changed.
+    expect((await api<{ testedCurrentConfig: boolean }>('GET', path)).body.testedCurrentConfig).toBe(false);
+    const failing = await api<Result>('POST', `${path}/test`, {});
+    expect(failing.body.passed).toBe(false);
+    expect(failing.body.fixtures?.map((f) => [f.name, f.passed])).toEqual([
+      ['Sample shipped', true],
+      ['Reference PO-9', false],
+      ['From the log', true],
+    ]);
+    expect(failing.body.fixtures?.[1].checks).toEqual([
+      { path: '$.ref', expectation: 'equals "PO-10"', passed: false, message: 'is "PO-9", expected "PO-10"' },
+    ]);
+    expect(failing.body.fixtures?.[0].status).toBe(200);
+    expect((await api<Err>('POST', `${path}/activate`, {})).status).toBe(409);
+
+    // A one-off test of a sample does not stand in for the fixtures.
+    expect((await api<Result>('POST', `${path}/test`, { eventType: 'order.shipped' })).body.passed).toBe(false);
+    expect((await api<Err>('POST', `${path}/activate`, {})).status).toBe(409);
+
+    expect((await api('DELETE', `${path}/fixtures/${custom.body.id}`)).status).toBe(204);
+    const green = await api<Result>('POST', `${path}/test`, {});
+    expect(green.body.passed).toBe(true);
+    expect(green.body.fixtures).toHaveLength(2);
+    expect((await api<{ status: string }>('POST', `${path}/activate`, {})).body.status).toBe('active');
+    await api('POST', `${path}/pause`);
+  });
+
   /** Publishes events until one arrives that `accept` says is the new behaviour (the config topic is asynchronous). */
   const untilDelivered = async (accept: (got: { body: string; path: string }) => boolean, what: string) => {
     for (let i = 0; i < 50; i++) {

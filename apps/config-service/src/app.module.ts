@@ -43,6 +43,8 @@ import { StatsService } from './stats/stats.service';
 import { TemplatesService } from './templates/templates.service';
 import { TestFireService } from './test-fire/test-fire.service';
 import { TriggersController } from './triggers/triggers.controller';
+import { FixturesController } from './fixtures/fixtures.controller';
+import { FixturesService } from './fixtures/fixtures.service';
 import { TriggersService } from './triggers/triggers.service';
 
 /** MySQL in the readiness checks (Kafka's come with kafkaProviders). */
@@ -73,6 +75,7 @@ export class AppModule implements NestModule {
         PreviewController,
         MapperController,
         TriggersController,
+        FixturesController,
         EventTypesController,
         DeliveriesController,
         ReplaysController,
@@ -117,6 +120,7 @@ export class AppModule implements NestModule {
         CustomersService,
         TemplatesService,
         PreviewService,
+        FixturesService,
         TriggersService,
         TestFireService,
         DeliveriesService,

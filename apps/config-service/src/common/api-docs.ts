@@ -98,6 +98,7 @@ const PATH_PARAMETERS = {
   replayId: { description: 'Bulk replay id', example: 'rpl_3k9x1c4v7b6n5q0z8f2m' },
   version: { description: 'Template version number, from 1', example: 2, type: 'integer' },
   number: { description: 'Trigger revision number, from 1', example: 3, type: 'integer' },
+  fixtureId: { description: 'Fixture id', example: 'fix_3k9x1c4v7b6n5q0z8f2m' },
 } satisfies Record<string, { description: string; example: string | number; type?: string }>;
 
 export type PathParameterName = keyof typeof PATH_PARAMETERS;

@@ -5,6 +5,7 @@ import { DeliveryAttemptEntity, DeliveryEntity } from '../deliveries/delivery.en
 import { OutboxRecordEntity } from '../outbox/outbox-record.entity';
 import { ReplayJobEntity } from '../replays/replay-job.entity';
 import { TemplateEntity, TemplateVersionEntity } from '../templates/template.entity';
+import { TriggerFixtureEntity } from '../fixtures/trigger-fixture.entity';
 import { TriggerRevisionEntity } from '../triggers/trigger-revision.entity';
 import { TriggerEntity } from '../triggers/trigger.entity';
 
@@ -14,6 +15,7 @@ export const ENTITIES = [
   TemplateVersionEntity,
   TriggerEntity,
   TriggerRevisionEntity,
+  TriggerFixtureEntity,
   OutboxRecordEntity,
   ApiKeyEntity,
   AuditEntryEntity,

@@ -17,6 +17,7 @@ export function triggerConfigHash(t: TriggerEntity, effectiveTemplateVersion: nu
     template: [t.templateId, effectiveTemplateVersion],
     // Only when set, so that triggers without a contract keep the fingerprint they were tested with.
     ...(t.outputSchema ? { outputSchema: t.outputSchema } : {}),
+    ...(t.fixturesFingerprint ? { fixtures: t.fixturesFingerprint } : {}),
   };
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
 }

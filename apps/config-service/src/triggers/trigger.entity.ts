@@ -80,6 +80,10 @@ export class TriggerEntity {
   @Column({ name: 'output_schema', type: 'simple-json', nullable: true })
   outputSchema!: object | null;
 
+  /** Fingerprint of the trigger's fixtures (null without any): part of what a test proves, so a change to them needs a new test. */
+  @Column({ name: 'fixtures_fingerprint', type: 'char', length: 64, nullable: true })
+  fixturesFingerprint!: string | null;
+
   /** Email delivery: recipients and subject template (delivery by email comes with the email channel). */
   @Column({ name: 'email_config', type: 'simple-json', nullable: true })
   email!: EmailConfig | null;

@@ -346,10 +346,9 @@ export class TriggersService {
     this.publisher.flush();
   }
 
-  /** Records a test-fire's outcome; a delivered test of `configHash` allows activation. */
-  async recordTest(id: string, configHash: string, deliveryId: string, outcome: string): Promise<void> {
+  /** Records a test-fire's outcome; a passed test of `configHash` allows activation. */
+  async recordTest(id: string, configHash: string, deliveryId: string, outcome: string, passed: boolean): Promise<void> {
     await this.db.transaction(async (m) => {
-      const passed = outcome === 'delivered';
       await m.update(
         TriggerEntity,
         { id },

@@ -248,6 +248,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers/{customerId}/triggers/{triggerId}/fixtures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a trigger's fixtures
+         * @description The named input events a test-fire of this trigger sends, each with what its postback must hold. Oldest first.
+         */
+        get: operations["FixturesController_list"];
+        put?: never;
+        /**
+         * Add a fixture to a trigger
+         * @description A named input event (a sample, your own order event, or the event of a delivery in the log) with expectations on the rendered payload (a JSON path equals, exists, matches a pattern, or is of a type) and optionally the status the receiver must answer. From now on a test-fire runs every fixture through the real pipeline and activation needs them all green: adding or removing one needs a new test.
+         */
+        post: operations["FixturesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/triggers/{triggerId}/fixtures/{fixtureId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a fixture
+         * @description Removes it from the test-fires of the trigger; activation then needs a new test. 204 with no body.
+         */
+        delete: operations["FixturesController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers/{customerId}/triggers/{triggerId}/pause": {
         parameters: {
             query?: never;
@@ -1274,6 +1318,42 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        CreateFixtureDto: {
+            /**
+             * @description …or the event of a delivery in the log (exactly one of the three)
+             * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
+             */
+            deliveryId?: string;
+            /**
+             * @description The event: this type's sample (with the customer's id)…
+             * @example order.shipped
+             * @enum {string}
+             */
+            eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
+            /** @description What the rendered payload must hold (at most 50) */
+            expectations?: components["schemas"]["ExpectationDto"][];
+            /**
+             * @description The HTTP status the receiver must answer (default: any 2xx)
+             * @example 200
+             */
+            expectStatus?: number | null;
+            /**
+             * @description …or an order event of your own (its customerId becomes the trigger’s customer)…
+             * @example {
+             *       "type": "order.shipped",
+             *       "id": "evt_1",
+             *       "occurredAt": "2026-11-30T10:00:00Z",
+             *       "data": {
+             *         "id": "ord_1"
+             *       }
+             *     }
+             */
+            input?: {
+                [key: string]: unknown;
+            };
+            /** @example Shipped, two parcels */
+            name: string;
+        };
         CreateTemplateDto: {
             /**
              * @description Eta template. `it` is the order event; `json(x)` writes x as a JSON literal. Omit it to compile one from `mapping`.
@@ -1639,6 +1719,36 @@ export interface components {
              */
             type: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
         };
+        ExpectationDto: {
+            /**
+             * @description The value there equals this (objects compare whatever their key order)
+             * @example ord_7Q2M9K4XHB
+             */
+            equals?: (string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
+            /**
+             * @description true: something is there; false: nothing is
+             * @example true
+             */
+            exists?: boolean;
+            /**
+             * @description The string there matches this regular expression (at most 200 characters)
+             * @example ^PO-\d+$
+             */
+            matches?: string;
+            /**
+             * @description A JSON path into the rendered payload: $.a.b[0].c
+             * @example $.order.id
+             */
+            path: string;
+            /**
+             * @description The value there is of this JSON type (integer counts as number)
+             * @example number
+             * @enum {string}
+             */
+            type?: "string" | "number" | "integer" | "boolean" | "object" | "array" | "null";
+        };
         FailingTriggerDto: {
             /** @example cus_nordic_apparel */
             customerId: string;
@@ -1726,6 +1836,94 @@ export interface components {
             input?: {
                 [key: string]: unknown;
             };
+        };
+        FixtureCheckDto: {
+            /**
+             * @description What was expected there
+             * @example equals "ord_7Q2M9K4XHB"
+             */
+            expectation: string;
+            /**
+             * @description What was found
+             * @example is "ord_1", expected "ord_7Q2M9K4XHB"
+             */
+            message: string;
+            /** @example true */
+            passed: boolean;
+            /**
+             * @description The JSON path checked
+             * @example $.order.id
+             */
+            path: string;
+        };
+        FixtureDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-30T09:20:01.774Z
+             */
+            createdAt: string;
+            /**
+             * @description The order event it sends
+             * @example {
+             *       "type": "order.shipped",
+             *       "data": {
+             *         "id": "ord_1"
+             *       }
+             *     }
+             */
+            event: {
+                [key: string]: unknown;
+            };
+            /** @description What the payload must hold */
+            expectations: components["schemas"]["ExpectationDto"][];
+            /**
+             * @description The status the receiver must answer; null: any 2xx
+             * @example null
+             */
+            expectStatus: number | null;
+            /** @example fix_3k9x1c4v7b6n5q0z8f2m */
+            id: string;
+            /** @example Shipped, two parcels */
+            name: string;
+            /**
+             * @description Where its event came from: a sample, custom, or a delivery
+             * @example sample order.shipped
+             */
+            source: string;
+            /** @example trg_2m9x1c4v7b6n5q0z8f3k */
+            triggerId: string;
+        };
+        FixtureResultDto: {
+            /** @description Each expectation on the payload sent */
+            checks: components["schemas"]["FixtureCheckDto"][];
+            /**
+             * @description Its test delivery, in the delivery log
+             * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
+             */
+            deliveryId: string;
+            /** @description code and message when it failed */
+            error?: components["schemas"]["AttemptErrorDto"];
+            /**
+             * @description The status the fixture expects (otherwise any delivered answer)
+             * @example 422
+             */
+            expectStatus?: number;
+            /** @example fix_3k9x1c4v7b6n5q0z8f2m */
+            fixtureId: string;
+            /** @example Shipped, two parcels */
+            name: string;
+            /** @enum {string} */
+            outcome: "delivered" | "failed" | "skipped" | "pending";
+            /**
+             * @description The answer and every check as expected
+             * @example true
+             */
+            passed: boolean;
+            /**
+             * @description The status that came back
+             * @example 200
+             */
+            status?: number;
         };
         HealthCheckResultDto: {
             /** @example consumer delivery-jobs is not running: broker unreachable */
@@ -2544,6 +2742,8 @@ export interface components {
              * @example evt_test_0b6c5d7e-4f2a-4b7e-9a51-1f3c2d9e8a10
              */
             eventId: string;
+            /** @description With fixtures: each one's result; the fields above are the first that failed (or the first) */
+            fixtures?: components["schemas"]["FixtureResultDto"][];
             /**
              * @description pending: no outcome within the wait
              * @enum {string}
@@ -4579,6 +4779,220 @@ export interface operations {
             };
             /** @description The current configuration has not passed a test-fire (use force to override; it is recorded) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    FixturesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The fixtures, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FixtureDto"][];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    FixturesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFixtureDto"];
+            };
+        };
+        responses: {
+            /** @description The fixture */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FixtureDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    FixturesController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Fixture id */
+                fixtureId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

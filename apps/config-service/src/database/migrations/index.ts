@@ -4,6 +4,7 @@ import { ReliableDelivery1795855021004 } from './1795855021004-ReliableDelivery'
 import { ConsoleSupport1796027512145 } from './1796027512145-ConsoleSupport';
 import { TriggerRevisions1796200000000 } from './1796200000000-TriggerRevisions';
 import { OutputSchema1796200000001 } from './1796200000001-OutputSchema';
+import { TriggerFixtures1796200000002 } from './1796200000002-TriggerFixtures';
 
 /** Every migration, in order. Generated with the TypeORM CLI, reviewed, never edited once landed. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ConsoleSupport1796027512145,
   TriggerRevisions1796200000000,
   OutputSchema1796200000001,
+  TriggerFixtures1796200000002,
 ];
