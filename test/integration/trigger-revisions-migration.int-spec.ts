@@ -55,7 +55,11 @@ describe('migration to trigger revisions', () => {
     await db.destroy();
     db = new DataSource(dataSourceOptions(`${TEST_DATABASE_SERVER}/${name}`));
     await db.initialize();
-    expect((await db.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual(['TriggerRevisions1796200000000', 'OutputSchema1796200000001', 'TriggerFixtures1796200000002']);
+    expect((await db.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual([
+      'TriggerRevisions1796200000000',
+      'OutputSchema1796200000001',
+      'TriggerFixtures1796200000002',
+    ]);
 
     const triggers = await db.query<Array<Record<string, number | null | string>>>(
       `SELECT id, latest_revision, live_revision, live_template_version, draft_revision FROM triggers ORDER BY id`,
