@@ -262,6 +262,22 @@ describe('the setup guide in the console', () => {
     await expect(revisions.getByRole('row', { name: /Live/ })).toContainText('/acme/v2');
     await shots.take(page, 'changes-activated');
     expect(receiver.requests.some((r) => r.path === '/acme/v2' && r.headers['x-postback-test'] === 'true')).toBe(true);
+
+    // A fixture with an expectation on the payload; the next test runs it and shows each check.
+    await page.getByText('Add a fixture').click();
+    await page.getByLabel('Fixture name').fill('Shipped sample');
+    await page.getByRole('textbox', { name: /^Expectations/ }).fill('[{"path": "$.orderNumber", "matches": "^PO-"}, {"path": "$.total", "type": "number"}]');
+    await page.getByRole('button', { name: 'Add fixture' }).click();
+    const fixtures = page.getByRole('table', { name: /^Fixtures of/ });
+    await expect(fixtures.getByRole('row', { name: /Shipped sample/ })).toContainText('sample order.shipped');
+    await expect(activate).toHaveCount(0);
+    await page.getByRole('button', { name: 'Run test' }).click();
+    const results = page.getByRole('table', { name: 'Fixtures', exact: true });
+    await results.waitFor({ timeout: 30_000 });
+    await expect(results.getByRole('row', { name: /Shipped sample/ })).toContainText('$.total is number: is missing');
+    await expect(page.getByText('A fixture did not get the payload or the answer it expects')).toBeVisible();
+    await check('test with fixtures');
+    await shots.take(page, 'fixture-failed');
     expect(problems).toEqual([]);
   });
 

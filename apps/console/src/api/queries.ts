@@ -5,6 +5,7 @@ export type OrderEventType = Schemas['EventTypeInfoDto']['type'];
 export type Customer = Schemas['CustomerDto'];
 export type Trigger = Schemas['TriggerDto'];
 export type TriggerRevision = Schemas['TriggerRevisionDto'];
+export type Fixture = Schemas['FixtureDto'];
 export type Template = Schemas['TemplateDto'];
 export type TemplateSummary = Schemas['TemplateSummaryDto'];
 export type MappingRule = Schemas['MappingRuleDto'];
@@ -110,6 +111,15 @@ export function useTriggerRevisions(customerId: string, triggerId: string, offse
       unwrap(
         api.GET('/customers/{customerId}/triggers/{triggerId}/revisions', { params: { path: { customerId, triggerId }, query: { limit: PAGE_SIZE, offset } } }),
       ),
+  });
+}
+
+/** A trigger's fixtures (under the trigger's key). */
+export function useTriggerFixtures(customerId: string, triggerId: string) {
+  return useQuery({
+    queryKey: [...keys.trigger(customerId, triggerId), 'fixtures'],
+    queryFn: () => unwrap(api.GET('/customers/{customerId}/triggers/{triggerId}/fixtures', { params: { path: { customerId, triggerId } } })),
+    enabled: !!triggerId,
   });
 }
 

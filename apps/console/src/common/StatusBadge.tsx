@@ -1,6 +1,7 @@
 const TONES: Record<string, string> = {
   active: 'success',
   delivered: 'success',
+  passed: 'success',
   ready: 'success',
   ok: 'success',
   done: 'success',

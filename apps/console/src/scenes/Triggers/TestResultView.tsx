@@ -19,13 +19,67 @@ export function TestResultView({ result }: { result: TestFireResult }) {
         </Banner>
       ) : result.passed ? (
         <Banner tone="success" title="The test passed.">
-          The receiver accepted the postback. This configuration can now be activated.
+          {result.fixtures ? `All ${result.fixtures.length} fixtures got the answer and the payload they expect.` : 'The receiver accepted the postback.'} This
+          configuration can now be activated.
+        </Banner>
+      ) : !result.fixtures && result.outcome === 'delivered' ? (
+        <Banner tone="warning" title="Delivered, but this test does not count.">
+          The trigger has fixtures: only a test of all of them counts towards activation. Run the test again without choosing a sample.
+        </Banner>
+      ) : result.fixtures && result.outcome === 'delivered' ? (
+        <Banner tone="error" title="The test failed.">
+          A fixture did not get the payload or the answer it expects (below). Fix the template or the fixture and run the test again; activation needs every
+          fixture green.
         </Banner>
       ) : (
         <Banner tone="error" title="The test failed.">
           {result.error ? `${result.error.code}: ${result.error.message}` : 'The receiver did not accept the postback.'} Fix the problem and run the test again;
           activation needs a passing test.
         </Banner>
+      )}
+      {result.fixtures && (
+        <table className="table">
+          <caption>Fixtures</caption>
+          <thead>
+            <tr>
+              <th scope="col">Fixture</th>
+              <th scope="col">Result</th>
+              <th scope="col">Checks</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.fixtures.map((f) => (
+              <tr key={f.fixtureId}>
+                <td>
+                  {f.name}{' '}
+                  <Link to={`/deliveries/${f.deliveryId}`} className="small">
+                    delivery
+                  </Link>
+                </td>
+                <td>
+                  <StatusBadge status={f.passed ? 'passed' : 'failed'} />
+                  {f.status !== undefined && <span className="muted small"> answered {f.status}</span>}
+                  {f.expectStatus !== undefined && <span className="muted small"> (expects {f.expectStatus})</span>}
+                  {f.error && <div className="small">{`${f.error.code}: ${f.error.message}`}</div>}
+                </td>
+                <td>
+                  {f.checks.length === 0 ? (
+                    <span className="muted">no expectations on the payload</span>
+                  ) : (
+                    <ul className="change-list">
+                      {f.checks.map((c, i) => (
+                        <li key={i}>
+                          {c.passed ? '✓' : '✗'} <code>{c.path}</code> {c.expectation}
+                          {!c.passed && <>: {c.message}</>}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
       <dl className="facts">
         <div>

@@ -2,7 +2,18 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { keys, useCustomer, useEventTypeLabel, useTemplate, useTrigger, type OrderEventType, type TestFireResult, type Trigger } from '../../api/queries';
+import {
+  keys,
+  useCustomer,
+  useEventTypeLabel,
+  useTemplate,
+  useTrigger,
+  useTriggerFixtures,
+  type OrderEventType,
+  type TestFireResult,
+  type Trigger,
+} from '../../api/queries';
+import { TriggerChecks } from './TriggerChecks';
 import { TriggerRevisions } from './TriggerRevisions';
 import { Banner, ErrorBanner } from '../../common/Banner';
 import { Button, WriteButton } from '../../common/Button';
@@ -62,6 +73,7 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
     }
   };
 
+  const fixtureCount = useTriggerFixtures(t.customerId, t.id).data?.length ?? 0;
   const canActivate = t.testedCurrentConfig;
   const activateChanges = () =>
     void act(
@@ -218,21 +230,30 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
 
       <section aria-labelledby="test-title">
         <h2 id="test-title">Test</h2>
+        {fixtureCount > 0 && (
+          <p>A test sends {fixtureCount === 1 ? 'the fixture' : `each of the ${fixtureCount} fixtures`} below and checks what comes back.</p>
+        )}
         <div className="toolbar">
-          <Field label="Test with the sample of">
-            <select value={testType} onChange={(e) => setTestType(e.target.value as OrderEventType)}>
-              {t.eventTypes.map((e) => (
-                <option key={e} value={e}>
-                  {label(e)}
-                </option>
-              ))}
-            </select>
-          </Field>
+          {fixtureCount === 0 && (
+            <Field label="Test with the sample of">
+              <select value={testType} onChange={(e) => setTestType(e.target.value as OrderEventType)}>
+                {t.eventTypes.map((e) => (
+                  <option key={e} value={e}>
+                    {label(e)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
           <WriteButton
             busy={busy === 'test'}
             onClick={() =>
               void act('test', async () =>
-                setTestResult(await unwrap(api.POST('/customers/{customerId}/triggers/{triggerId}/test', { params: { path }, body: { eventType: testType } }))),
+                setTestResult(
+                  await unwrap(
+                    api.POST('/customers/{customerId}/triggers/{triggerId}/test', { params: { path }, body: fixtureCount > 0 ? {} : { eventType: testType } }),
+                  ),
+                ),
               )
             }
           >
@@ -255,6 +276,8 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
           </div>
         </section>
       )}
+
+      <TriggerChecks trigger={t} onChanged={refresh} />
 
       <TriggerRevisions trigger={t} onChanged={refresh} />
 

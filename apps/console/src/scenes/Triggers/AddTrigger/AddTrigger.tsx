@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api, ApiError, unwrap, type FieldError } from '../../../api/client';
-import { keys, useCustomer, useTrigger, type OrderEventType, type TestFireResult, type Trigger } from '../../../api/queries';
+import { keys, useCustomer, useTrigger, type OrderEventType, type TestFireResult, type Trigger, useTriggerFixtures } from '../../../api/queries';
 import { Banner, ErrorBanner } from '../../../common/Banner';
 import { Button } from '../../../common/Button';
 import { PageHeader } from '../../../common/PageHeader';
@@ -37,6 +37,7 @@ function TriggerStepper({ customerId, initial }: { customerId: string; initial?:
   const [step, setStep] = useState(0);
   const [reached, setReached] = useState(initial ? ACTIVATE_STEP : 0);
   const [trigger, setTrigger] = useState<Trigger | undefined>(initial);
+  const fixtureCount = useTriggerFixtures(customerId, trigger?.id ?? '').data?.length ?? 0;
   const [problems, setProblems] = useState<FieldError[]>([]);
   const [apiError, setApiError] = useState<unknown>();
   const [testType, setTestType] = useState<OrderEventType>(form.eventTypes[0] ?? 'order.shipped');
@@ -154,7 +155,8 @@ function TriggerStepper({ customerId, initial }: { customerId: string; initial?:
       const result = await unwrap(
         api.POST('/customers/{customerId}/triggers/{triggerId}/test', {
           params: { path: { customerId, triggerId: current.id } },
-          body: { eventType: testType },
+          // With fixtures, a test runs them all (what activation needs); without, the chosen sample.
+          body: fixtureCount > 0 ? {} : { eventType: testType },
         }),
       );
       setTestResult(result);
@@ -261,6 +263,7 @@ function TriggerStepper({ customerId, initial }: { customerId: string; initial?:
               trigger={trigger}
               eventTypes={form.eventTypes}
               testType={testType}
+              fixtureCount={fixtureCount}
               onTestType={setTestType}
               onRun={() => void runTest()}
               running={running}

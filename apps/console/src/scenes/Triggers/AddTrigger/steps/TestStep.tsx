@@ -11,6 +11,7 @@ export function TestStep({
   trigger,
   eventTypes,
   testType,
+  fixtureCount,
   onTestType,
   onRun,
   running,
@@ -23,6 +24,8 @@ export function TestStep({
   trigger: Trigger | undefined;
   eventTypes: OrderEventType[];
   testType: OrderEventType;
+  /** The trigger's fixtures: a test runs them all instead of one sample. */
+  fixtureCount: number;
   onTestType: (t: OrderEventType) => void;
   onRun: () => void;
   running: boolean;
@@ -39,24 +42,26 @@ export function TestStep({
       <h2 tabIndex={-1}>Run a test</h2>
       <p>
         {trigger?.status === 'active'
-          ? 'Your changes are saved into the live trigger, '
+          ? 'Your changes are saved as a draft of the live trigger (live events keep the current settings until you activate them), '
           : trigger
             ? 'Your changes are saved to the trigger (it sends nothing live until it is activated), '
             : 'The trigger is saved as a draft (it sends nothing live until it is activated), '}
-        and a sample event is sent through the real pipeline to {trigger?.channel === 'email' ? 'the recipients' : 'the URL'}, marked as a test. You see exactly
-        what was sent and what came back.
+        and {fixtureCount === 0 ? 'a sample event is' : fixtureCount === 1 ? 'its fixture is' : `each of its ${fixtureCount} fixtures is`} sent through the real
+        pipeline to {trigger?.channel === 'email' ? 'the recipients' : 'the URL'}, marked as a test. You see exactly what was sent and what came back.
       </p>
       {signingSecret && <SigningSecretNotice secret={signingSecret} />}
       <div className="toolbar">
-        <Field label="Test with the sample of">
-          <select value={testType} onChange={(e) => onTestType(e.target.value as OrderEventType)}>
-            {eventTypes.map((t) => (
-              <option key={t} value={t}>
-                {label(t)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        {fixtureCount === 0 && (
+          <Field label="Test with the sample of">
+            <select value={testType} onChange={(e) => onTestType(e.target.value as OrderEventType)}>
+              {eventTypes.map((t) => (
+                <option key={t} value={t}>
+                  {label(t)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
         <WriteButton variant="primary" onClick={onRun} busy={running}>
           {!unsaved ? 'Run test' : trigger?.status === 'active' ? 'Save changes and run test' : 'Save draft and run test'}
         </WriteButton>
