@@ -1,3 +1,4 @@
+import { canonicalJson } from '../common/canonical-json';
 import type { EmailConfig, HttpMethod, OrderEventType, TemplateFormat } from '@postback/contracts';
 import type { TriggerEntity } from './trigger.entity';
 
@@ -100,14 +101,7 @@ function sameValue(field: keyof TriggerConfig, a: unknown, b: unknown): boolean 
     const sorted = (v: unknown[]) => v.map(String).sort().join('\n');
     return sorted(a) === sorted(b);
   }
-  return canonical(a) === canonical(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /** JSON with object keys sorted, so that key order never counts as a change. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, value: unknown) =>
-    value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)))
-      : value,
-  );
-}

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { useEventTypeLabel, useTriggerFixtures, type OrderEventType, type Trigger } from '../../api/queries';
+import { useTriggerFixtures, type OrderEventType, type Trigger } from '../../api/queries';
 import { ErrorBanner } from '../../common/Banner';
 import { WriteButton } from '../../common/Button';
 import { CodeEditor } from '../../common/CodeEditor';
 import { Field } from '../../common/Field';
 import { QueryState } from '../../common/QueryState';
+import { SampleTypeField } from './SampleTypeField';
 
 const EXPECTATIONS_EXAMPLE = '[\n  { "path": "$.orderNumber", "matches": "^PO-" },\n  { "path": "$.total", "type": "number" }\n]';
 
@@ -15,7 +16,6 @@ const EXPECTATIONS_EXAMPLE = '[\n  { "path": "$.orderNumber", "matches": "^PO-" 
  */
 export function TriggerChecks({ trigger: t, onChanged }: { trigger: Trigger; onChanged: () => Promise<unknown> }) {
   const fixtures = useTriggerFixtures(t.customerId, t.id);
-  const label = useEventTypeLabel();
   const path = { customerId: t.customerId, triggerId: t.id };
   const [name, setName] = useState('');
   const [eventType, setEventType] = useState<OrderEventType>(t.eventTypes[0]);
@@ -114,15 +114,7 @@ export function TriggerChecks({ trigger: t, onChanged }: { trigger: Trigger; onC
           <Field label="Fixture name">
             <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />
           </Field>
-          <Field label="Event: the sample of">
-            <select value={eventType} onChange={(e) => setEventType(e.target.value as OrderEventType)}>
-              {t.eventTypes.map((e) => (
-                <option key={e} value={e}>
-                  {label(e)}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SampleTypeField label="Event: the sample of" types={t.eventTypes} value={eventType} onChange={setEventType} />
           <Field label="Expected status (empty: any 2xx)">
             <input value={expectStatus} onChange={(e) => setExpectStatus(e.target.value.replace(/\D/g, ''))} inputMode="numeric" maxLength={3} />
           </Field>

@@ -13,6 +13,7 @@ import {
   type TestFireResult,
   type Trigger,
 } from '../../api/queries';
+import { SampleTypeField } from './SampleTypeField';
 import { TriggerChecks } from './TriggerChecks';
 import { TriggerRevisions } from './TriggerRevisions';
 import { Banner, ErrorBanner } from '../../common/Banner';
@@ -234,17 +235,7 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
           <p>A test sends {fixtureCount === 1 ? 'the fixture' : `each of the ${fixtureCount} fixtures`} below and checks what comes back.</p>
         )}
         <div className="toolbar">
-          {fixtureCount === 0 && (
-            <Field label="Test with the sample of">
-              <select value={testType} onChange={(e) => setTestType(e.target.value as OrderEventType)}>
-                {t.eventTypes.map((e) => (
-                  <option key={e} value={e}>
-                    {label(e)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          )}
+          {fixtureCount === 0 && <SampleTypeField label="Test with the sample of" types={t.eventTypes} value={testType} onChange={setTestType} />}
           <WriteButton
             busy={busy === 'test'}
             onClick={() =>
