@@ -103,5 +103,3 @@ function sameValue(field: keyof TriggerConfig, a: unknown, b: unknown): boolean 
   }
   return canonicalJson(a) === canonicalJson(b);
 }
-
-/** JSON with object keys sorted, so that key order never counts as a change. */
