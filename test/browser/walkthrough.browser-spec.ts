@@ -278,6 +278,17 @@ describe('the setup guide in the console', () => {
     await expect(page.getByText('A fixture did not get the payload or the answer it expects')).toBeVisible();
     await check('test with fixtures');
     await shots.take(page, 'fixture-failed');
+
+    // The customer's contract: the preview shows where the payload breaks it (nothing is sent).
+    await page.getByText('Output contract (JSON Schema)').click();
+    await page.getByRole('textbox', { name: /^Output contract/ }).fill('{"type": "object", "required": ["orderNumber", "total"]}');
+    await page.getByRole('button', { name: 'Save contract' }).click();
+    await page.getByText('Changes waiting for a test.').waitFor();
+    await page.getByRole('button', { name: 'Preview postback' }).click();
+    await page.getByText('It breaks the output contract: it would not be sent.').waitFor();
+    await expect(page.locator('.trigger-preview')).toContainText('/total is required');
+    await check('preview against the contract');
+    await shots.take(page, 'contract-preview');
     expect(problems).toEqual([]);
   });
 

@@ -15,6 +15,7 @@ import {
 } from '../../api/queries';
 import { SampleTypeField } from './SampleTypeField';
 import { TriggerChecks } from './TriggerChecks';
+import { TriggerPreview } from './TriggerPreview';
 import { TriggerRevisions } from './TriggerRevisions';
 import { Banner, ErrorBanner } from '../../common/Banner';
 import { Button, WriteButton } from '../../common/Button';
@@ -251,6 +252,7 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
             Run test
           </WriteButton>
         </div>
+        <TriggerPreview trigger={t} eventType={testType} />
         {testResult && <TestResultView result={testResult} />}
       </section>
 
