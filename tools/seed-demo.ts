@@ -100,10 +100,17 @@ async function main(): Promise<void> {
   }
   // The seed's workflow: test the trigger through the real pipeline, then activate it.
   const test = must(
-    await call<{ outcome: string; passed: boolean }>('POST', `/customers/${SAMPLE_CUSTOMER_ID}/triggers/${trigger.id}/test`, { eventType: 'order.shipped' }),
+    await call<{ outcome: string; passed: boolean; error?: { code: string; message: string } }>(
+      'POST',
+      `/customers/${SAMPLE_CUSTOMER_ID}/triggers/${trigger.id}/test`,
+      { eventType: 'order.shipped' },
+    ),
     'test trigger',
   );
-  if (!test.passed) throw new Error(`the demo trigger's test did not pass (${test.outcome}); is the demo receiver running?`);
+  if (!test.passed) {
+    const why = test.error ? `${test.error.code}: ${test.error.message}` : test.outcome;
+    throw new Error(`the demo trigger's test did not pass (${why})`);
+  }
   must(await call('POST', `/customers/${SAMPLE_CUSTOMER_ID}/triggers/${trigger.id}/activate`, {}), 'activate trigger');
   const { signingSecret } = must(await call<{ signingSecret: string }>('GET', `/customers/${SAMPLE_CUSTOMER_ID}/triggers/${trigger.id}/secret`), 'read secret');
   if (secretFile) writeFileSync(secretFile, `${signingSecret}\n`, { mode: 0o600 });

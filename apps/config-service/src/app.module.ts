@@ -19,6 +19,7 @@ import { apiValidationPipe } from './common/validation';
 import { ServiceConfig } from './config/service-config';
 import { ConfigPublisher } from './config-topic/config-publisher';
 import { ConfigReconciler } from './config-topic/config-reconciler';
+import { SecretsKeyCheck } from './security/secrets-key-check';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
 import { dataSourceOptions } from './database/data-source-options';
@@ -116,6 +117,7 @@ export class AppModule implements NestModule {
         OutboxService,
         OutboxRelay,
         ConfigPublisher,
+        SecretsKeyCheck,
         ConfigReconciler,
         CustomersService,
         TemplatesService,
