@@ -57,3 +57,14 @@ describe('output schemas', () => {
     expect(schemas.check({ $id: 'https://shop.example/contracts/order.json', type: 'object' }, '{}')).toEqual([]);
   });
 });
+
+describe('output schema cache', () => {
+  it('compiles a schema object once, however often it checks with it', () => {
+    const schemas = new OutputSchemas();
+    const schema = { type: 'object', required: ['a'] };
+    const compile = jest.spyOn((schemas as unknown as { ajv: { compile: (s: object) => unknown } }).ajv, 'compile');
+    for (let i = 0; i < 5; i++) expect(schemas.check(schema, '{"a": 1}')).toEqual([]);
+    expect(schemas.check({ ...schema }, '{}')).toEqual([{ path: '/a', message: 'is required' }]);
+    expect(compile).toHaveBeenCalledTimes(1);
+  });
+});

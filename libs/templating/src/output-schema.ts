@@ -18,6 +18,7 @@ export const MAX_SCHEMA_ISSUES = 20;
 export class OutputSchemas {
   private readonly ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: true });
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly byObject = new WeakMap<object, ValidateFunction>();
 
   constructor(private readonly cacheSize = 500) {
     addFormats(this.ajv);
@@ -48,15 +49,23 @@ export class OutputSchemas {
   }
 
   private validator(schema: object): ValidateFunction {
+    // A trigger snapshot's schema is the same object for every delivery of its revision: look it
+    // up by identity first, so the per-delivery check serialises nothing.
+    const known = this.byObject.get(schema);
+    if (known) return known;
     const key = JSON.stringify(schema);
     const hit = this.compiled.get(key);
-    if (hit) return hit;
+    if (hit) {
+      this.byObject.set(schema, hit);
+      return hit;
+    }
     const validate = this.ajv.compile(schema);
     // The schema's own `$id` would clash on a second compile of an edited schema: forget it.
     const id = (schema as { $id?: unknown }).$id;
     if (typeof id === 'string') this.ajv.removeSchema(id);
     if (this.compiled.size >= this.cacheSize) this.compiled.delete(this.compiled.keys().next().value as string);
     this.compiled.set(key, validate);
+    this.byObject.set(schema, validate);
     return validate;
   }
 }

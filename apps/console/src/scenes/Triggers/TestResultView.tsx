@@ -10,7 +10,8 @@ export function TestResultView({ result }: { result: TestFireResult }) {
   return (
     <section className="test-result" aria-labelledby="test-result-title">
       <h3 id="test-result-title">
-        Test result: <StatusBadge status={result.outcome} />
+        {/* Passed or failed is what an operator acts on; the delivery's own outcome is in the facts below. */}
+        Test result: <StatusBadge status={result.outcome === 'pending' ? 'pending' : result.passed ? 'passed' : 'failed'} />
       </h3>
       {result.outcome === 'pending' ? (
         <Banner tone="warning" title="No outcome yet.">
@@ -82,6 +83,12 @@ export function TestResultView({ result }: { result: TestFireResult }) {
         </table>
       )}
       <dl className="facts">
+        <div>
+          <dt>Delivery outcome</dt>
+          <dd>
+            <StatusBadge status={result.outcome} />
+          </dd>
+        </div>
         <div>
           <dt>Delivery id (webhook-id)</dt>
           <dd>
