@@ -49,7 +49,7 @@ export function TriggerRevisions({ trigger: t, onChanged }: { trigger: Trigger; 
                         <ul className="change-list">
                           {r.changes.map((c) => (
                             <li key={c.field}>
-                              <strong>{c.field}</strong>: {show(c.from)} → {show(c.to)}
+                              <strong>{FIELD_LABELS[c.field] ?? c.field}</strong>: {show(c.field, c.from)} → {show(c.field, c.to)}
                             </li>
                           ))}
                         </ul>
@@ -115,8 +115,27 @@ export function TriggerRevisions({ trigger: t, onChanged }: { trigger: Trigger; 
   );
 }
 
-function show(value: unknown): string {
+/** The settings as the trigger page names them. */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  eventTypes: 'Events',
+  url: 'URL',
+  method: 'Method',
+  format: 'Format',
+  headers: 'Extra headers',
+  retryOnFailure: 'Retry on failure',
+  maxAttempts: 'Attempts',
+  timeoutMs: 'Timeout (ms)',
+  templateId: 'Template',
+  templateVersion: 'Template version',
+  email: 'Email',
+  outputSchema: 'Output contract',
+};
+
+function show(field: string, value: unknown): string {
   if (value === null || value === undefined) return '—';
+  // Header values can be credentials: like the trigger page, name them only.
+  if (field === 'headers' && typeof value === 'object') return Object.keys(value).join(', ') || '—';
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
