@@ -59,6 +59,7 @@ describe('migration to trigger revisions', () => {
       'TriggerRevisions1796200000000',
       'OutputSchema1796200000001',
       'TriggerFixtures1796200000002',
+      'DataLifecycle1796300000002',
     ]);
 
     const triggers = await db.query<Array<Record<string, number | null | string>>>(

@@ -46,6 +46,9 @@ import { TestFireService } from './test-fire/test-fire.service';
 import { TriggersController } from './triggers/triggers.controller';
 import { FixturesController } from './fixtures/fixtures.controller';
 import { FixturesService } from './fixtures/fixtures.service';
+import { FailureStreakDetector } from './lifecycle/failure-streaks';
+import { LifecycleJobs } from './lifecycle/lifecycle-jobs';
+import { RetentionPurger } from './lifecycle/retention';
 import { TriggersService } from './triggers/triggers.service';
 
 /** MySQL in the readiness checks (Kafka's come with kafkaProviders). */
@@ -127,6 +130,9 @@ export class AppModule implements NestModule {
         TestFireService,
         DeliveriesService,
         DeliveryLogWriter,
+        FailureStreakDetector,
+        RetentionPurger,
+        LifecycleJobs,
         ReplaysService,
         StatsService,
         PlatformStatusService,

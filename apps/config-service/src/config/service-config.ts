@@ -29,7 +29,32 @@ export class ServiceConfig {
     readonly consoleDir: string,
     /** The sandbox's limits for preview and the Mapper: the delivery service's variables and defaults (one worker here). */
     readonly render: RenderSettings,
+    /** Auto-pause of failing triggers and retention of the delivery log and the audit log. */
+    readonly lifecycle: LifecycleSettings,
   ) {}
+}
+
+export interface LifecycleSettings {
+  /** A live trigger with no successful delivery for this long, and dead letters meanwhile, is paused (0: never). */
+  autoPauseAfterMs: number;
+  autoPauseCheckIntervalMs: number;
+  /** Days kept (0: forever): deliveries with their attempts, their event payloads and request bodies, audit entries. */
+  retention: { deliveriesDays: number; payloadsDays: number; auditDays: number; intervalMs: number; batchSize: number; batchPauseMs: number };
+}
+
+function readLifecycle(env: EnvReader): LifecycleSettings {
+  return {
+    autoPauseAfterMs: env.int('AUTO_PAUSE_AFTER_HOURS', 72, { min: 0, max: 24 * 365 }) * 3_600_000,
+    autoPauseCheckIntervalMs: env.int('AUTO_PAUSE_CHECK_INTERVAL_MS', 300_000, { min: 1000, max: 86_400_000 }),
+    retention: {
+      deliveriesDays: env.int('RETENTION_DELIVERIES_DAYS', 30, { min: 0, max: 3650 }),
+      payloadsDays: env.int('RETENTION_PAYLOADS_DAYS', 14, { min: 0, max: 3650 }),
+      auditDays: env.int('RETENTION_AUDIT_DAYS', 365, { min: 0, max: 3650 }),
+      intervalMs: env.int('RETENTION_INTERVAL_MS', 600_000, { min: 1000, max: 86_400_000 }),
+      batchSize: env.int('RETENTION_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
+      batchPauseMs: env.int('RETENTION_BATCH_PAUSE_MS', 50, { min: 0, max: 10_000 }),
+    },
+  };
 }
 
 /** Only the database URL: for `main.js migrate`, which needs nothing else. */
@@ -77,6 +102,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     readPlatform(env),
     resolve(env.string('CONSOLE_DIR', 'dist/console')),
     readRenderEnv(env, 'PREVIEW_RENDER_WORKERS', 1),
+    readLifecycle(env),
   );
   return env.done(config);
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
 import type { CustomerEntity } from './customer.entity';
 
@@ -31,6 +31,35 @@ export class CreateCustomerDto {
   @IsEmail()
   @MaxLength(320)
   contactEmail?: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    minimum: 1,
+    maximum: 3650,
+    description: "Days the delivery log keeps this customer's deliveries and attempts; null or absent: the platform's RETENTION_DELIVERIES_DAYS",
+    example: 90,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  retentionDeliveriesDays?: number | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    minimum: 1,
+    maximum: 3650,
+    description:
+      "Days the delivery log keeps this customer's event payloads and request bodies (the delivery row stays, without them: it can no longer be replayed); null or absent: the platform's RETENTION_PAYLOADS_DAYS",
+    example: 14,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  retentionPayloadsDays?: number | null;
 }
 
 export class UpdateCustomerDto extends PartialType(OmitType(CreateCustomerDto, ['id'] as const)) {}
@@ -48,6 +77,10 @@ export class CustomerDto {
   @ApiProperty({ example: 'Nordic Apparel AB' }) name!: string;
   @ApiProperty({ nullable: true, example: 'ERP-100482', type: String, description: 'Reference in another system (CRM, ERP)' }) externalRef!: string | null;
   @ApiProperty({ nullable: true, example: 'integrations@nordic-apparel.example', type: String }) contactEmail!: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: null, description: "Days its deliveries are kept; null: the platform's default" })
+  retentionDeliveriesDays!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 14, description: "Days its event payloads are kept; null: the platform's default" })
+  retentionPayloadsDays!: number | null;
   @ApiProperty({ format: 'date-time', example: '2026-05-04T09:12:44.120Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-05-06T15:30:02.511Z' }) updatedAt!: string;
 
@@ -57,6 +90,8 @@ export class CustomerDto {
       name: e.name,
       externalRef: e.externalRef,
       contactEmail: e.contactEmail,
+      retentionDeliveriesDays: e.retentionDeliveriesDays,
+      retentionPayloadsDays: e.retentionPayloadsDays,
       createdAt: e.createdAt.toISOString(),
       updatedAt: e.updatedAt.toISOString(),
     };

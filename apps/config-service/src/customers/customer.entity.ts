@@ -16,6 +16,14 @@ export class CustomerEntity {
   @Column({ name: 'contact_email', type: 'varchar', length: 320, nullable: true })
   contactEmail!: string | null;
 
+  /** Days the delivery log keeps this customer's deliveries (null: RETENTION_DELIVERIES_DAYS). */
+  @Column({ name: 'retention_deliveries_days', type: 'int', nullable: true })
+  retentionDeliveriesDays!: number | null;
+
+  /** Days the delivery log keeps this customer's event payloads and request bodies (null: RETENTION_PAYLOADS_DAYS). */
+  @Column({ name: 'retention_payloads_days', type: 'int', nullable: true })
+  retentionPayloadsDays!: number | null;
+
   @Column({ type: 'int', default: 0 })
   revision!: number;
 

@@ -14,6 +14,8 @@ export interface CustomerInput {
   name: string;
   externalRef?: string;
   contactEmail?: string;
+  retentionDeliveriesDays?: number | null;
+  retentionPayloadsDays?: number | null;
 }
 
 @Injectable()
@@ -30,7 +32,14 @@ export class CustomersService {
       if (input.externalRef && (await m.existsBy(CustomerEntity, { externalRef: input.externalRef }))) {
         throw new ConflictError(`another customer has external reference "${input.externalRef}"`, [{ field: 'externalRef', message: 'is taken' }]);
       }
-      await m.insert(CustomerEntity, { id, name: input.name, externalRef: input.externalRef ?? null, contactEmail: input.contactEmail ?? null });
+      await m.insert(CustomerEntity, {
+        id,
+        name: input.name,
+        externalRef: input.externalRef ?? null,
+        contactEmail: input.contactEmail ?? null,
+        retentionDeliveriesDays: input.retentionDeliveriesDays ?? null,
+        retentionPayloadsDays: input.retentionPayloadsDays ?? null,
+      });
       await this.audit.record(m, 'customer.create', 'customer', id, { name: input.name });
       return m.findOneByOrFail(CustomerEntity, { id });
     });

@@ -66,6 +66,10 @@ export class TriggerEntity {
   @Column({ name: 'paused_reason', type: 'varchar', length: 500, nullable: true })
   pausedReason!: string | null;
 
+  /** When it last became active (null: before this was recorded); a failure streak counts from then at the earliest. */
+  @Column({ name: 'active_since', type: 'datetime', precision: 3, nullable: true })
+  activeSince!: Date | null;
+
   /** Signing secret, sealed (libs/security SecretBox); never returned after creation or rotation. */
   @Column({ name: 'secret_sealed', type: 'varchar', length: 512 })
   secretSealed!: string;

@@ -225,7 +225,11 @@ export class TriggersService {
       );
       await m.update(TriggerEntity, { id: current.id }, { liveRevision: number, liveTemplateVersion: effectiveVersion, draftRevision: null });
     }
-    await m.update(TriggerEntity, { id: current.id }, { status: 'active', pausedReason: null });
+    await m.update(
+      TriggerEntity,
+      { id: current.id },
+      current.status === 'active' ? { pausedReason: null } : { status: 'active', pausedReason: null, activeSince: new Date() },
+    );
     const revision = number ?? current.liveRevision;
     await this.audit.record(
       m,
@@ -294,18 +298,22 @@ export class TriggersService {
     return this.get(customerId, id);
   }
 
-  /** The platform pauses a trigger (its receiver answered 410 Gone); the reason is shown on the trigger. */
-  async pauseBySystem(id: string, reason: string): Promise<void> {
+  /**
+   * The platform pauses a live trigger (its receiver answered 410 Gone, or a failure streak): the
+   * reason is shown on the trigger and audited under `action`. False when it was not active.
+   */
+  async pauseBySystem(id: string, reason: string, action = 'trigger.pause.gone', details: Record<string, unknown> = {}): Promise<boolean> {
     let paused = false;
     await this.db.transaction(async (m) => {
       const current = await m.findOne(TriggerEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!current || current.status !== 'active') return;
       await m.update(TriggerEntity, { id }, { status: 'paused', pausedReason: reason.slice(0, 500) });
-      await this.audit.record(m, 'trigger.pause.gone', 'trigger', id, { reason });
+      await this.audit.record(m, action, 'trigger', id, { reason, ...details });
       await this.publisher.publishTrigger(m, id);
       paused = true;
     });
     if (paused) this.publisher.flush();
+    return paused;
   }
 
   /** New secret now; the old one keeps signing (both signatures sent) for `graceSeconds`. */

@@ -1275,6 +1275,16 @@ export interface components {
             id?: string;
             /** @example Nordic Apparel AB */
             name: string;
+            /**
+             * @description Days the delivery log keeps this customer's deliveries and attempts; null or absent: the platform's RETENTION_DELIVERIES_DAYS
+             * @example 90
+             */
+            retentionDeliveriesDays?: number | null;
+            /**
+             * @description Days the delivery log keeps this customer's event payloads and request bodies (the delivery row stays, without them: it can no longer be replayed); null or absent: the platform's RETENTION_PAYLOADS_DAYS
+             * @example 14
+             */
+            retentionPayloadsDays?: number | null;
         };
         CreateCustomerTemplateDto: {
             /**
@@ -1511,6 +1521,16 @@ export interface components {
             id: string;
             /** @example Nordic Apparel AB */
             name: string;
+            /**
+             * @description Days its deliveries are kept; null: the platform's default
+             * @example null
+             */
+            retentionDeliveriesDays: number | null;
+            /**
+             * @description Days its event payloads are kept; null: the platform's default
+             * @example 14
+             */
+            retentionPayloadsDays: number | null;
             /**
              * Format: date-time
              * @example 2026-05-06T15:30:02.511Z
@@ -3072,6 +3092,16 @@ export interface components {
             externalRef?: string;
             /** @example Nordic Apparel AB */
             name?: string;
+            /**
+             * @description Days the delivery log keeps this customer's deliveries and attempts; null or absent: the platform's RETENTION_DELIVERIES_DAYS
+             * @example 90
+             */
+            retentionDeliveriesDays?: number | null;
+            /**
+             * @description Days the delivery log keeps this customer's event payloads and request bodies (the delivery row stays, without them: it can no longer be replayed); null or absent: the platform's RETENTION_PAYLOADS_DAYS
+             * @example 14
+             */
+            retentionPayloadsDays?: number | null;
         };
         UpdateTemplateDto: {
             /**

@@ -5,6 +5,7 @@ import { ConsoleSupport1796027512145 } from './1796027512145-ConsoleSupport';
 import { TriggerRevisions1796200000000 } from './1796200000000-TriggerRevisions';
 import { OutputSchema1796200000001 } from './1796200000001-OutputSchema';
 import { TriggerFixtures1796200000002 } from './1796200000002-TriggerFixtures';
+import { DataLifecycle1796300000002 } from './1796300000002-DataLifecycle';
 
 /** Every migration, in order. Generated with the TypeORM CLI, reviewed, never edited once landed. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   TriggerRevisions1796200000000,
   OutputSchema1796200000001,
   TriggerFixtures1796200000002,
+  DataLifecycle1796300000002,
 ];

@@ -1,0 +1,21 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Data lifecycle: when a trigger last became active (a failure streak is counted from then at the
+ * earliest), and a customer's own retention periods for the delivery log and its payloads.
+ */
+export class DataLifecycle1796300000002 implements MigrationInterface {
+  name = 'DataLifecycle1796300000002';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE \`triggers\` ADD \`active_since\` datetime(3) NULL`);
+    await queryRunner.query(`ALTER TABLE \`customers\` ADD \`retention_deliveries_days\` int NULL`);
+    await queryRunner.query(`ALTER TABLE \`customers\` ADD \`retention_payloads_days\` int NULL`);
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE \`customers\` DROP COLUMN \`retention_payloads_days\``);
+    await queryRunner.query(`ALTER TABLE \`customers\` DROP COLUMN \`retention_deliveries_days\``);
+    await queryRunner.query(`ALTER TABLE \`triggers\` DROP COLUMN \`active_since\``);
+  }
+}

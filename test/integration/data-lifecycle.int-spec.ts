@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import { AttemptOutcome, AttemptResult, encodeAttemptResult, sampleEvent } from '@postback/contracts';
+import { ConsumedMessage } from '@postback/kafka';
+import { DataSource } from 'typeorm';
+import { DeliveryLogWriter } from '../../apps/config-service/src/deliveries/delivery-log.writer';
+import { ExclusiveSchedule } from '../../apps/config-service/src/lifecycle/exclusive-schedule';
+import { FailureStreakDetector } from '../../apps/config-service/src/lifecycle/failure-streaks';
+import { LifecycleJobs } from '../../apps/config-service/src/lifecycle/lifecycle-jobs';
+import { RetentionPurger } from '../../apps/config-service/src/lifecycle/retention';
+import { testLogger } from '../support/environment';
+import { startPlatform, TestPlatform } from '../support/platform';
+
+jest.setTimeout(120_000);
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+interface TriggerBody {
+  id: string;
+  status: string;
+  pausedReason?: string;
+}
+
+describe('data lifecycle: auto-pause of failing triggers and retention of the delivery log (MySQL/MariaDB)', () => {
+  let platform: TestPlatform;
+  let writer: DeliveryLogWriter;
+  let db: DataSource;
+  let templateId: string;
+  const now = new Date();
+  let sequence = 0;
+
+  beforeAll(async () => {
+    platform = await startPlatform({
+      without: ['router', 'delivery'],
+      env: {
+        RETENTION_DELIVERIES_DAYS: '30',
+        RETENTION_PAYLOADS_DAYS: '7',
+        RETENTION_AUDIT_DAYS: '365',
+        RETENTION_BATCH_SIZE: '50',
+        RETENTION_BATCH_PAUSE_MS: '0',
+      },
+    });
+    // The schedules would run the same code on their own; here each step runs when the test says.
+    await platform.configService.get(LifecycleJobs).beforeApplicationShutdown();
+    writer = platform.configService.get(DeliveryLogWriter);
+    db = platform.configService.get(DataSource);
+    templateId = (await platform.api<{ id: string }>('POST', '/templates', { name: 'Lifecycle', body: '{"order": <%~ json(it.data.id) %>}' })).body.id;
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  async function newCustomer(extra: Record<string, unknown> = {}): Promise<string> {
+    const id = `cus_${randomUUID().slice(0, 8)}`;
+    expect((await platform.api('POST', '/customers', { id, name: `Customer ${id}`, ...extra })).status).toBe(201);
+    return id;
+  }
+
+  async function liveTrigger(customerId: string, activeSince?: Date): Promise<string> {
+    const created = await platform.api<TriggerBody>('POST', `/customers/${customerId}/triggers`, {
+      name: 'Orders',
+      eventTypes: ['order.shipped'],
+      channel: 'http',
+      url: 'https://receiver.example/hooks',
+      templateId,
+    });
+    expect(created.status).toBe(201);
+    expect((await platform.api('POST', `/customers/${customerId}/triggers/${created.body.id}/activate`, { force: true })).status).toBe(200);
+    if (activeSince) await db.query('UPDATE triggers SET active_since = ? WHERE id = ?', [activeSince, created.body.id]);
+    return created.body.id;
+  }
+
+  /** Attempt results as the delivery service reports them, through the delivery-log writer. */
+  function result(triggerId: string, customerId: string, outcome: AttemptOutcome, at: Date, extra: Partial<AttemptResult> = {}): AttemptResult {
+    sequence++;
+    const event = sampleEvent('order.shipped', { id: `evt_${sequence}_${randomUUID().slice(0, 6)}`, customerId });
+    return {
+      schema: 'attempt-result/1',
+      deliveryId: `msg_${randomUUID().replace(/-/g, '')}`,
+      attempt: 1,
+      triggerId,
+      customerId,
+      eventId: event.id,
+      eventType: event.type,
+      orderId: event.data.id,
+      channel: 'http',
+      outcome,
+      test: false,
+      startedAt: at.toISOString(),
+      durationMs: 12,
+      endToEndMs: 40,
+      request: { url: 'https://receiver.example/hooks', method: 'POST', bytes: 100 },
+      response: { status: outcome === 'delivered' ? 200 : 500, headers: {}, bodyExcerpt: outcome === 'delivered' ? 'ok' : 'boom' },
+      ...(outcome === 'delivered' ? {} : { error: { code: 'HTTP_5XX', message: 'the receiver answered 500' } }),
+      ...(outcome === 'retry_scheduled' ? { nextAttemptAt: new Date(at.getTime() + HOUR).toISOString() } : {}),
+      final: outcome !== 'retry_scheduled',
+      ...(outcome === 'failed' ? { deadLettered: true } : {}),
+      event,
+      ...extra,
+    };
+  }
+
+  async function write(results: AttemptResult[]): Promise<void> {
+    const messages: ConsumedMessage[] = results.map((r, i) => ({
+      topic: 'results',
+      partition: 0,
+      offset: String(i),
+      key: r.deliveryId,
+      value: Buffer.from(encodeAttemptResult(r).value),
+      headers: {},
+      timestamp: String(Date.now()),
+    }));
+    await writer.write(messages);
+  }
+
+  async function metric(name: string): Promise<string[]> {
+    const text = await (await fetch(`${platform.apiUrl}/metrics`)).text();
+    return text.split('\n').filter((l) => l.startsWith(name));
+  }
+
+  describe('a failure streak pauses the trigger', () => {
+    let customerId: string;
+    let failing: string;
+    let recovering: string;
+    let quiet: string;
+
+    beforeAll(async () => {
+      customerId = await newCustomer();
+      const longAgo = new Date(now.getTime() - 10 * DAY);
+      failing = await liveTrigger(customerId, longAgo);
+      recovering = await liveTrigger(customerId, longAgo);
+      quiet = await liveTrigger(customerId, longAgo);
+      await write([
+        // failing: dead letters and retries for four days, never a success
+        result(failing, customerId, 'failed', new Date(now.getTime() - 4 * DAY)),
+        result(failing, customerId, 'retry_scheduled', new Date(now.getTime() - 2 * DAY)),
+        result(failing, customerId, 'failed', new Date(now.getTime() - HOUR)),
+        // recovering: the same failures, and one success a day ago
+        result(recovering, customerId, 'failed', new Date(now.getTime() - 4 * DAY)),
+        result(recovering, customerId, 'delivered', new Date(now.getTime() - DAY)),
+        result(recovering, customerId, 'failed', new Date(now.getTime() - HOUR)),
+        // quiet: one dead letter five days ago and nothing since (no dead letter within the period)
+        result(quiet, customerId, 'failed', new Date(now.getTime() - 5 * DAY)),
+      ]);
+    });
+
+    it('finds only the trigger with no success for the period and dead letters in it', async () => {
+      const streaks = await platform.configService.get(FailureStreakDetector).find(now, 72 * HOUR);
+      const mine = streaks.filter((s) => s.customerId === customerId);
+      expect(mine.map((s) => s.triggerId)).toEqual([failing]);
+      expect(mine[0]).toMatchObject({ deadLetters: 2, lastSuccessAt: null });
+      expect(mine[0].failingSince.getTime()).toBe(now.getTime() - 4 * DAY);
+      // Four days of failing is not a streak of four and a half.
+      const longer = await platform.configService.get(FailureStreakDetector).find(now, 4.5 * DAY);
+      expect(longer.filter((s) => s.customerId === customerId)).toEqual([]);
+    });
+
+    it('pauses it with its reason, audits and counts it, and resuming is one call', async () => {
+      const paused = await platform.configService.get(FailureStreakDetector).pauseStreaks(now, 72 * HOUR);
+      expect(paused.map((s) => s.triggerId)).toContain(failing);
+      expect(paused.map((s) => s.triggerId)).not.toContain(recovering);
+
+      const trigger = await platform.api<TriggerBody>('GET', `/customers/${customerId}/triggers/${failing}`);
+      expect(trigger.body.status).toBe('paused');
+      expect(trigger.body.pausedReason).toMatch(/no successful delivery since .*2 dead letter\(s\)\): paused by the platform after 72 h/);
+      expect((await platform.api<TriggerBody>('GET', `/customers/${customerId}/triggers/${recovering}`)).body.status).toBe('active');
+
+      const audit = await platform.api<{ items: Array<{ action: string; entityId: string; details: { replay: { from: string; to: string } } }> }>(
+        'GET',
+        `/audit-log?entityType=trigger&entityId=${failing}`,
+      );
+      const entry = audit.body.items.find((e) => e.action === 'trigger.pause.failure-streak');
+      expect(entry?.details.replay.from).toBe(new Date(now.getTime() - 4 * DAY).toISOString());
+      expect((await metric('postback_triggers_auto_paused_total')).join('\n')).toMatch(/postback_triggers_auto_paused_total\{[^}]*\} [1-9]/);
+
+      // The dead letters of the streak, replayed in bulk with the range the audit entry names.
+      const replay = await platform.api<{ total: number }>('POST', '/replays', {
+        triggerId: failing,
+        from: entry!.details.replay.from,
+        to: entry!.details.replay.to,
+      });
+      expect(replay.status).toBe(202);
+      expect(replay.body.total).toBe(2);
+
+      // Paused twice changes nothing; resume is one call and starts the period again.
+      expect(await platform.configService.get(FailureStreakDetector).pauseStreaks(now, 72 * HOUR)).not.toContainEqual(
+        expect.objectContaining({ triggerId: failing }),
+      );
+      const resumed = await platform.api<TriggerBody>('POST', `/customers/${customerId}/triggers/${failing}/activate`, { force: true });
+      expect(resumed.body.status).toBe('active');
+      expect(resumed.body.pausedReason).toBeUndefined();
+      const after = await platform.configService.get(FailureStreakDetector).find(new Date(), 72 * HOUR);
+      expect(after.map((s) => s.triggerId)).not.toContain(failing);
+    });
+  });
+
+  describe('retention', () => {
+    let plain: string;
+    let keeps: string;
+    let plainTrigger: string;
+    let keepsTrigger: string;
+    const old = new Date(now.getTime() - 40 * DAY);
+    const middle = new Date(now.getTime() - 10 * DAY);
+    const recent = new Date(now.getTime() - HOUR);
+
+    beforeAll(async () => {
+      plain = await newCustomer();
+      // Its own periods: deliveries for 60 days, payloads for 1.
+      keeps = await newCustomer({ retentionDeliveriesDays: 60 });
+      const patched = await platform.api<{ retentionDeliveriesDays: number; retentionPayloadsDays: number }>('PATCH', `/customers/${keeps}`, {
+        retentionPayloadsDays: 1,
+      });
+      expect(patched.body).toMatchObject({ retentionDeliveriesDays: 60, retentionPayloadsDays: 1 });
+      plainTrigger = await liveTrigger(plain);
+      keepsTrigger = await liveTrigger(keeps);
+    });
+
+    const count = async (sql: string, params: unknown[]) => Number((await db.query<Array<{ n: string | number }>>(sql, params))[0].n);
+    const deliveries = (customerId: string, at: Date) =>
+      count('SELECT COUNT(*) AS n FROM deliveries WHERE customer_id = ? AND last_attempt_at = ?', [customerId, at]);
+    const withPayload = (customerId: string, at: Date) =>
+      count('SELECT COUNT(*) AS n FROM deliveries WHERE customer_id = ? AND last_attempt_at = ? AND event_json IS NOT NULL', [customerId, at]);
+
+    it('refuses a period out of range, per field', async () => {
+      const res = await platform.api<{ errors: Array<{ field: string }> }>('PATCH', `/customers/${plain}`, {
+        retentionDeliveriesDays: 0,
+        retentionPayloadsDays: 'x',
+      });
+      expect(res.status).toBe(400);
+      expect([...new Set(res.body.errors.map((e) => e.field))].sort()).toEqual(['retentionDeliveriesDays', 'retentionPayloadsDays']);
+    });
+
+    it('deletes old rows and empties old payloads in batches, keeps the rest, and follows per-customer periods', async () => {
+      const many = (id: string, trigger: string, outcome: AttemptOutcome, at: Date, n: number) =>
+        Array.from({ length: n }, () => result(trigger, id, outcome, at));
+      await write([
+        ...many(plain, plainTrigger, 'delivered', old, 120),
+        ...many(plain, plainTrigger, 'retry_scheduled', old, 1),
+        ...many(plain, plainTrigger, 'failed', middle, 30),
+        ...many(plain, plainTrigger, 'delivered', recent, 30),
+        ...many(keeps, keepsTrigger, 'delivered', old, 20),
+        ...many(keeps, keepsTrigger, 'delivered', recent, 10),
+      ]);
+      await db.query(
+        `INSERT INTO audit_log (at, actor_key_id, actor_name, action, entity_type, entity_id) VALUES (?, 'k', 'test', 'test.old', 'customer', ?)`,
+        [new Date(now.getTime() - 400 * DAY), plain],
+      );
+      const auditBefore = await count('SELECT COUNT(*) AS n FROM audit_log', []);
+
+      const summary = await platform.configService.get(RetentionPurger).purge(now);
+      expect(summary.interrupted).toBe(false);
+      // 120 old deliveries of `plain` in batches of 50: three statements at least, and no more rows than there were.
+      expect(summary.batches).toBeGreaterThanOrEqual(3);
+      expect(await deliveries(plain, old)).toBe(1); // the retrying one stays
+      expect(
+        await count('SELECT COUNT(*) AS n FROM delivery_attempts a JOIN deliveries d USING (delivery_id) WHERE d.customer_id = ? AND d.last_attempt_at = ?', [
+          plain,
+          old,
+        ]),
+      ).toBe(1);
+      expect(await deliveries(plain, middle)).toBe(30);
+      expect(await withPayload(plain, middle)).toBe(0);
+      expect(
+        await count(
+          'SELECT COUNT(*) AS n FROM delivery_attempts a JOIN deliveries d USING (delivery_id) WHERE d.customer_id = ? AND d.last_attempt_at = ? AND a.response_excerpt IS NOT NULL',
+          [plain, middle],
+        ),
+      ).toBe(0);
+      expect(await withPayload(plain, recent)).toBe(30);
+      expect(await deliveries(keeps, old)).toBe(20);
+      expect(await withPayload(keeps, old)).toBe(0);
+      expect(await withPayload(keeps, recent)).toBe(10);
+      expect(await count(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'test.old'`, [])).toBe(0);
+      expect(await count('SELECT COUNT(*) AS n FROM audit_log', [])).toBe(auditBefore - 1);
+      expect(summary.rows).toMatchObject({ audit: 1 });
+      expect(summary.rows.deliveries).toBeGreaterThanOrEqual(120);
+      expect(summary.rows.payloads).toBeGreaterThanOrEqual(50);
+
+      const purgedMetric = (await metric('postback_retention_purged_rows_total')).find((l) => l.includes('kind="deliveries"'));
+      expect(Number(purgedMetric?.split(' ').pop())).toBeGreaterThanOrEqual(120);
+      expect((await metric('postback_retention_last_completed_timestamp_seconds')).join()).not.toMatch(/ 0$/);
+
+      // A second run finds nothing left to do.
+      const again = await platform.configService.get(RetentionPurger).purge(now);
+      expect(again.rows).toEqual({ deliveries: 0, attempts: 0, payloads: 0, audit: 0 });
+    });
+
+    it('runs beside the delivery-log writer without holding it up: writes complete while the purge is under way', async () => {
+      const oldRows = 3000;
+      for (let i = 0; i < oldRows; i += 500) {
+        await write(Array.from({ length: 500 }, () => result(plainTrigger, plain, 'delivered', old)));
+      }
+      let purgeDone = false;
+      const writesDuringPurge: number[] = [];
+      const purge = platform.configService
+        .get(RetentionPurger)
+        .purge(now)
+        .finally(() => (purgeDone = true));
+      let written = 0;
+      while (!purgeDone) {
+        await write(Array.from({ length: 50 }, () => result(plainTrigger, plain, 'delivered', new Date())));
+        written += 50;
+        if (!purgeDone) writesDuringPurge.push(written);
+      }
+      const summary = await purge;
+      expect(summary.rows.deliveries).toBe(oldRows);
+      expect(summary.batches).toBeGreaterThanOrEqual(oldRows / 50);
+      // The writer went on between the purge's batches (a purge holding the table would leave this empty).
+      expect(writesDuringPurge.length).toBeGreaterThan(1);
+      expect(await count('SELECT COUNT(*) AS n FROM deliveries WHERE customer_id = ? AND last_attempt_at > ?', [plain, now])).toBe(written);
+    });
+  });
+});
+
+describe('housekeeping on one config-service instance at a time', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ without: ['router', 'delivery'] });
+    await platform.configService.get(LifecycleJobs).beforeApplicationShutdown();
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('skips a round while another instance holds the job', async () => {
+    const db = platform.configService.get(DataSource);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let runs = 0;
+    const first = new ExclusiveSchedule(db, testLogger('lifecycle'), 'test-job', 60_000, async () => {
+      runs++;
+      await held;
+    });
+    const second = new ExclusiveSchedule(db, testLogger('lifecycle'), 'test-job', 60_000, () => Promise.resolve(void runs++));
+    const running = first.runOnce();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await second.runOnce()).toBe(false);
+    release();
+    expect(await running).toBe(true);
+    expect(await second.runOnce()).toBe(true);
+    expect(runs).toBe(2);
+  });
+});
