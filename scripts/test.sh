@@ -20,6 +20,10 @@ npm run -s typecheck
 npm run -s lint
 npm run -s openapi:check
 
+say "deploy files: promtool, docker-compose config, Kubernetes schemas, PrometheusRule, dashboard and alert metrics"
+scripts/check-deploy.sh
+scripts/check-deploy.sh --self-test
+
 say "unit tests"
 npx jest --selectProjects unit
 
