@@ -38,6 +38,7 @@ describe('data lifecycle: auto-pause of failing triggers and retention of the de
         RETENTION_AUDIT_DAYS: '365',
         RETENTION_BATCH_SIZE: '50',
         RETENTION_BATCH_PAUSE_MS: '0',
+        SLA_GAUGE_REFRESH_MS: '0',
       },
     });
     // The schedules would run the same code on their own; here each step runs when the test says.
@@ -195,6 +196,67 @@ describe('data lifecycle: auto-pause of failing triggers and retention of the de
     });
   });
 
+  describe('per-customer delivery objective (SLA)', () => {
+    interface SlaBody {
+      current: { decided: number; withinObjective: number; late: number; failed: number; pending: number; compliancePercent: number | null; met: boolean };
+      breaches: Array<{ decided: number; compliancePercent: number }>;
+      missed: Array<{ deliveryId: string; status: string }>;
+    }
+
+    it('refuses an objective out of range, per field, and answers 409 for a customer without one', async () => {
+      const bad = await platform.api<{ errors: Array<{ field: string }> }>('POST', '/customers', {
+        name: 'Bad objective',
+        deliveryObjective: { percent: 150, withinSeconds: 0, windowMinutes: 60 },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e) => e.field).join()).toMatch(/percent.*withinSeconds|withinSeconds.*percent/);
+      const none = await newCustomer();
+      expect((await platform.api('GET', `/customers/${none}/sla`)).status).toBe(409);
+    });
+
+    it('measures compliance on the delivery log, lists the breaches and the missed deliveries, and exports the gauges', async () => {
+      const customerId = await newCustomer({ deliveryObjective: { percent: 99, withinSeconds: 60, windowMinutes: 60 } });
+      const trigger = await liveTrigger(customerId);
+      const at = (msAgo: number) => new Date(Date.now() - msAgo);
+      const late = result(trigger, customerId, 'delivered', at(20 * 60_000), { endToEndMs: 90_000 });
+      await write([
+        ...Array.from({ length: 10 }, () => result(trigger, customerId, 'delivered', at(10 * 60_000), { endToEndMs: 2_000 })),
+        late,
+        result(trigger, customerId, 'failed', at(5 * 60_000)),
+        result(trigger, customerId, 'retry_scheduled', at(5 * 60_000)), // past its deadline: late
+        result(trigger, customerId, 'retry_scheduled', at(10_000)), // not decided yet
+        result(trigger, customerId, 'delivered', at(30 * 60_000), { test: true, endToEndMs: 500_000 }), // tests do not count
+        result(trigger, customerId, 'failed', at(90 * 60_000)), // the window before: a breach
+      ]);
+      const res = await platform.api<SlaBody>('GET', `/customers/${customerId}/sla`);
+      expect(res.status).toBe(200);
+      expect(res.body.current).toMatchObject({ decided: 13, withinObjective: 10, late: 2, failed: 1, pending: 1, met: false });
+      expect(res.body.current.compliancePercent).toBeCloseTo((10 / 13) * 100, 2);
+      expect(res.body.breaches).toEqual([expect.objectContaining({ decided: 1, compliancePercent: 0 })]);
+      expect(res.body.missed.map((m) => m.deliveryId)).toContain(late.deliveryId);
+      expect(res.body.missed).toHaveLength(3);
+
+      const lines = await metric('postback_customer_sla_');
+      const value = (name: string) =>
+        Number(
+          lines
+            .find((l) => l.startsWith(name) && l.includes(`customer="${customerId}"`))
+            ?.split(' ')
+            .pop(),
+        );
+      expect(value('postback_customer_sla_compliance_ratio')).toBeCloseTo(10 / 13, 4);
+      expect(value('postback_customer_sla_objective_ratio')).toBe(0.99);
+      expect(value('postback_customer_sla_decided_deliveries')).toBe(13);
+      // Only customers with an objective have series (bounded cardinality).
+      expect(lines.filter((l) => l.startsWith('postback_customer_sla_objective_ratio{')).every((l) => !l.includes('customer=""'))).toBe(true);
+
+      // Clearing the objective clears it everywhere.
+      const cleared = await platform.api<{ deliveryObjective: unknown }>('PATCH', `/customers/${customerId}`, { deliveryObjective: null });
+      expect(cleared.body.deliveryObjective).toBeNull();
+      expect((await platform.api('GET', `/customers/${customerId}/sla`)).status).toBe(409);
+    });
+  });
+
   describe('retention', () => {
     let plain: string;
     let keeps: string;
@@ -311,36 +373,24 @@ describe('data lifecycle: auto-pause of failing triggers and retention of the de
       expect(await count('SELECT COUNT(*) AS n FROM deliveries WHERE customer_id = ? AND last_attempt_at > ?', [plain, now])).toBe(written);
     });
   });
-});
 
-describe('housekeeping on one config-service instance at a time', () => {
-  let platform: TestPlatform;
-
-  beforeAll(async () => {
-    platform = await startPlatform({ without: ['router', 'delivery'] });
-    await platform.configService.get(LifecycleJobs).beforeApplicationShutdown();
-  });
-
-  afterAll(async () => {
-    await platform?.stop();
-  });
-
-  it('skips a round while another instance holds the job', async () => {
-    const db = platform.configService.get(DataSource);
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let runs = 0;
-    const first = new ExclusiveSchedule(db, testLogger('lifecycle'), 'test-job', 60_000, async () => {
-      runs++;
-      await held;
+  describe('housekeeping on one config-service instance at a time', () => {
+    it('skips a round while another instance holds the job', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let runs = 0;
+      const first = new ExclusiveSchedule(db, testLogger('lifecycle'), 'test-job', 60_000, async () => {
+        runs++;
+        await held;
+      });
+      const second = new ExclusiveSchedule(db, testLogger('lifecycle'), 'test-job', 60_000, () => Promise.resolve(void runs++));
+      const running = first.runOnce();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await second.runOnce()).toBe(false);
+      release();
+      expect(await running).toBe(true);
+      expect(await second.runOnce()).toBe(true);
+      expect(runs).toBe(2);
     });
-    const second = new ExclusiveSchedule(db, testLogger('lifecycle'), 'test-job', 60_000, () => Promise.resolve(void runs++));
-    const running = first.runOnce();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await second.runOnce()).toBe(false);
-    release();
-    expect(await running).toBe(true);
-    expect(await second.runOnce()).toBe(true);
-    expect(runs).toBe(2);
   });
 });

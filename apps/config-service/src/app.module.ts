@@ -49,6 +49,8 @@ import { FixturesService } from './fixtures/fixtures.service';
 import { FailureStreakDetector } from './lifecycle/failure-streaks';
 import { LifecycleJobs } from './lifecycle/lifecycle-jobs';
 import { RetentionPurger } from './lifecycle/retention';
+import { SlaController } from './sla/sla.controller';
+import { SlaService } from './sla/sla.service';
 import { TriggersService } from './triggers/triggers.service';
 
 /** MySQL in the readiness checks (Kafka's come with kafkaProviders). */
@@ -74,6 +76,7 @@ export class AppModule implements NestModule {
       ],
       controllers: [
         CustomersController,
+        SlaController,
         TemplatesController,
         CustomerTemplatesController,
         PreviewController,
@@ -133,6 +136,7 @@ export class AppModule implements NestModule {
         FailureStreakDetector,
         RetentionPurger,
         LifecycleJobs,
+        SlaService,
         ReplaysService,
         StatsService,
         PlatformStatusService,

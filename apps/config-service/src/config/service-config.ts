@@ -38,6 +38,8 @@ export interface LifecycleSettings {
   /** A live trigger with no successful delivery for this long, and dead letters meanwhile, is paused (0: never). */
   autoPauseAfterMs: number;
   autoPauseCheckIntervalMs: number;
+  /** Scrapes of the per-customer SLA gauges within this long of the last computation reuse it. */
+  slaGaugeRefreshMs: number;
   /** Days kept (0: forever): deliveries with their attempts, their event payloads and request bodies, audit entries. */
   retention: { deliveriesDays: number; payloadsDays: number; auditDays: number; intervalMs: number; batchSize: number; batchPauseMs: number };
 }
@@ -46,6 +48,7 @@ function readLifecycle(env: EnvReader): LifecycleSettings {
   return {
     autoPauseAfterMs: env.int('AUTO_PAUSE_AFTER_HOURS', 72, { min: 0, max: 24 * 365 }) * 3_600_000,
     autoPauseCheckIntervalMs: env.int('AUTO_PAUSE_CHECK_INTERVAL_MS', 300_000, { min: 1000, max: 86_400_000 }),
+    slaGaugeRefreshMs: env.int('SLA_GAUGE_REFRESH_MS', 15_000, { min: 0, max: 3_600_000 }),
     retention: {
       deliveriesDays: env.int('RETENTION_DELIVERIES_DAYS', 30, { min: 0, max: 3650 }),
       payloadsDays: env.int('RETENTION_PAYLOADS_DAYS', 14, { min: 0, max: 3650 }),

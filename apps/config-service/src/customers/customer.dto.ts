@@ -1,9 +1,31 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
 import type { CustomerEntity } from './customer.entity';
 
 export const CUSTOMER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/** A delivery objective: `percent` % of live deliveries delivered within `withinSeconds` of the event, over a window of `windowMinutes`. */
+export class DeliveryObjectiveDto {
+  @ApiProperty({ minimum: 1, maximum: 100, description: 'Share of live deliveries that must meet the deadline, in percent', example: 99 })
+  @IsNumber({ maxDecimalPlaces: 3 })
+  @Min(1)
+  @Max(100)
+  percent!: number;
+
+  @ApiProperty({ minimum: 1, maximum: 86400, description: "Deadline from the event's occurredAt to the successful attempt, in seconds", example: 60 })
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  withinSeconds!: number;
+
+  @ApiProperty({ minimum: 5, maximum: 10080, description: 'The rolling window the share is computed over, in minutes', example: 60 })
+  @IsInt()
+  @Min(5)
+  @Max(10_080)
+  windowMinutes!: number;
+}
 
 export class CreateCustomerDto {
   @ApiPropertyOptional({
@@ -60,6 +82,16 @@ export class CreateCustomerDto {
   @Min(1)
   @Max(3650)
   retentionPayloadsDays?: number | null;
+
+  @ApiPropertyOptional({
+    type: DeliveryObjectiveDto,
+    nullable: true,
+    description: 'Its delivery objective (SLA), measured by GET /customers/{customerId}/sla and exported as metrics; null or absent: none',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeliveryObjectiveDto)
+  deliveryObjective?: DeliveryObjectiveDto | null;
 }
 
 export class UpdateCustomerDto extends PartialType(OmitType(CreateCustomerDto, ['id'] as const)) {}
@@ -81,6 +113,8 @@ export class CustomerDto {
   retentionDeliveriesDays!: number | null;
   @ApiProperty({ nullable: true, type: Number, example: 14, description: "Days its event payloads are kept; null: the platform's default" })
   retentionPayloadsDays!: number | null;
+  @ApiProperty({ type: DeliveryObjectiveDto, nullable: true, description: 'Its delivery objective (SLA); null: none' })
+  deliveryObjective!: DeliveryObjectiveDto | null;
   @ApiProperty({ format: 'date-time', example: '2026-05-04T09:12:44.120Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-05-06T15:30:02.511Z' }) updatedAt!: string;
 
@@ -92,8 +126,14 @@ export class CustomerDto {
       contactEmail: e.contactEmail,
       retentionDeliveriesDays: e.retentionDeliveriesDays,
       retentionPayloadsDays: e.retentionPayloadsDays,
+      deliveryObjective: objectiveOf(e),
       createdAt: e.createdAt.toISOString(),
       updatedAt: e.updatedAt.toISOString(),
     };
   }
+}
+
+export function objectiveOf(e: CustomerEntity): DeliveryObjectiveDto | null {
+  if (e.slaPercent === null || e.slaWithinSeconds === null || e.slaWindowMinutes === null) return null;
+  return { percent: e.slaPercent, withinSeconds: e.slaWithinSeconds, windowMinutes: e.slaWindowMinutes };
 }

@@ -24,6 +24,23 @@ export class CustomerEntity {
   @Column({ name: 'retention_payloads_days', type: 'int', nullable: true })
   retentionPayloadsDays!: number | null;
 
+  /** Delivery objective: `sla_percent` % of live deliveries delivered within `sla_within_seconds` of the event, over `sla_window_minutes` (all null: none). */
+  @Column({
+    name: 'sla_percent',
+    type: 'decimal',
+    precision: 6,
+    scale: 3,
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
+  slaPercent!: number | null;
+
+  @Column({ name: 'sla_within_seconds', type: 'int', nullable: true })
+  slaWithinSeconds!: number | null;
+
+  @Column({ name: 'sla_window_minutes', type: 'int', nullable: true })
+  slaWindowMinutes!: number | null;
+
   @Column({ type: 'int', default: 0 })
   revision!: number;
 

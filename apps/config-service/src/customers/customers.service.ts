@@ -16,6 +16,13 @@ export interface CustomerInput {
   contactEmail?: string;
   retentionDeliveriesDays?: number | null;
   retentionPayloadsDays?: number | null;
+  deliveryObjective?: { percent: number; withinSeconds: number; windowMinutes: number } | null;
+}
+
+/** The objective's three columns: absent leaves them, null clears them. */
+function objectiveColumns(o: CustomerInput['deliveryObjective']): Partial<CustomerEntity> {
+  if (o === undefined) return {};
+  return { slaPercent: o?.percent ?? null, slaWithinSeconds: o?.withinSeconds ?? null, slaWindowMinutes: o?.windowMinutes ?? null };
 }
 
 @Injectable()
@@ -39,6 +46,7 @@ export class CustomersService {
         contactEmail: input.contactEmail ?? null,
         retentionDeliveriesDays: input.retentionDeliveriesDays ?? null,
         retentionPayloadsDays: input.retentionPayloadsDays ?? null,
+        ...objectiveColumns(input.deliveryObjective),
       });
       await this.audit.record(m, 'customer.create', 'customer', id, { name: input.name });
       return m.findOneByOrFail(CustomerEntity, { id });
@@ -64,7 +72,8 @@ export class CustomersService {
       if (input.externalRef && input.externalRef !== current.externalRef && (await m.existsBy(CustomerEntity, { externalRef: input.externalRef }))) {
         throw new ConflictError(`another customer has external reference "${input.externalRef}"`, [{ field: 'externalRef', message: 'is taken' }]);
       }
-      await m.update(CustomerEntity, { id }, { ...input, revision: current.revision + 1 });
+      const { deliveryObjective, ...columns } = input;
+      await m.update(CustomerEntity, { id }, { ...columns, ...objectiveColumns(deliveryObjective), revision: current.revision + 1 });
       await this.audit.record(m, 'customer.update', 'customer', id, { changed: Object.keys(input) });
       return m.findOneByOrFail(CustomerEntity, { id });
     });

@@ -124,6 +124,26 @@ export interface paths {
         patch: operations["CustomersController_update"];
         trace?: never;
     };
+    "/customers/{customerId}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's delivery objective: compliance and breaches
+         * @description Measures the customer's delivery objective (`deliveryObjective`, e.g. 99% delivered within 60 s over 60 min) on the delivery log: the rolling window that ends now, the earlier windows (the last 24) that missed it, and the deliveries of the current window that missed the deadline. 409 when the customer has no objective.
+         */
+        get: operations["SlaController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers/{customerId}/templates": {
         parameters: {
             query?: never;
@@ -1263,6 +1283,8 @@ export interface components {
         CreateCustomerDto: {
             /** @example integrations@nordic-apparel.example */
             contactEmail?: string;
+            /** @description Its delivery objective (SLA), measured by GET /customers/{customerId}/sla and exported as metrics; null or absent: none */
+            deliveryObjective?: components["schemas"]["DeliveryObjectiveDto"] | null;
             /**
              * @description Reference in another system (CRM, ERP)
              * @example ERP-100482
@@ -1509,6 +1531,8 @@ export interface components {
              * @example 2026-05-04T09:12:44.120Z
              */
             createdAt: string;
+            /** @description Its delivery objective (SLA); null: none */
+            deliveryObjective: components["schemas"]["DeliveryObjectiveDto"] | null;
             /**
              * @description Reference in another system (CRM, ERP)
              * @example ERP-100482
@@ -1670,6 +1694,23 @@ export interface components {
             test: boolean;
             /** @example trg_2m9x1c4v7b6n5q0z8f3k */
             triggerId: string;
+        };
+        DeliveryObjectiveDto: {
+            /**
+             * @description Share of live deliveries that must meet the deadline, in percent
+             * @example 99
+             */
+            percent: number;
+            /**
+             * @description The rolling window the share is computed over, in minutes
+             * @example 60
+             */
+            windowMinutes: number;
+            /**
+             * @description Deadline from the event's occurredAt to the successful attempt, in seconds
+             * @example 60
+             */
+            withinSeconds: number;
         };
         DeliveryStatsDto: {
             /** @description Live deliveries (tests excluded) by outcome, by the time of their latest attempt */
@@ -2538,6 +2579,93 @@ export interface components {
              */
             signingSecret: string;
         };
+        SlaMissDto: {
+            /** @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W */
+            deliveryId: string;
+            /**
+             * @description Event to successful attempt, in milliseconds; null when not delivered
+             * @example 75300
+             */
+            endToEndMs: number | null;
+            /** @example order.shipped */
+            eventType: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-06T14:12:09.114Z
+             */
+            firstAttemptAt: string;
+            /** @example ORD-10042 */
+            orderId: string;
+            /**
+             * @description Its status now
+             * @example delivered
+             * @enum {string}
+             */
+            status: "delivered" | "failed" | "retrying";
+            /** @example trg_2m9x1c4v7b6n5q0z8f3k */
+            triggerId: string;
+        };
+        SlaReportDto: {
+            /** @description Earlier windows of the same length (the last 24, back to back) that missed the objective, newest first */
+            breaches: components["schemas"]["SlaWindowDto"][];
+            /** @description The rolling window that ends now */
+            current: components["schemas"]["SlaWindowDto"];
+            /** @example cus_nordic_apparel */
+            customerId: string;
+            /** @description Deliveries of the current window that missed the deadline or failed, newest first (at most 20) */
+            missed: components["schemas"]["SlaMissDto"][];
+            /** @description The objective measured */
+            objective: components["schemas"]["DeliveryObjectiveDto"];
+        };
+        SlaWindowDto: {
+            /**
+             * @description withinObjective / decided, in percent; null when nothing was decided
+             * @example 99.5
+             */
+            compliancePercent: number | null;
+            /**
+             * @description Deliveries decided: delivered, failed, or still retrying past the deadline
+             * @example 1200
+             */
+            decided: number;
+            /**
+             * @description Failed for good (dead letters)
+             * @example 2
+             */
+            failed: number;
+            /**
+             * Format: date-time
+             * @description Start of the window (deliveries whose first attempt is in it)
+             * @example 2026-05-06T14:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description Delivered after the deadline, or still retrying past it
+             * @example 4
+             */
+            late: number;
+            /**
+             * @description The objective is met (true when nothing was decided)
+             * @example true
+             */
+            met: boolean;
+            /**
+             * @description Still retrying, before the deadline: not decided yet, not counted
+             * @example 15
+             */
+            pending: number;
+            /**
+             * Format: date-time
+             * @description End of the window
+             * @example 2026-05-06T15:00:00.000Z
+             */
+            to: string;
+            /**
+             * @description Delivered within the deadline
+             * @example 1194
+             */
+            withinObjective: number;
+        };
         StartFilteredReplayDto: {
             /**
              * @description Only this customer's deliveries
@@ -3085,6 +3213,8 @@ export interface components {
         UpdateCustomerDto: {
             /** @example integrations@nordic-apparel.example */
             contactEmail?: string;
+            /** @description Its delivery objective (SLA), measured by GET /customers/{customerId}/sla and exported as metrics; null or absent: none */
+            deliveryObjective?: components["schemas"]["DeliveryObjectiveDto"] | null;
             /**
              * @description Reference in another system (CRM, ERP)
              * @example ERP-100482
@@ -3956,6 +4086,83 @@ export interface operations {
                 };
             };
             /** @description The external reference belongs to another customer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    SlaController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Compliance now, and the breaches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaReportDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The customer has no delivery objective */
             409: {
                 headers: {
                     [name: string]: unknown;

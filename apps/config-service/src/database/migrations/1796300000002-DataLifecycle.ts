@@ -2,7 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Data lifecycle: when a trigger last became active (a failure streak is counted from then at the
- * earliest), and a customer's own retention periods for the delivery log and its payloads.
+ * earliest), a customer's own retention periods for the delivery log and its payloads, and a
+ * customer's delivery objective (e.g. 99% delivered within 60 s, over 60 min).
  */
 export class DataLifecycle1796300000002 implements MigrationInterface {
   name = 'DataLifecycle1796300000002';
@@ -11,9 +12,15 @@ export class DataLifecycle1796300000002 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`triggers\` ADD \`active_since\` datetime(3) NULL`);
     await queryRunner.query(`ALTER TABLE \`customers\` ADD \`retention_deliveries_days\` int NULL`);
     await queryRunner.query(`ALTER TABLE \`customers\` ADD \`retention_payloads_days\` int NULL`);
+    await queryRunner.query(`ALTER TABLE \`customers\` ADD \`sla_percent\` decimal(6,3) NULL`);
+    await queryRunner.query(`ALTER TABLE \`customers\` ADD \`sla_within_seconds\` int NULL`);
+    await queryRunner.query(`ALTER TABLE \`customers\` ADD \`sla_window_minutes\` int NULL`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE \`customers\` DROP COLUMN \`sla_window_minutes\``);
+    await queryRunner.query(`ALTER TABLE \`customers\` DROP COLUMN \`sla_within_seconds\``);
+    await queryRunner.query(`ALTER TABLE \`customers\` DROP COLUMN \`sla_percent\``);
     await queryRunner.query(`ALTER TABLE \`customers\` DROP COLUMN \`retention_payloads_days\``);
     await queryRunner.query(`ALTER TABLE \`customers\` DROP COLUMN \`retention_deliveries_days\``);
     await queryRunner.query(`ALTER TABLE \`triggers\` DROP COLUMN \`active_since\``);
