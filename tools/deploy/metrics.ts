@@ -17,6 +17,9 @@ import { RouterMetrics } from '../../apps/router-service/src/routing/router.metr
 import { DeliveryMetrics } from '../../apps/delivery-service/src/deliveries/delivery.metrics';
 import { OutboxRelay } from '../../apps/config-service/src/outbox/outbox.relay';
 import { DeliveryResultsConsumer } from '../../apps/config-service/src/deliveries/delivery-results.consumer';
+import { FailureStreakDetector } from '../../apps/config-service/src/lifecycle/failure-streaks';
+import { RetentionPurger } from '../../apps/config-service/src/lifecycle/retention';
+import { SlaService } from '../../apps/config-service/src/sla/sla.service';
 
 // Stand-ins: the constructors only keep them (nothing is called before a scrape, and none happens).
 const stub = <T>(value: object = {}): T => value as T;
@@ -49,7 +52,11 @@ function registries(): Registry[] {
   new OutboxRelay(stub({ query: () => Promise.resolve([]) }), stub(), stub(), stub({ databaseUrl: 'mysql://check@localhost/postback' }), stub(), outbox);
   const deliveryLog = new Registry();
   new DeliveryResultsConsumer(stub(), stub(), stub(), deliveryLog);
-  return [defaults, kafka, router, delivery, configView, outbox, deliveryLog];
+  const lifecycle = new Registry();
+  new FailureStreakDetector(stub(), stub(), stub(), stub(), lifecycle);
+  new RetentionPurger(stub(), stub(), stub(), lifecycle);
+  new SlaService(stub(), stub({ lifecycle: { slaGaugeRefreshMs: 15_000 } }), lifecycle);
+  return [defaults, kafka, router, delivery, configView, outbox, deliveryLog, lifecycle];
 }
 
 export interface ExportedMetrics {
