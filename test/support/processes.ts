@@ -76,8 +76,23 @@ export class ServiceProcess {
     clearTimeout(t);
   }
 
-  tail(): string {
-    return this.output.split('\n').slice(-20).join('\n');
+  /** SIGTERM, as a supervisor stops a service: how long it took to exit, and how (SIGKILL after 30 s). */
+  async terminate(): Promise<{ ms: number; code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.name} is not running`);
+    const started = Date.now();
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const how = await exited;
+    clearTimeout(t);
+    return { ms: Date.now() - started, ...how };
+  }
+
+  tail(lines = 20): string {
+    return this.output.split('\n').slice(-lines).join('\n');
   }
 }
 

@@ -1,3 +1,4 @@
+import { shutdownWork } from '@postback/observability';
 import { Admin, Consumer, ConsumerConfig, Kafka, KafkaConfig, logLevel, LogEntry, Producer, ProducerConfig } from 'kafkajs';
 import type { Logger } from 'pino';
 import { OutgoingMessage, TopicMessages } from './messages';
@@ -236,14 +237,16 @@ export class KafkaClient {
   async close(): Promise<void> {
     const consumers = [...this.consumers];
     this.consumers.clear();
-    await Promise.allSettled(consumers.map((c) => c.disconnect()));
+    await Promise.allSettled(consumers.map((c) => shutdownWork.track('kafka consumer disconnect', c.disconnect())));
     const producers = [...this.producers];
     this.producers.clear();
-    await Promise.allSettled(producers.map((p) => p.disconnect()));
+    // A producer's disconnect waits for its sends and transaction in flight (on a broker that does not
+    // answer, longer than a shutdown may last: the service's shutdown deadline bounds it).
+    await Promise.allSettled(producers.map((p) => shutdownWork.track('kafka producer: sends in flight, disconnect', p.disconnect())));
     const admin = this.adminCreated;
     this.admin = undefined;
     this.adminCreated = undefined;
-    if (admin) await admin.disconnect().catch(() => undefined);
+    if (admin) await shutdownWork.track('kafka admin disconnect', admin.disconnect()).catch(() => undefined);
   }
 }
 

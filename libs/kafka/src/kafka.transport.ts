@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CustomTransportStrategy, Server, BaseRpcContext } from '@nestjs/microservices';
+import { shutdownWork } from '@postback/observability';
 import type { Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -107,6 +108,7 @@ interface RunningBinding {
 export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly running: RunningBinding[] = [];
   private stopping = false;
+  private closing: Promise<void> | undefined;
   private startError: string | undefined;
   private readonly wakers = new Set<() => void>();
   /** Resume timers of partitions paused until their next record is due. */
@@ -193,7 +195,18 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return problems;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops consuming (idempotent: the service's shutdown calls it first, Nest again later). Batches
+   * not yet started are left uncommitted (read again after the restart); open commit windows are
+   * committed at once, so the batches waiting on them finish; then each consumer stops, which waits
+   * for its batch in flight (committed before it returns, see eachBatch) and leaves the group.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
     this.stopping = true;
     for (const wake of [...this.wakers]) wake();
     for (const t of this.timers) clearTimeout(t);
@@ -201,8 +214,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     // Not waiting for a start still retrying against an unreachable broker: the client's close()
     // disconnects whatever it created, and the start loop stops at its next step.
     const running = this.running.splice(0);
-    await Promise.allSettled(running.map((r) => (r.flush ? r.flush() : Promise.resolve())));
-    await Promise.allSettled(running.map((r) => this.options.client.forgetConsumer(r.consumer)));
+    await Promise.allSettled(running.map((r) => shutdownWork.track(`commit of ${r.binding.pattern}`, r.flush ? r.flush() : Promise.resolve())));
+    await Promise.allSettled(
+      running.map((r) =>
+        shutdownWork.track(`consumer ${r.binding.pattern}: stopping (its batch in flight, leaving the group)`, this.options.client.forgetConsumer(r.consumer)),
+      ),
+    );
   }
 
   on(): void {
@@ -262,7 +279,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       partitionsConsumedConcurrently: binding.partitionsConsumedConcurrently ?? 1,
       eachBatch: async (payload) => {
         const { batch } = payload;
-        if (batch.isEmpty()) return;
+        // Stopping: no new work; this batch is not committed, so it is read again after the restart.
+        if (batch.isEmpty() || this.stopping) return;
         const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
         const { ready, waiting } = binding.dueAtHeader ? splitDue(messages, binding.dueAtHeader, Date.now()) : { ready: messages, waiting: undefined };
         // Long batches (slow receivers) must not cost the group membership: heartbeat meanwhile.
@@ -284,6 +302,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
               next.toString(),
             );
             payload.resolveOffset(ready[ready.length - 1].offset);
+            // The consumer is stopping and leaves its group once this batch returns: commit now
+            // what it handled (periodic offset commits would come too late).
+            if (this.stopping) await runBatch.flush();
           }
         } finally {
           clearInterval(keepAlive);

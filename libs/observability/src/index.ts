@@ -4,3 +4,4 @@ export * from './health';
 export * from './metrics';
 export * from './observability.controller';
 export * from './observability.module';
+export * from './shutdown-work';

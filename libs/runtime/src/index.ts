@@ -1,5 +1,6 @@
 export * from './env-reader';
 export * from './kafka-env';
 export * from './service-runtime';
+export * from './graceful-shutdown';
 export * from './kafka-providers';
 export * from './render-env';

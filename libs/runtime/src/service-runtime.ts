@@ -1,8 +1,9 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
-import { NestPinoLogger } from '@postback/observability';
+import { NestPinoLogger, shutdownWork } from '@postback/observability';
 import type { Logger } from 'pino';
+import { GracefulShutdown, readShutdownTimeout } from './graceful-shutdown';
 
 export interface ServiceStartOptions {
   module: Type<unknown> | DynamicModule;
@@ -13,20 +14,33 @@ export interface ServiceStartOptions {
   transport?: Type<CustomTransportStrategy>;
   /** HTTP setup (filters, Swagger) before listening. */
   setup?: (app: INestApplication) => void | Promise<void>;
+  /** Bound of a shutdown (default: SHUTDOWN_TIMEOUT_MS, else 8000 ms). */
+  shutdownTimeoutMs?: number;
 }
 
 /**
  * Starts a service: HTTP first (so /health/live answers while Kafka views load), then the Kafka
- * transport. SIGTERM/SIGINT close consumers, producers and connections in order.
+ * transport. On SIGTERM/SIGINT the consumers stop first (the batches in flight finish and are
+ * committed), then Nest's hooks close the rest (background work, producers, connections), all
+ * within SHUTDOWN_TIMEOUT_MS: see GracefulShutdown.
  */
 export async function startService(options: ServiceStartOptions): Promise<INestApplication> {
+  const timeoutMs = options.shutdownTimeoutMs ?? readShutdownTimeout();
   const app = await NestFactory.create(options.module, { logger: new NestPinoLogger(options.logger), bufferLogs: true });
-  app.enableShutdownHooks();
+  const transport = options.transport ? app.get(options.transport) : undefined;
+  new GracefulShutdown({
+    logger: options.logger,
+    timeoutMs,
+    stop: async () => {
+      if (transport) await shutdownWork.track('kafka consumers stopping', Promise.resolve<unknown>(transport.close()));
+      await shutdownWork.track('application shutdown hooks', app.close());
+    },
+  }).listen();
   await options.setup?.(app);
-  if (options.transport) app.connectMicroservice({ strategy: app.get(options.transport) });
+  if (transport) app.connectMicroservice({ strategy: transport });
   await app.listen(options.port, options.host);
   options.logger.info({ url: `http://${options.host}:${options.port}` }, 'http listening');
-  if (options.transport) await app.startAllMicroservices();
+  if (transport) await app.startAllMicroservices();
   options.logger.info('service started');
   return app;
 }

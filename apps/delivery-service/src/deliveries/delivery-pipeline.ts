@@ -1,5 +1,6 @@
 import type { DeliveryJob, TopicNames, TriggerSnapshot } from '@postback/contracts';
 import type { ConsumedMessage, TopicMessages } from '@postback/kafka';
+import { shutdownWork } from '@postback/observability';
 import type { Logger } from 'pino';
 import type { ChannelResult, DeliveryChannel } from '../channels/channel';
 import { AttemptLog } from './attempt-log';
@@ -48,9 +49,13 @@ export interface PipelineStages {
 export class DeliveryPipeline {
   constructor(private readonly s: PipelineStages) {}
 
-  /** Nest hook: before connections close, let background attempts report (their hand-offs cover the rest). */
+  /**
+   * Nest hook: once the consumers have stopped and before connections close, let background attempts
+   * report (their hand-offs, already committed to a retry topic, cover the rest), within the
+   * shutdown's time left.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.s.lanes.drain(5000);
+    await shutdownWork.track('background delivery attempts reporting', this.s.lanes.drain(Math.min(5000, shutdownWork.remainingMs() - 1500)));
   }
 
   /** A consumed batch; returns the records to produce before its offsets are committed. */
