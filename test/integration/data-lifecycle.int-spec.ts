@@ -257,6 +257,77 @@ describe('data lifecycle: auto-pause of failing triggers and retention of the de
     });
   });
 
+  describe('personal data in stored events', () => {
+    it('is masked in the delivery log, the stored event and fixtures taken from the log, and revealed only with pii:read, audited', async () => {
+      const customerId = await newCustomer({
+        piiPaths: ['data.shippingAddress', 'data.billingAddress.name', 'data.billingAddress.company', 'data.billingAddress.line1'],
+      });
+      const trigger = await liveTrigger(customerId);
+      const live = result(trigger, customerId, 'failed', new Date(), {
+        response: {
+          status: 422,
+          headers: { 'x-echo': 'Åsa Lindqvist' },
+          bodyExcerpt: '{"error":"unknown recipient asa.lindqvist@example.com at Sveavägen 44"}',
+        },
+        error: { code: 'HTTP_4XX', message: 'the receiver answered 422: unknown recipient Åsa Lindqvist' },
+      });
+      await write([live]);
+      const personal = /Lindqvist|lindqvist|Sveavägen/;
+
+      const detail = await platform.api<{
+        attemptLog: Array<{ response: { bodyExcerpt: string; headers: Record<string, string> }; error: { message: string } }>;
+      }>('GET', `/deliveries/${live.deliveryId}`);
+      expect(detail.status).toBe(200);
+      expect(JSON.stringify(detail.body)).not.toMatch(personal);
+      expect(detail.body.attemptLog[0].response.bodyExcerpt).toBe('{"error":"unknown recipient *** at ***"}');
+      expect(detail.body.attemptLog[0].error.message).toBe('the receiver answered 422: unknown recipient ***');
+
+      const event = await platform.api<{
+        masked: boolean;
+        event: { data: { shippingAddress: Record<string, string>; billingAddress: Record<string, string> } };
+      }>('GET', `/deliveries/${live.deliveryId}/event`);
+      expect(event.body.masked).toBe(true);
+      expect(JSON.stringify(event.body)).not.toMatch(personal);
+      expect(event.body.event.data.shippingAddress.city).toBe('***');
+      expect(event.body.event.data.billingAddress).toMatchObject({ name: '***', city: 'Stockholm' });
+
+      // A read key sees the same masks and cannot reveal; a key with pii:read can, and the audit log names it.
+      const keyOf = async (name: string, scopes: string[]) => (await platform.api<{ key: string }>('POST', '/api-keys', { name, scopes })).body.key;
+      const reader = await keyOf('support desk', ['read']);
+      const dpo = await keyOf('data protection officer', ['read', 'pii:read']);
+      expect(JSON.stringify((await platform.api('GET', `/deliveries/${live.deliveryId}`, undefined, reader)).body)).not.toMatch(personal);
+      const refused = await platform.api<{ code: string }>('GET', `/deliveries/${live.deliveryId}/event?reveal=true`, undefined, reader);
+      expect(refused.status).toBe(403);
+      expect((await platform.api('GET', `/deliveries/${live.deliveryId}?reveal=true`, undefined, reader)).status).toBe(403);
+      const revealed = await platform.api<{ masked: boolean; event: { data: { shippingAddress: Record<string, string> } } }>(
+        'GET',
+        `/deliveries/${live.deliveryId}/event?reveal=true`,
+        undefined,
+        dpo,
+      );
+      expect(revealed.body.masked).toBe(false);
+      expect(revealed.body.event.data.shippingAddress.name).toBe('Åsa Lindqvist');
+      expect(JSON.stringify((await platform.api('GET', `/deliveries/${live.deliveryId}?reveal=true`, undefined, dpo)).body)).toMatch(personal);
+      const audit = await platform.api<{ items: Array<{ action: string; actorName: string; details: { what: string } }> }>(
+        'GET',
+        `/audit-log?entityType=delivery&entityId=${live.deliveryId}`,
+      );
+      expect(audit.body.items.map((e) => [e.action, e.actorName, e.details.what]).sort()).toEqual([
+        ['delivery.reveal', 'data protection officer', 'attempts'],
+        ['delivery.reveal', 'data protection officer', 'event'],
+      ]);
+
+      // A fixture taken from the log keeps the event masked.
+      const fixture = await platform.api<{ input: { data: { shippingAddress: Record<string, string> } } }>(
+        'POST',
+        `/customers/${customerId}/triggers/${trigger}/fixtures`,
+        { name: 'From the log', deliveryId: live.deliveryId },
+      );
+      expect(fixture.status).toBe(201);
+      expect(JSON.stringify(fixture.body)).not.toMatch(personal);
+    });
+  });
+
   describe('retention', () => {
     let plain: string;
     let keeps: string;

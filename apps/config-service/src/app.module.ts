@@ -49,6 +49,7 @@ import { FixturesService } from './fixtures/fixtures.service';
 import { FailureStreakDetector } from './lifecycle/failure-streaks';
 import { LifecycleJobs } from './lifecycle/lifecycle-jobs';
 import { RetentionPurger } from './lifecycle/retention';
+import { PersonalDataPolicy } from './personal-data/personal-data.policy';
 import { SlaController } from './sla/sla.controller';
 import { SlaService } from './sla/sla.service';
 import { TriggersService } from './triggers/triggers.service';
@@ -137,6 +138,7 @@ export class AppModule implements NestModule {
         RetentionPurger,
         LifecycleJobs,
         SlaService,
+        PersonalDataPolicy,
         ReplaysService,
         StatsService,
         PlatformStatusService,

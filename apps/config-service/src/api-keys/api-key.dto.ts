@@ -9,7 +9,12 @@ export class CreateApiKeyDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, example: ['read'], description: 'admin: everything; read: GET only' })
+  @ApiProperty({
+    enum: API_KEY_SCOPES,
+    isArray: true,
+    example: ['read'],
+    description: 'admin: everything but revealing personal data; read: GET only; pii:read: reveal stored personal data (audited), beside read or admin',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(API_KEY_SCOPES, { each: true })
@@ -27,7 +32,13 @@ export class ListApiKeysQueryDto {
 export class ApiKeyDto {
   @ApiProperty({ example: 'key_4f8k2m9x1c4v7b6n5q0z' }) id!: string;
   @ApiProperty({ example: 'CI deploy pipeline' }) name!: string;
-  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, example: ['read'], description: 'admin: everything; read: GET only' }) scopes!: ApiKeyScope[];
+  @ApiProperty({
+    enum: API_KEY_SCOPES,
+    isArray: true,
+    example: ['read'],
+    description: 'admin: everything but revealing personal data; read: GET only; pii:read: reveal stored personal data (audited), beside read or admin',
+  })
+  scopes!: ApiKeyScope[];
   @ApiProperty({ example: 'pb_Xq3vN8a', description: 'First characters of the key' }) keyPrefix!: string;
   @ApiProperty({ example: 'bootstrap admin key', description: 'Name of the key that created this one' }) createdBy!: string;
   @ApiProperty({ format: 'date-time', example: '2026-05-04T09:12:44.120Z' }) createdAt!: string;

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const API_KEY_SCOPES = ['admin', 'read'] as const;
+/** admin: everything but revealing personal data; read: GET only; pii:read: with read or admin, reveal stored personal data (audited). */
+export const API_KEY_SCOPES = ['admin', 'read', 'pii:read'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** An API key. Only its SHA-256 digest is stored; the key itself is shown once, at creation. */

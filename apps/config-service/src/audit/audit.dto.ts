@@ -4,9 +4,9 @@ import { PageQueryDto } from '../common/pagination.dto';
 import type { AuditEntryEntity } from './audit-entry.entity';
 
 export class AuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['customer', 'template', 'trigger', 'api-key', 'replay'], description: 'Only changes to this kind of entity' })
+  @ApiPropertyOptional({ enum: ['customer', 'template', 'trigger', 'api-key', 'replay', 'delivery'], description: 'Only changes to this kind of entity' })
   @IsOptional()
-  @IsIn(['customer', 'template', 'trigger', 'api-key', 'replay'])
+  @IsIn(['customer', 'template', 'trigger', 'api-key', 'replay', 'delivery'])
   entityType?: string;
 
   @ApiPropertyOptional({ example: 'trg_2m9x1c4v7b6n5q0z8f3k', description: 'Only changes to the entity with this id' })
@@ -33,7 +33,7 @@ export class AuditEntryDto {
   @ApiProperty({ example: 'CI deploy pipeline', description: 'Name of that API key' }) actorName!: string;
   @ApiProperty({ example: 'trigger.activate', description: '`<entity>.<change>`, e.g. customer.create, template.restore, trigger.activate.forced' })
   action!: string;
-  @ApiProperty({ enum: ['customer', 'template', 'trigger', 'api-key', 'replay'] }) entityType!: string;
+  @ApiProperty({ enum: ['customer', 'template', 'trigger', 'api-key', 'replay', 'delivery'] }) entityType!: string;
   @ApiProperty({ example: 'trg_2m9x1c4v7b6n5q0z8f3k' }) entityId!: string;
   @ApiPropertyOptional({ description: 'What changed: depends on the action', additionalProperties: true, example: { changed: ['url', 'headers'] } })
   details?: Record<string, unknown>;

@@ -5,7 +5,7 @@ import { RequestContext } from '../common/request-context';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { findPage, timeRange } from '../common/page-queries';
 
-export type AuditedEntity = 'customer' | 'template' | 'trigger' | 'api-key' | 'replay';
+export type AuditedEntity = 'customer' | 'template' | 'trigger' | 'api-key' | 'replay' | 'delivery';
 
 /** Records who changed what, in the transaction of the change, so the record and the change stand or fall together. */
 @Injectable()

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
+import { PII_PATH_PATTERN } from '@postback/security';
 import { EnvReader, KafkaSettings, readKafkaEnv, readRenderEnv, RenderSettings } from '@postback/runtime';
 
 /** The config service's settings: read from the environment once, checked, then injected. */
@@ -31,6 +32,8 @@ export class ServiceConfig {
     readonly render: RenderSettings,
     /** Auto-pause of failing triggers and retention of the delivery log and the audit log. */
     readonly lifecycle: LifecycleSettings,
+    /** Paths of personal data in order events, for customers without their own list. */
+    readonly piiPaths: string[],
   ) {}
 }
 
@@ -42,6 +45,12 @@ export interface LifecycleSettings {
   slaGaugeRefreshMs: number;
   /** Days kept (0: forever): deliveries with their attempts, their event payloads and request bodies, audit entries. */
   retention: { deliveriesDays: number; payloadsDays: number; auditDays: number; intervalMs: number; batchSize: number; batchPauseMs: number };
+}
+
+function readPiiPaths(env: EnvReader): string[] {
+  const paths = env.list('PII_PATHS', ['data.shippingAddress', 'data.billingAddress', 'data.customer']);
+  for (const p of paths) env.check(PII_PATH_PATTERN.test(p) ? undefined : `PII_PATHS: "${p}" is not a dotted path (keys or *, e.g. data.customer.email)`);
+  return paths.length === 1 && paths[0] === 'none' ? [] : paths;
 }
 
 function readLifecycle(env: EnvReader): LifecycleSettings {
@@ -106,6 +115,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     resolve(env.string('CONSOLE_DIR', 'dist/console')),
     readRenderEnv(env, 'PREVIEW_RENDER_WORKERS', 1),
     readLifecycle(env),
+    readPiiPaths(env),
   );
   return env.done(config);
 }

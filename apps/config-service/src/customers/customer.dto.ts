@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PII_PATH_PATTERN } from '@postback/security';
+import { ArrayMaxSize, IsArray, IsEmail, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
 import type { CustomerEntity } from './customer.entity';
 
@@ -92,6 +93,22 @@ export class CreateCustomerDto {
   @ValidateNested()
   @Type(() => DeliveryObjectiveDto)
   deliveryObjective?: DeliveryObjectiveDto | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description:
+      "Paths of personal data in this customer's order events (dotted, `*` for any key or array element), masked wherever a person reads stored data " +
+      "(the postback itself is not masked); null or absent: the platform's PII_PATHS. An empty list masks nothing.",
+    example: ['data.shippingAddress', 'data.billingAddress', 'data.customer.email'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  @Matches(PII_PATH_PATTERN, { each: true, message: 'each path must be dotted keys or *, e.g. data.customer.email or data.items.*.name' })
+  piiPaths?: string[] | null;
 }
 
 export class UpdateCustomerDto extends PartialType(OmitType(CreateCustomerDto, ['id'] as const)) {}
@@ -115,6 +132,13 @@ export class CustomerDto {
   retentionPayloadsDays!: number | null;
   @ApiProperty({ type: DeliveryObjectiveDto, nullable: true, description: 'Its delivery objective (SLA); null: none' })
   deliveryObjective!: DeliveryObjectiveDto | null;
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    example: ['data.shippingAddress', 'data.customer.email'],
+    description: "Paths of personal data in its events; null: the platform's default (PII_PATHS)",
+  })
+  piiPaths!: string[] | null;
   @ApiProperty({ format: 'date-time', example: '2026-05-04T09:12:44.120Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-05-06T15:30:02.511Z' }) updatedAt!: string;
 
@@ -127,6 +151,7 @@ export class CustomerDto {
       retentionDeliveriesDays: e.retentionDeliveriesDays,
       retentionPayloadsDays: e.retentionPayloadsDays,
       deliveryObjective: objectiveOf(e),
+      piiPaths: e.piiPaths,
       createdAt: e.createdAt.toISOString(),
       updatedAt: e.updatedAt.toISOString(),
     };

@@ -41,6 +41,10 @@ export class CustomerEntity {
   @Column({ name: 'sla_window_minutes', type: 'int', nullable: true })
   slaWindowMinutes!: number | null;
 
+  /** Paths of personal data in its order events, masked where people read stored data (null: PII_PATHS). */
+  @Column({ name: 'pii_paths', type: 'simple-json', nullable: true })
+  piiPaths!: string[] | null;
+
   @Column({ type: 'int', default: 0 })
   revision!: number;
 

@@ -17,6 +17,7 @@ export interface CustomerInput {
   retentionDeliveriesDays?: number | null;
   retentionPayloadsDays?: number | null;
   deliveryObjective?: { percent: number; withinSeconds: number; windowMinutes: number } | null;
+  piiPaths?: string[] | null;
 }
 
 /** The objective's three columns: absent leaves them, null clears them. */
@@ -47,6 +48,7 @@ export class CustomersService {
         retentionDeliveriesDays: input.retentionDeliveriesDays ?? null,
         retentionPayloadsDays: input.retentionPayloadsDays ?? null,
         ...objectiveColumns(input.deliveryObjective),
+        piiPaths: input.piiPaths ?? null,
       });
       await this.audit.record(m, 'customer.create', 'customer', id, { name: input.name });
       return m.findOneByOrFail(CustomerEntity, { id });

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ORDER_EVENT_TYPES, OrderEventType } from '@postback/contracts';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { PersonalDataMask } from '@postback/security';
 import { PageQueryDto } from '../common/pagination.dto';
 import type { DeliveryAttemptEntity, DeliveryEntity, DeliveryStatus } from './delivery.entity';
 
@@ -126,7 +127,19 @@ export class AttemptDto {
   @ApiPropertyOptional({ type: () => AttemptErrorDto, description: 'code, message' }) error?: AttemptErrorDto;
   @ApiPropertyOptional({ format: 'date-time', example: '2026-05-05T14:03:40.412Z', description: 'When the retry that follows is due' }) nextAttemptAt?: string;
 
-  static from(a: DeliveryAttemptEntity): AttemptDto {
+  /** `mask` hides personal data in what was sent and what came back (live deliveries: see DeliveriesController). */
+  static from(a: DeliveryAttemptEntity, mask?: PersonalDataMask): AttemptDto {
+    const m = mask && !mask.empty ? mask : undefined;
+    if (m) {
+      a = {
+        ...a,
+        requestHeaders: m.record(a.requestHeaders),
+        requestBody: m.text(a.requestBody),
+        responseHeaders: m.record(a.responseHeaders),
+        responseExcerpt: m.text(a.responseExcerpt),
+        errorMessage: m.text(a.errorMessage),
+      };
+    }
     return {
       attempt: a.attempt,
       outcome: a.outcome,
@@ -153,4 +166,28 @@ export class AttemptDto {
 
 export class DeliveryDetailDto extends DeliveryDto {
   @ApiProperty({ type: [AttemptDto], description: 'Every attempt, first to last' }) attemptLog!: AttemptDto[];
+}
+
+export class RevealQueryDto {
+  @ApiPropertyOptional({
+    default: false,
+    example: true,
+    description: 'Show personal data unmasked: needs an API key with the `pii:read` scope, and every reveal is in the audit log',
+  })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean()
+  reveal?: boolean;
+}
+
+export class DeliveryEventDto {
+  @ApiProperty({ example: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' }) deliveryId!: string;
+  @ApiProperty({ example: true, description: "Personal data (the customer's piiPaths, or PII_PATHS) is masked as ***" }) masked!: boolean;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { id: 'evt_01HZX3K9T4W6Q8R2M5N7P0B1C3', type: 'order.shipped', data: { id: 'ord_7Q2M9K4XHB', shippingAddress: { name: '***' } } },
+    description: 'The order event as it was delivered (kept for RETENTION_PAYLOADS_DAYS)',
+  })
+  event!: Record<string, unknown>;
 }

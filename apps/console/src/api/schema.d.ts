@@ -516,6 +516,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/deliveries/{deliveryId}/event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the event of a delivery
+         * @description Returns the order event the delivery sent, as stored for replays, with personal data masked (the customer's `piiPaths`, or the platform's PII_PATHS). `reveal=true` shows it unmasked: it needs a key with the `pii:read` scope (403 otherwise) and is audited as `delivery.reveal`. 409 when the event is no longer kept (RETENTION_PAYLOADS_DAYS).
+         */
+        get: operations["DeliveriesController_event"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/deliveries/{deliveryId}/replay": {
         parameters: {
             query?: never;
@@ -1059,12 +1079,12 @@ export interface components {
              */
             revokedAt: string | null;
             /**
-             * @description admin: everything; read: GET only
+             * @description admin: everything but revealing personal data; read: GET only; pii:read: reveal stored personal data (audited), beside read or admin
              * @example [
              *       "read"
              *     ]
              */
-            scopes: ("admin" | "read")[];
+            scopes: ("admin" | "read" | "pii:read")[];
         };
         AttemptDto: {
             /**
@@ -1201,7 +1221,7 @@ export interface components {
             /** @example trg_2m9x1c4v7b6n5q0z8f3k */
             entityId: string;
             /** @enum {string} */
-            entityType: "customer" | "template" | "trigger" | "api-key" | "replay";
+            entityType: "customer" | "template" | "trigger" | "api-key" | "replay" | "delivery";
             /**
              * @description Sequence number: higher is later
              * @example 4812
@@ -1273,12 +1293,12 @@ export interface components {
             /** @example CI deploy pipeline */
             name: string;
             /**
-             * @description admin: everything; read: GET only
+             * @description admin: everything but revealing personal data; read: GET only; pii:read: reveal stored personal data (audited), beside read or admin
              * @example [
              *       "read"
              *     ]
              */
-            scopes: ("admin" | "read")[];
+            scopes: ("admin" | "read" | "pii:read")[];
         };
         CreateCustomerDto: {
             /** @example integrations@nordic-apparel.example */
@@ -1297,6 +1317,15 @@ export interface components {
             id?: string;
             /** @example Nordic Apparel AB */
             name: string;
+            /**
+             * @description Paths of personal data in this customer's order events (dotted, `*` for any key or array element), masked wherever a person reads stored data (the postback itself is not masked); null or absent: the platform's PII_PATHS. An empty list masks nothing.
+             * @example [
+             *       "data.shippingAddress",
+             *       "data.billingAddress",
+             *       "data.customer.email"
+             *     ]
+             */
+            piiPaths?: string[] | null;
             /**
              * @description Days the delivery log keeps this customer's deliveries and attempts; null or absent: the platform's RETENTION_DELIVERIES_DAYS
              * @example 90
@@ -1546,6 +1575,14 @@ export interface components {
             /** @example Nordic Apparel AB */
             name: string;
             /**
+             * @description Paths of personal data in its events; null: the platform's default (PII_PATHS)
+             * @example [
+             *       "data.shippingAddress",
+             *       "data.customer.email"
+             *     ]
+             */
+            piiPaths: string[] | null;
+            /**
              * @description Days its deliveries are kept; null: the platform's default
              * @example null
              */
@@ -1694,6 +1731,31 @@ export interface components {
             test: boolean;
             /** @example trg_2m9x1c4v7b6n5q0z8f3k */
             triggerId: string;
+        };
+        DeliveryEventDto: {
+            /** @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W */
+            deliveryId: string;
+            /**
+             * @description The order event as it was delivered (kept for RETENTION_PAYLOADS_DAYS)
+             * @example {
+             *       "id": "evt_01HZX3K9T4W6Q8R2M5N7P0B1C3",
+             *       "type": "order.shipped",
+             *       "data": {
+             *         "id": "ord_7Q2M9K4XHB",
+             *         "shippingAddress": {
+             *           "name": "***"
+             *         }
+             *       }
+             *     }
+             */
+            event: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Personal data (the customer's piiPaths, or PII_PATHS) is masked as ***
+             * @example true
+             */
+            masked: boolean;
         };
         DeliveryObjectiveDto: {
             /**
@@ -3223,6 +3285,15 @@ export interface components {
             /** @example Nordic Apparel AB */
             name?: string;
             /**
+             * @description Paths of personal data in this customer's order events (dotted, `*` for any key or array element), masked wherever a person reads stored data (the postback itself is not masked); null or absent: the platform's PII_PATHS. An empty list masks nothing.
+             * @example [
+             *       "data.shippingAddress",
+             *       "data.billingAddress",
+             *       "data.customer.email"
+             *     ]
+             */
+            piiPaths?: string[] | null;
+            /**
              * @description Days the delivery log keeps this customer's deliveries and attempts; null or absent: the platform's RETENTION_DELIVERIES_DAYS
              * @example 90
              */
@@ -3653,7 +3724,7 @@ export interface operations {
                 /** @description Only changes to the entity with this id */
                 entityId?: string;
                 /** @description Only changes to this kind of entity */
-                entityType?: "customer" | "template" | "trigger" | "api-key" | "replay";
+                entityType?: "customer" | "template" | "trigger" | "api-key" | "replay" | "delivery";
                 /** @description Only entries at or after this time */
                 from?: string;
                 /** @description Page size: at most this many items */
@@ -6025,7 +6096,10 @@ export interface operations {
     };
     DeliveriesController_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Show personal data unmasked: needs an API key with the `pii:read` scope, and every reveal is in the audit log */
+                reveal?: boolean;
+            };
             header?: never;
             path: {
                 /** @description Delivery id: one event through one trigger, sent as the `webhook-id` header */
@@ -6073,6 +6147,86 @@ export interface operations {
             };
             /** @description Unknown id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    DeliveriesController_event: {
+        parameters: {
+            query?: {
+                /** @description Show personal data unmasked: needs an API key with the `pii:read` scope, and every reveal is in the audit log */
+                reveal?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Delivery id: one event through one trigger, sent as the `webhook-id` header */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored event, masked unless revealed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryEventDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The event is no longer kept */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
