@@ -9,6 +9,7 @@ import { LifecycleJobs } from '../../apps/config-service/src/lifecycle/lifecycle
 import { RetentionPurger } from '../../apps/config-service/src/lifecycle/retention';
 import { testLogger } from '../support/environment';
 import { startPlatform, TestPlatform } from '../support/platform';
+import { SmtpSink } from '../support/smtp-sink';
 
 jest.setTimeout(120_000);
 
@@ -23,6 +24,7 @@ interface TriggerBody {
 
 describe('data lifecycle: auto-pause of failing triggers and retention of the delivery log (MySQL/MariaDB)', () => {
   let platform: TestPlatform;
+  let smtp: SmtpSink;
   let writer: DeliveryLogWriter;
   let db: DataSource;
   let templateId: string;
@@ -30,9 +32,14 @@ describe('data lifecycle: auto-pause of failing triggers and retention of the de
   let sequence = 0;
 
   beforeAll(async () => {
+    smtp = await new SmtpSink().start();
     platform = await startPlatform({
       without: ['router', 'delivery'],
       env: {
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(smtp.port),
+        SMTP_SECURE: 'false',
+        SMTP_FROM: 'Postbacks <postbacks@platform.example>',
         RETENTION_DELIVERIES_DAYS: '30',
         RETENTION_PAYLOADS_DAYS: '7',
         RETENTION_AUDIT_DAYS: '365',
@@ -50,6 +57,7 @@ describe('data lifecycle: auto-pause of failing triggers and retention of the de
 
   afterAll(async () => {
     await platform?.stop();
+    await smtp?.stop();
   });
 
   async function newCustomer(extra: Record<string, unknown> = {}): Promise<string> {
@@ -127,7 +135,7 @@ describe('data lifecycle: auto-pause of failing triggers and retention of the de
     let quiet: string;
 
     beforeAll(async () => {
-      customerId = await newCustomer();
+      customerId = await newCustomer({ contactEmail: 'integrations@customer.example' });
       const longAgo = new Date(now.getTime() - 10 * DAY);
       failing = await liveTrigger(customerId, longAgo);
       recovering = await liveTrigger(customerId, longAgo);
@@ -166,6 +174,14 @@ describe('data lifecycle: auto-pause of failing triggers and retention of the de
       expect(trigger.body.status).toBe('paused');
       expect(trigger.body.pausedReason).toMatch(/no successful delivery since .*2 dead letter\(s\)\): paused by the platform after 72 h/);
       expect((await platform.api<TriggerBody>('GET', `/customers/${customerId}/triggers/${recovering}`)).body.status).toBe('active');
+
+      // The customer hears of it at its contact address.
+      const mails = await smtp.waitFor((all) => all.some((m) => m.envelope.to.includes('integrations@customer.example')), 10_000, 'the pause notice');
+      const notice = mails.find((m) => m.envelope.to.includes('integrations@customer.example'))!.parsed;
+      expect(notice.subject).toBe('Postbacks paused: Orders');
+      expect(notice.text).toContain(failing);
+      expect(notice.text).toMatch(/no successful delivery since/);
+      expect(mails.filter((m) => m.envelope.to.includes('integrations@customer.example'))).toHaveLength(1);
 
       const audit = await platform.api<{ items: Array<{ action: string; entityId: string; details: { replay: { from: string; to: string } } }> }>(
         'GET',

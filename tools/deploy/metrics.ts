@@ -18,6 +18,7 @@ import { DeliveryMetrics } from '../../apps/delivery-service/src/deliveries/deli
 import { OutboxRelay } from '../../apps/config-service/src/outbox/outbox.relay';
 import { DeliveryResultsConsumer } from '../../apps/config-service/src/deliveries/delivery-results.consumer';
 import { FailureStreakDetector } from '../../apps/config-service/src/lifecycle/failure-streaks';
+import { PauseNotices } from '../../apps/config-service/src/lifecycle/pause-notices';
 import { RetentionPurger } from '../../apps/config-service/src/lifecycle/retention';
 import { SlaService } from '../../apps/config-service/src/sla/sla.service';
 
@@ -53,7 +54,8 @@ function registries(): Registry[] {
   const deliveryLog = new Registry();
   new DeliveryResultsConsumer(stub(), stub(), stub(), deliveryLog);
   const lifecycle = new Registry();
-  new FailureStreakDetector(stub(), stub(), stub(), stub(), lifecycle);
+  new FailureStreakDetector(stub(), stub(), stub(), stub(), stub(), lifecycle);
+  new PauseNotices(stub(), stub({ notices: { smtp: undefined, autoPauseEmail: true } }), stub(), lifecycle);
   new RetentionPurger(stub(), stub(), stub(), lifecycle);
   new SlaService(stub(), stub({ lifecycle: { slaGaugeRefreshMs: 15_000 } }), lifecycle);
   return [defaults, kafka, router, delivery, configView, outbox, deliveryLog, lifecycle];

@@ -48,6 +48,7 @@ import { FixturesController } from './fixtures/fixtures.controller';
 import { FixturesService } from './fixtures/fixtures.service';
 import { FailureStreakDetector } from './lifecycle/failure-streaks';
 import { LifecycleJobs } from './lifecycle/lifecycle-jobs';
+import { PauseNotices } from './lifecycle/pause-notices';
 import { RetentionPurger } from './lifecycle/retention';
 import { PersonalDataPolicy } from './personal-data/personal-data.policy';
 import { SlaController } from './sla/sla.controller';
@@ -135,6 +136,7 @@ export class AppModule implements NestModule {
         DeliveriesService,
         DeliveryLogWriter,
         FailureStreakDetector,
+        PauseNotices,
         RetentionPurger,
         LifecycleJobs,
         SlaService,

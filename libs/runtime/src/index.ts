@@ -4,3 +4,4 @@ export * from './service-runtime';
 export * from './graceful-shutdown';
 export * from './kafka-providers';
 export * from './render-env';
+export * from './smtp-env';

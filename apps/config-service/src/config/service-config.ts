@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
 import { PII_PATH_PATTERN } from '@postback/security';
-import { EnvReader, KafkaSettings, readKafkaEnv, readRenderEnv, RenderSettings } from '@postback/runtime';
+import { EnvReader, KafkaSettings, readKafkaEnv, readRenderEnv, readSmtpEnv, RenderSettings, SmtpSettings } from '@postback/runtime';
 
 /** The config service's settings: read from the environment once, checked, then injected. */
 export class ServiceConfig {
@@ -34,6 +34,8 @@ export class ServiceConfig {
     readonly lifecycle: LifecycleSettings,
     /** Paths of personal data in order events, for customers without their own list. */
     readonly piiPaths: string[],
+    /** Email to a customer's contact address when the platform pauses one of its triggers (needs SMTP_HOST). */
+    readonly notices: { smtp: SmtpSettings | undefined; autoPauseEmail: boolean },
   ) {}
 }
 
@@ -116,6 +118,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     readRenderEnv(env, 'PREVIEW_RENDER_WORKERS', 1),
     readLifecycle(env),
     readPiiPaths(env),
+    { smtp: readSmtpEnv(env), autoPauseEmail: env.bool('AUTO_PAUSE_NOTIFY', true) },
   );
   return env.done(config);
 }

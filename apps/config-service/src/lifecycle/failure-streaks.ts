@@ -5,6 +5,7 @@ import { Counter, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '../config/service-config';
 import { TriggersService } from '../triggers/triggers.service';
+import { PauseNotices } from './pause-notices';
 
 /** A live trigger that has failed, without a success, for at least the configured time. */
 export interface FailureStreak {
@@ -34,6 +35,7 @@ export class FailureStreakDetector {
   constructor(
     private readonly db: DataSource,
     private readonly triggers: TriggersService,
+    private readonly notices: PauseNotices,
     private readonly config: ServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     registry: Registry,
@@ -101,6 +103,7 @@ export class FailureStreakDetector {
         'paused a failing trigger',
       );
       paused.push(s);
+      await this.notices.triggerPaused(s.triggerId, reason);
     }
     return paused;
   }

@@ -1,24 +1,8 @@
 import { DeliveryJob, TriggerSnapshot, WEBHOOK_HEADERS } from '@postback/contracts';
 import { TemplateError, TemplateRenderer } from '@postback/templating';
+import type { SmtpSettings } from '@postback/runtime';
 import nodemailer, { Transporter } from 'nodemailer';
 import { ChannelResult, classifyError, DeliveryChannel, elapsed, Prepared, RequestSummary, SendRequest, Verdict } from './channel';
-
-export interface SmtpSettings {
-  host: string;
-  port: number;
-  /** TLS from the first byte (port 465). */
-  secure: boolean;
-  /** Upgrade with STARTTLS, and refuse to send without it. */
-  requireTls: boolean;
-  user?: string;
-  password?: string;
-  /** "Name <address>" or an address. */
-  from: string;
-  pool: boolean;
-  maxConnections: number;
-  maxMessageBytes: number;
-  timeoutMs: number;
-}
 
 // Control characters other than tab: a subject with CR or LF could otherwise start a new header.
 // eslint-disable-next-line no-control-regex -- stripping control characters is the point

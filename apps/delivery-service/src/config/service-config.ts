@@ -1,6 +1,5 @@
 import { DEFAULT_ORDER_EVENTS_TOPIC } from '@postback/contracts';
-import { EnvReader, KafkaSettings, RenderSettings, readKafkaEnv, readRenderEnv } from '@postback/runtime';
-import type { SmtpSettings } from '../channels/email.channel';
+import { EnvReader, KafkaSettings, RenderSettings, readKafkaEnv, readRenderEnv, readSmtpEnv, SmtpSettings } from '@postback/runtime';
 import { parseSchedule, RetryTier } from '../deliveries/retry-policy';
 
 export class ServiceConfig {
@@ -53,28 +52,6 @@ function retryTiers(env: EnvReader): RetryTier[] {
   }
 }
 
-function readSmtp(env: EnvReader): SmtpSettings | undefined {
-  const host = env.optionalString('SMTP_HOST');
-  if (!host) return undefined;
-  const port = env.int('SMTP_PORT', 587, { min: 1, max: 65535 });
-  const user = env.optionalString('SMTP_USER');
-  const password = env.optionalString('SMTP_PASSWORD');
-  env.check(user && !password ? 'SMTP_PASSWORD is required with SMTP_USER' : undefined);
-  return {
-    host,
-    port,
-    secure: env.bool('SMTP_SECURE', port === 465),
-    requireTls: env.bool('SMTP_REQUIRE_TLS', false),
-    user,
-    password,
-    from: env.string('SMTP_FROM', 'Postbacks <postbacks@localhost>'),
-    pool: env.bool('SMTP_POOL', true),
-    maxConnections: env.int('SMTP_MAX_CONNECTIONS', 5, { min: 1, max: 100 }),
-    maxMessageBytes: env.int('SMTP_MAX_MESSAGE_BYTES', 10 * 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 }),
-    timeoutMs: env.int('SMTP_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
-  };
-}
-
 export function loadServiceConfig(envVars: Record<string, string | undefined> = process.env): ServiceConfig {
   const env = new EnvReader(envVars);
   const secretsKey = env.string('SECRETS_KEY');
@@ -108,7 +85,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
       partitionsConsumedConcurrently: env.int('DELIVERY_RETRY_PARTITIONS_CONCURRENTLY', 3, { min: 1, max: 64 }),
     },
     readRenderEnv(env, 'RENDER_WORKERS', 2),
-    readSmtp(env),
+    readSmtpEnv(env),
   );
   return env.done(config);
 }
