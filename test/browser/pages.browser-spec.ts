@@ -36,6 +36,7 @@ describe('every page of the console', () => {
     ['customer triggers', () => `/console/customers/${customerId}/triggers`],
     ['customer templates', () => `/console/customers/${customerId}/templates`],
     ['customer deliveries', () => `/console/customers/${customerId}/deliveries`],
+    ['customer objectives & data', () => `/console/customers/${customerId}/policies`],
     ['customer settings', () => `/console/customers/${customerId}/settings`],
     ['add trigger', () => `/console/customers/${customerId}/triggers/new`],
     ['trigger', () => `/console/customers/${customerId}/triggers/${triggerId}`],
@@ -55,7 +56,12 @@ describe('every page of the console', () => {
     receiver = await new HttpReceiver().start();
     platform = await startPlatform({ knownPorts: true, env: { CONSOLE_DIR } });
     browser = await launchChromium();
-    await platform.api('POST', '/customers', { id: customerId, name: 'Pages Ltd', contactEmail: 'it@pages.example' });
+    await platform.api('POST', '/customers', {
+      id: customerId,
+      name: 'Pages Ltd',
+      contactEmail: 'it@pages.example',
+      deliveryObjective: { percent: 99, withinSeconds: 60, windowMinutes: 60 },
+    });
     const template = await platform.api<{ id: string }>('POST', '/templates', {
       name: 'Order status (JSON)',
       eventTypes: ['order.shipped'],

@@ -4,6 +4,7 @@ import { AuditLog } from '../scenes/AuditLog/AuditLog';
 import { CustomerDeliveries } from '../scenes/Customers/CustomerDeliveries';
 import { CustomerList } from '../scenes/Customers/CustomerList';
 import { CustomerProfile } from '../scenes/Customers/CustomerProfile';
+import { CustomerPolicies } from '../scenes/Customers/CustomerPolicies';
 import { CustomerSettings } from '../scenes/Customers/CustomerSettings';
 import { CustomerTemplates } from '../scenes/Customers/CustomerTemplates';
 import { CustomerTriggers } from '../scenes/Customers/CustomerTriggers';
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
           { path: 'triggers', element: <CustomerTriggers /> },
           { path: 'templates', element: <CustomerTemplates /> },
           { path: 'deliveries', element: <CustomerDeliveries /> },
+          { path: 'policies', element: <CustomerPolicies /> },
           { path: 'settings', element: <CustomerSettings /> },
         ],
       },

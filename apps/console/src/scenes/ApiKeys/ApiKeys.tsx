@@ -24,6 +24,7 @@ export function ApiKeys() {
   });
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'admin' | 'read'>('read');
+  const [piiRead, setPiiRead] = useState(false);
   const [created, setCreated] = useState<Schemas['ApiKeyDto']>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -33,7 +34,7 @@ export function ApiKeys() {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
-    unwrap(api.POST('/api-keys', { body: { name: name.trim(), scopes: [scope] } }))
+    unwrap(api.POST('/api-keys', { body: { name: name.trim(), scopes: piiRead ? [scope, 'pii:read'] : [scope] } }))
       .then((k) => {
         setCreated(k);
         setName('');
@@ -70,6 +71,10 @@ export function ApiKeys() {
                   included
                 </label>
               </FieldSet>
+              <label className="checkbox">
+                <input type="checkbox" checked={piiRead} onChange={(e) => setPiiRead(e.target.checked)} /> May reveal personal data in stored events (
+                <code>pii:read</code>; every reveal is recorded in the audit log)
+              </label>
               <ErrorBanner error={error} shownFields={(f) => f === 'name'} />
               <WriteButton type="submit" variant="primary" busy={busy}>
                 Create key

@@ -25,6 +25,7 @@ export function CustomerProfile() {
               { to: `${base}/triggers`, label: 'Triggers' },
               { to: `${base}/templates`, label: 'Templates' },
               { to: `${base}/deliveries`, label: 'Deliveries' },
+              { to: `${base}/policies`, label: 'Objectives & data' },
               { to: `${base}/settings`, label: 'Settings' },
             ]}
           />

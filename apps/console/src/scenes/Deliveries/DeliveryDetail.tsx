@@ -4,7 +4,8 @@ import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { keys, useDelivery, useEventTypeLabel, type Attempt } from '../../api/queries';
 import { Banner, ErrorBanner } from '../../common/Banner';
-import { WriteButton } from '../../common/Button';
+import { useSession } from '../../auth/session';
+import { Button, WriteButton } from '../../common/Button';
 import { formatDuration } from '../../common/format';
 import { HeaderList, JsonBlock } from '../../common/JsonBlock';
 import { PageHeader } from '../../common/PageHeader';
@@ -99,6 +100,7 @@ export function DeliveryDetail() {
                 <dd>{d.nextAttemptAt ? <Time iso={d.nextAttemptAt} /> : 'None scheduled'}</dd>
               </div>
             </dl>
+            <StoredEvent deliveryId={d.deliveryId} live={!d.test} />
             <h2>Attempts ({d.attemptLog.length})</h2>
             <ol className="attempts">
               {d.attemptLog.map((a) => (
@@ -195,5 +197,52 @@ function AttemptView({ attempt: a }: { attempt: Attempt }) {
         </div>
       </details>
     </li>
+  );
+}
+
+/**
+ * The order event the delivery sent, as kept for replays: personal data masked (the customer's
+ * piiPaths) unless a key with the pii:read scope reveals it, which the audit log records.
+ */
+function StoredEvent({ deliveryId, live }: { deliveryId: string; live: boolean }) {
+  const { me } = useSession();
+  const canReveal = me?.scopes.includes('pii:read') ?? false;
+  const [shown, setShown] = useState<{ masked: boolean; event: unknown }>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const load = (reveal: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    unwrap(api.GET('/deliveries/{deliveryId}/event', { params: { path: { deliveryId }, query: { reveal } } }))
+      .then(setShown)
+      .catch(setError)
+      .finally(() => setBusy(false));
+  };
+  return (
+    <section aria-labelledby="stored-event-title">
+      <h2 id="stored-event-title">Order event</h2>
+      {!shown && (
+        <p>
+          <Button busy={busy} onClick={() => load(false)}>
+            Show the event
+          </Button>{' '}
+          <span className="muted">Personal data is masked as ***{live ? '' : ' (a test event: samples or fixtures)'}.</span>
+        </p>
+      )}
+      <ErrorBanner error={error} title="The event cannot be shown." />
+      {shown && (
+        <>
+          <p className="muted">
+            {shown.masked ? 'Personal data masked as ***.' : 'Unmasked: this reveal is recorded in the audit log under your key.'}{' '}
+            {shown.masked && canReveal && (
+              <Button busy={busy} onClick={() => load(true)}>
+                Reveal personal data
+              </Button>
+            )}
+          </p>
+          <JsonBlock value={JSON.stringify(shown.event, null, 2)} label="The event as stored" />
+        </>
+      )}
+    </section>
   );
 }
