@@ -91,3 +91,39 @@ describe('EventRouter', () => {
     expect(text).toMatch(/postback_events_unmatched_total\{event_type="order.failed"\} 1/);
   });
 });
+
+describe('EventRouter with binary-mode CloudEvents', () => {
+  const topics = topicNames('t.');
+  const headers = {
+    ce_specversion: '1.0',
+    ce_id: 'evt_bin_1',
+    ce_source: '/fulfilment/orders',
+    ce_type: 'order.shipped',
+    ce_time: '2026-05-05T14:03:10Z',
+    ce_customerid: 'cus_a',
+    'content-type': 'application/json',
+  };
+  const binary = (value: unknown, h: Record<string, string>, offset = '0'): ConsumedMessage => ({ ...record(value, offset), headers: h });
+
+  it('routes a binary-mode record to the same job its native form gives, and refuses one without ce_type with the reason', () => {
+    const index = new TriggerIndex();
+    const trigger = newTriggerSnapshot({ customerId: 'cus_a' });
+    index.apply(trigger);
+    const router = new EventRouter(index, new RouterMetrics(new Registry()), topics, () => new Date('2026-05-05T14:03:11Z'));
+    const event = sampleEvent('order.shipped', { id: 'evt_bin_1', customerId: 'cus_a', occurredAt: '2026-05-05T14:03:10Z' });
+    const { ce_type: _type, ...noType } = headers;
+
+    const result = router.route([binary(event.data, headers, '1'), binary(event.data, noType, '2'), record(event, '3')]);
+
+    const jobs = (result.out.find((t) => t.topic === topics.deliveries)?.messages ?? []).map((m) => JSON.parse(String(m.value)) as DeliveryJob);
+    expect(jobs).toHaveLength(2);
+    expect(jobs[0]).toEqual(jobs[1]);
+    expect(jobs[0]?.event).toEqual(event);
+    const invalid = result.out.find((t) => t.topic === topics.invalidEvents)?.messages ?? [];
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]?.headers?.[KAFKA_HEADERS.invalidReason]).toBe('ce_type: is required');
+    expect(invalid[0]?.headers?.[KAFKA_HEADERS.sourceOffset]).toBe('2');
+    expect(invalid[0]?.headers?.ce_id).toBe('evt_bin_1');
+    expect(invalid[0]?.value).toEqual(Buffer.from(JSON.stringify(event.data)));
+  });
+});

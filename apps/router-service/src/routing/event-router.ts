@@ -1,5 +1,6 @@
 import {
   AttemptResult,
+  decodeOrderEventRecord,
   deliveryIdFor,
   encodeAttemptResult,
   encodeDeliveryJob,
@@ -7,7 +8,6 @@ import {
   formatIssues,
   KAFKA_HEADERS,
   OrderEvent,
-  parseOrderEvent,
   parseTestRequest,
   TopicNames,
   TriggerSnapshot,
@@ -113,15 +113,8 @@ export class EventRouter {
     if (message.value.length > EVENT_LIMITS.maxBytes) {
       return { ok: false, reason: `event is ${message.value.length} bytes, more than the limit of ${EVENT_LIMITS.maxBytes}`, category: 'too_large' };
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(message.value.toString('utf8'));
-    } catch (e) {
-      return { ok: false, reason: `not valid JSON: ${(e as Error).message}`, category: 'not_json' };
-    }
-    const validated = parseOrderEvent(json);
-    if (!validated.ok) return { ok: false, reason: formatIssues(validated.issues), category: 'schema' };
-    return { ok: true, event: validated.value };
+    const decoded = decodeOrderEventRecord(message.value, message.headers);
+    return decoded.ok ? { ok: true, event: decoded.value } : decoded;
   }
 }
 
