@@ -7,9 +7,15 @@ import { DeliveryChannel } from './attempt-result';
  * resolved template version, so the router and the delivery service need nothing else.
  */
 export type TriggerStatus = 'draft' | 'active' | 'paused';
-/** A template's output: JSON (checked to be valid), HTML (escaped interpolation), or plain text. */
-export type TemplateFormat = 'json' | 'html' | 'text';
-export const TEMPLATE_FORMATS: readonly TemplateFormat[] = ['json', 'html', 'text'];
+/**
+ * A template's output: JSON (checked to be valid), XML (checked to be well-formed), a form
+ * (`application/x-www-form-urlencoded`, encoded from the flat JSON object the template renders),
+ * HTML (escaped interpolation), or plain text.
+ */
+export type TemplateFormat = 'json' | 'xml' | 'form' | 'html' | 'text';
+export const TEMPLATE_FORMATS: readonly TemplateFormat[] = ['json', 'xml', 'form', 'html', 'text'];
+/** The formats a URL (http) trigger can send; email takes every format. */
+export const HTTP_TEMPLATE_FORMATS: readonly TemplateFormat[] = ['json', 'xml', 'form'];
 export type HttpMethod = 'POST' | 'PUT' | 'PATCH';
 
 export interface TriggerSnapshot {

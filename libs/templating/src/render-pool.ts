@@ -3,6 +3,8 @@ import { CONTEXT_SOURCE, WORKER_SOURCE } from './sandbox-source';
 import { TemplateError, TemplateErrorCode } from './template-errors';
 import { packFields, REQUEST_FIELDS, RESULT_FIELDS, unpackFields } from './render-wire';
 
+const XML_VALIDATOR_PATH = require.resolve('fast-xml-parser');
+
 export interface RenderRequest {
   key: string;
   source: string;
@@ -21,13 +23,22 @@ interface WireResult {
   message: string;
   output: string;
   bytes: number;
+  /** For a form: the JSON object the template rendered, which `output` is encoded from; '' otherwise. */
+  document: string;
+}
+
+/** What a render produced: the output (the bytes to send, as text), its size, and a form's JSON object. */
+export interface RenderOutput {
+  output: string;
+  bytes: number;
+  document?: string;
 }
 
 interface Pending {
   request: WireRequest;
   /** Set once the request overran the timeout: it runs once more, on a fresh worker, with a longer limit. */
   retried?: boolean;
-  resolve: (r: { output: string; bytes: number }) => void;
+  resolve: (r: RenderOutput) => void;
   reject: (e: TemplateError) => void;
 }
 
@@ -61,7 +72,14 @@ class RenderWorker {
     this.cacheSize = options.cacheSize;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { progress: this.progress.buffer, contextSource: CONTEXT_SOURCE, cacheSize: options.cacheSize, requestFields: REQUEST_FIELDS },
+      workerData: {
+        progress: this.progress.buffer,
+        contextSource: CONTEXT_SOURCE,
+        cacheSize: options.cacheSize,
+        requestFields: REQUEST_FIELDS,
+        // XML output is checked in the worker with fast-xml-parser, required by absolute path.
+        xmlValidatorPath: XML_VALIDATOR_PATH,
+      },
       resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
       stdout: false,
       stderr: false,
@@ -141,7 +159,7 @@ export class RenderPool {
     this.confirmTimeoutMs = Math.max(1000, 10 * options.timeoutMs);
   }
 
-  render(request: RenderRequest): Promise<{ output: string; bytes: number }> {
+  render(request: RenderRequest): Promise<RenderOutput> {
     if (this.closed) return Promise.reject(new TemplateError('TEMPLATE_RUNTIME', 'the renderer is shut down'));
     const q = this.quarantine.get(request.key);
     if (q && q.until > Date.now()) return Promise.reject(new TemplateError(q.code, `${q.message} (template quarantined, not run again yet)`));
@@ -206,7 +224,7 @@ export class RenderPool {
       const p = worker.inFlight.get(r.id);
       if (!p) continue;
       worker.inFlight.delete(r.id);
-      if (r.code === '') p.resolve({ output: r.output, bytes: r.bytes });
+      if (r.code === '') p.resolve(r.document ? { output: r.output, bytes: r.bytes, document: r.document } : { output: r.output, bytes: r.bytes });
       else if (r.code === 'NEED_SOURCE') {
         worker.forget(p.request.key);
         this.queue.push(p);
@@ -303,6 +321,7 @@ function decodeResults(wire: string): WireResult[] {
       message: f[i + 3],
       output: f[i + 4],
       bytes: Number(f[i + 5]),
+      document: f[i + 6],
     });
   }
   return results;

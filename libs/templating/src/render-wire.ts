@@ -7,10 +7,11 @@
  * A request: id, key, format, maxOutputBytes, input (JSON text), meta (JSON text), source (the
  * compiled function, sent only the first time a worker sees the key; empty otherwise).
  * A result: id, code ('' when it rendered, `NEED_SOURCE` when the worker no longer holds the key),
- * line, message, output, bytes.
+ * line, message, output, bytes, document (for a form: the JSON object the template rendered; ''
+ * otherwise).
  */
 export const REQUEST_FIELDS = 7;
-export const RESULT_FIELDS = 6;
+export const RESULT_FIELDS = 7;
 
 export function packFields(fields: ReadonlyArray<string | number>, into: string[]): void {
   for (const f of fields) {

@@ -33,6 +33,17 @@ const CONTEXT_SOURCE = String.raw`
     if (value === undefined || value === null) return '';
     return String(value).replace(/[&<>"']/g, function (c) { return HTML_ESCAPES[c]; });
   }
+  // Escape for XML text and attribute values (<%= %> in XML templates, and xml(x) anywhere): the
+  // five special characters as entities; characters XML 1.0 forbids even escaped (controls other
+  // than tab, LF and CR; lone surrogates; U+FFFE, U+FFFF) become U+FFFD. Objects and arrays are
+  // written as their JSON text; undefined and null as nothing.
+  const XML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+  const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
+  function xml(value) {
+    if (value === undefined || value === null) return '';
+    const text = typeof value === 'object' ? stringify(value) : String(value);
+    return text.replace(XML_FORBIDDEN, '\uFFFD').replace(/[&<>"']/g, function (c) { return XML_ESCAPES[c]; });
+  }
   function identity(value) {
     return value === undefined || value === null ? '' : String(value);
   }
@@ -102,7 +113,7 @@ const CONTEXT_SOURCE = String.raw`
   }
 
   const helpers = Object.freeze({
-    json: json, escapeJsonString: escapeJsonString, escapeHtml: escapeHtml, identity: identity, fail: fail,
+    json: json, xml: xml, escapeJsonString: escapeJsonString, escapeHtml: escapeHtml, identity: identity, fail: fail,
     get: get, string: string, number: number, boolean: boolean, upper: upper, lower: lower, trim: trim, date: date, join: join,
   });
   Object.defineProperty(g, '__helpers', { value: helpers, writable: false, configurable: false, enumerable: false });
@@ -137,8 +148,9 @@ const CONTEXT_SOURCE = String.raw`
 
 /**
  * Worker protocol (see render-wire.ts): in, a batch as one string of length-prefixed fields, seven
- * per request (id, key, format, maxOutputBytes, input, meta, source or ''); out, one string with six
- * per result (id, code or '', line, message, output, bytes). A request without source whose key the
+ * per request (id, key, format, maxOutputBytes, input, meta, source or ''); out, one string with seven
+ * per result (id, code or '', line, message, output, bytes, document: for a form, the JSON object
+ * the template rendered, which the output is encoded from; '' otherwise). A request without source whose key the
  * worker no longer holds comes back as NEED_SOURCE.
  * `progress` (Int32Array over a SharedArrayBuffer): [0] = id being rendered (0 when idle),
  * [1] = renders finished; the pool's watchdog reads them.
@@ -188,38 +200,108 @@ function fnFor(key, source) {
   return fn;
 }
 
-function checkOutput(format, output) {
-  if (format !== 'json') return undefined;
-  try { JSON.parse(output); return undefined; } catch (e) {
-    const message = e.message;
-    const pos = /position (\d+)/.exec(message);
-    let where = '';
-    if (pos) {
-      const before = output.slice(0, Number(pos[1]));
-      where = ' (output line ' + before.split('\n').length + ', column ' + (Number(pos[1]) - before.lastIndexOf('\n')) + ')';
-    }
-    return 'output is not valid JSON' + where + ': ' + message;
+function notJson(output, e) {
+  const message = e.message;
+  const pos = /position (\d+)/.exec(message);
+  let where = '';
+  if (pos) {
+    const before = output.slice(0, Number(pos[1]));
+    where = ' (output line ' + before.split('\n').length + ', column ' + (Number(pos[1]) - before.lastIndexOf('\n')) + ')';
   }
+  return 'output is not valid JSON' + where + ': ' + message;
+}
+
+// XML output must be well-formed, as fast-xml-parser's XMLValidator judges it (loaded on first
+// use, from the path the pool resolved), and free of characters XML 1.0 forbids.
+let xmlValidator;
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+function notXml(output) {
+  const forbidden = XML_FORBIDDEN.exec(output);
+  if (forbidden) {
+    const before = output.slice(0, forbidden.index);
+    const code = forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return 'output is not well-formed XML (output line ' + before.split('\n').length + ', column ' + (forbidden.index - before.lastIndexOf('\n')) +
+      '): U+' + code + ' is not allowed in XML (write values with xml(...) or <%= %>, which replace it)';
+  }
+  if (!xmlValidator) xmlValidator = require(workerData.xmlValidatorPath).XMLValidator;
+  const result = xmlValidator.validate(output);
+  if (result === true) return undefined;
+  const err = result.err || {};
+  const where = err.line ? ' (output line ' + err.line + (err.col ? ', column ' + err.col : '') + ')' : '';
+  return 'output is not well-formed XML' + where + ': ' + err.msg;
+}
+
+function checkOutput(format, output) {
+  if (format === 'json') {
+    try { JSON.parse(output); return undefined; } catch (e) { return notJson(output, e); }
+  }
+  if (format === 'xml') return notXml(output);
+  return undefined;
+}
+
+// A form template renders a JSON object of fields, encoded as application/x-www-form-urlencoded
+// (WHATWG URLSearchParams: UTF-8, space as +). A string is written as it is, a number or boolean
+// as its JSON text, null as an empty value; an array of those repeats the field once per element
+// (an empty array writes nothing). Nested objects, and arrays holding objects or arrays, are
+// refused: form fields are flat (name the fields flat in the template, e.g. "customer[email]").
+function scalarField(v) {
+  return v === null ? '' : typeof v === 'string' ? v : String(v);
+}
+function encodeForm(output) {
+  let value;
+  try { value = JSON.parse(output); } catch (e) { return { error: notJson(output, e) + ' (a form template renders a JSON object of fields)' }; }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { error: 'a form template must render a JSON object of fields, not ' + (value === null ? 'null' : Array.isArray(value) ? 'an array' : 'a ' + typeof value) };
+  }
+  const params = new URLSearchParams();
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (key === '') return { error: 'form field names cannot be empty' };
+    if (Array.isArray(v)) {
+      for (const el of v) {
+        if (el !== null && typeof el === 'object') {
+          return { error: 'form field ' + JSON.stringify(key) + ' is a list holding ' + (Array.isArray(el) ? 'a list' : 'an object') + ': form fields are flat, a list may hold only strings, numbers, booleans and null' };
+        }
+        params.append(key, scalarField(el));
+      }
+    } else if (v !== null && typeof v === 'object') {
+      return { error: 'form field ' + JSON.stringify(key) + ' is an object: form fields are flat (write its fields as fields of their own, e.g. ' + JSON.stringify(key + '[' + (Object.keys(v)[0] || 'name') + ']') + ')' };
+    } else {
+      params.append(key, scalarField(v));
+    }
+  }
+  return { body: params.toString() };
 }
 
 // One request (fields f[i..i+6]) as a result [id, code, line, message, output, bytes].
 function renderOne(f, i) {
   const id = f[i], key = f[i + 1], format = f[i + 2], maxOutputBytes = Number(f[i + 3]);
   const fn = fnFor(key, f[i + 6]);
-  if (!fn) return [id, 'NEED_SOURCE', 0, '', '', 0];
+  if (!fn) return [id, 'NEED_SOURCE', 0, '', '', 0, ''];
   const raw = run(fn, f[i + 4], f[i + 5]);
   if (raw.charCodeAt(0) !== 1) {
     const sep = raw.indexOf('\u0000');
-    return [id, 'TEMPLATE_RUNTIME', Number(raw.slice(1, sep)) || 0, raw.slice(sep + 1), '', 0];
+    return [id, 'TEMPLATE_RUNTIME', Number(raw.slice(1, sep)) || 0, raw.slice(sep + 1), '', 0, ''];
   }
-  const output = raw.slice(1);
-  const bytes = Buffer.byteLength(output);
+  let output = raw.slice(1);
+  let bytes = Buffer.byteLength(output);
   if (bytes > maxOutputBytes) {
-    return [id, 'TEMPLATE_TOO_LARGE', 0, 'output is ' + bytes + ' bytes, more than the limit of ' + maxOutputBytes, '', 0];
+    return [id, 'TEMPLATE_TOO_LARGE', 0, 'output is ' + bytes + ' bytes, more than the limit of ' + maxOutputBytes, '', 0, ''];
+  }
+  if (format === 'form') {
+    const form = encodeForm(output);
+    if (form.error) return [id, 'TEMPLATE_OUTPUT', 0, form.error, output.slice(0, 65536), 0, ''];
+    const document = output;
+    output = form.body;
+    bytes = output.length;
+    if (bytes > maxOutputBytes) {
+      return [id, 'TEMPLATE_TOO_LARGE', 0, 'the encoded form is ' + bytes + ' bytes, more than the limit of ' + maxOutputBytes, '', 0, ''];
+    }
+    return [id, '', 0, '', output, bytes, document];
   }
   const bad = checkOutput(format, output);
-  if (bad) return [id, 'TEMPLATE_OUTPUT', 0, bad, output.slice(0, 65536), 0];
-  return [id, '', 0, '', output, bytes];
+  if (bad) return [id, 'TEMPLATE_OUTPUT', 0, bad, output.slice(0, 65536), 0, ''];
+  return [id, '', 0, '', output, bytes, ''];
 }
 
 parentPort.on('message', (wire) => {
@@ -230,7 +312,7 @@ parentPort.on('message', (wire) => {
     Atomics.store(progress, 0, id);
     let result;
     try { result = renderOne(f, i); } catch (e) {
-      result = [f[i], 'TEMPLATE_RUNTIME', 0, String(e && e.message), '', 0];
+      result = [f[i], 'TEMPLATE_RUNTIME', 0, String(e && e.message), '', 0, ''];
     }
     pack(result, out);
     Atomics.store(progress, 0, 0);

@@ -5,7 +5,11 @@ import { Eta } from 'eta';
 import { RenderPool } from './render-pool';
 import { TemplateError } from './template-errors';
 
-/** `json` for payloads (checked to be valid JSON); `html` for email bodies (`<%= %>` HTML-escapes); `text` for plain text such as email subjects. */
+/**
+ * `json`, `xml` and `form` for payloads (JSON checked to be valid, XML to be well-formed, a form
+ * encoded from the JSON object the template renders); `html` for email bodies (`<%= %>`
+ * HTML-escapes); `text` for plain text such as email subjects.
+ */
 export type { TemplateFormat };
 
 export interface TemplateSource {
@@ -42,9 +46,12 @@ export function postbackMeta(delivery: {
 }
 
 export interface RenderResult {
+  /** What is sent, byte for byte (as UTF-8): for a form, the encoded fields. */
   output: string;
   contentType: string;
   bytes: number;
+  /** For a form: the JSON object the template rendered, which `output` encodes (an output schema checks this). */
+  document?: string;
 }
 
 export interface TemplateRendererOptions {
@@ -74,6 +81,12 @@ const FORMATS: Record<TemplateFormat, { contentType: string; escape: string }> =
   // In JSON templates `<%= x %>` writes x as the content of a JSON string (so `"<%= x %>"` is
   // always valid); `<%~ json(x) %>` writes any value as a JSON literal.
   json: { contentType: 'application/json', escape: '__helpers.escapeJsonString' },
+  // In XML templates `<%= x %>` escapes for XML text and attribute values, as `<%~ xml(x) %>` does;
+  // the output must be well-formed XML.
+  xml: { contentType: 'application/xml; charset=utf-8', escape: '__helpers.xml' },
+  // A form template writes a JSON object (escaping as in JSON templates), sent encoded as
+  // application/x-www-form-urlencoded (see encodeForm in sandbox-source.ts).
+  form: { contentType: 'application/x-www-form-urlencoded', escape: '__helpers.escapeJsonString' },
   html: { contentType: 'text/html; charset=utf-8', escape: '__helpers.escapeHtml' },
   text: { contentType: 'text/plain; charset=utf-8', escape: '__helpers.identity' },
 };
@@ -120,7 +133,7 @@ export class TemplateRenderer {
     } catch (e) {
       throw new TemplateError('TEMPLATE_RUNTIME', `input is not serializable as JSON: ${(e as Error).message}`);
     }
-    const { output, bytes } = await this.pool.render({
+    const { output, bytes, document } = await this.pool.render({
       key: compiled.key,
       source: compiled.source,
       format: compiled.format,
@@ -128,7 +141,8 @@ export class TemplateRenderer {
       meta: JSON.stringify(meta),
       maxOutputBytes: this.maxOutputBytes,
     });
-    return { output, bytes, contentType: FORMATS[compiled.format].contentType };
+    const contentType = FORMATS[compiled.format].contentType;
+    return document === undefined ? { output, bytes, contentType } : { output, bytes, contentType, document };
   }
 
   async close(): Promise<void> {
@@ -179,7 +193,7 @@ export class TemplateRenderer {
     const header = [
       '(function (it, meta) {',
       '"use strict";',
-      'const { json, get, string, number, boolean, upper, lower, trim, date, join } = __helpers;',
+      'const { json, xml, get, string, number, boolean, upper, lower, trim, date, join } = __helpers;',
       `let __eta = { res: "", e: ${format.escape}, f: __helpers.identity, line: 0 };`,
       'try {',
     ];
