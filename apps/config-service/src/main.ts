@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { KafkaTransport } from '@postback/kafka';
-import { createLogger } from '@postback/observability';
+import { createLogger, startTracing } from '@postback/observability';
 import { exitOnStartFailure, startService } from '@postback/runtime';
 import { AppModule } from './app.module';
 import { loadDatabaseUrl, loadServiceConfig } from './config/service-config';
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   }
   const config = loadServiceConfig();
   const logger = createLogger({ service: 'config-service', level: config.logLevel });
+  await startTracing('config-service', logger).catch(exitOnStartFailure(logger));
   if (config.migrateOnStart) await migrateDatabase(config.databaseUrl, logger).catch(exitOnStartFailure(logger));
   await startService({
     module: AppModule.forRoot(config, logger),

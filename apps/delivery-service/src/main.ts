@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { KafkaTransport } from '@postback/kafka';
-import { createLogger } from '@postback/observability';
+import { createLogger, startTracing } from '@postback/observability';
 import { exitOnStartFailure, startService } from '@postback/runtime';
 import { AppModule } from './app.module';
 import { loadServiceConfig } from './config/service-config';
@@ -8,6 +8,7 @@ import { loadServiceConfig } from './config/service-config';
 async function main(): Promise<void> {
   const config = loadServiceConfig();
   const logger = createLogger({ service: 'delivery-service', level: config.logLevel });
+  await startTracing('delivery-service', logger).catch(exitOnStartFailure(logger));
   await startService({ module: AppModule.forRoot(config, logger), logger, port: config.http.port, host: config.http.host, transport: KafkaTransport }).catch(
     exitOnStartFailure(logger),
   );

@@ -34,6 +34,8 @@ export interface AttemptResult {
   final: boolean;
   /** True when the failure was dead-lettered. */
   deadLettered?: boolean;
+  /** The W3C trace id the attempt belongs to (32 hex characters), when the job carried or started a trace. */
+  traceId?: string;
   /** The event, on a delivery's first attempt and on its final failure: what a replay sends again. */
   event?: OrderEvent;
 }

@@ -2,6 +2,7 @@ import { AttemptOutcome, AttemptResult } from './attempt-result';
 import { DeliveryJob, parseDeliveryJob } from './delivery-job';
 import { ORDER_EVENT_TYPES } from './event-types';
 import { KAFKA_HEADERS } from './topics';
+import { TraceHeaders, writeTraceHeaders } from './trace-context';
 import { formatIssues, isPlainObject, IssueCollector, Validated } from './validation';
 
 /**
@@ -60,12 +61,20 @@ export type AttemptErrorCode = (typeof ATTEMPT_ERROR_CODES)[number];
 
 /**
  * A delivery job as a record: keyed by order id (one order's jobs keep their order in a
- * partition), with its schema and event id in headers; on a retry topic also when it is due.
+ * partition), with its schema and event id in headers; on a retry topic also when it is due. Its
+ * trace context (`trace`, the job's own unless given) goes in the `traceparent` and `tracestate`
+ * headers, not in the value.
  */
-export function encodeDeliveryJob(job: DeliveryJob): EncodedRecord {
+export function encodeDeliveryJob(job: DeliveryJob, trace: TraceHeaders | undefined = job.trace): EncodedRecord {
   const headers: Record<string, string> = { [KAFKA_HEADERS.schema]: job.schema, [KAFKA_HEADERS.eventId]: job.event.id };
   if (job.dueAt) headers[KAFKA_HEADERS.dueAt] = String(Date.parse(job.dueAt));
-  return { key: job.event.data.id, value: JSON.stringify(job), headers };
+  writeTraceHeaders(headers, trace);
+  return { key: job.event.data.id, value: JSON.stringify(job.trace === undefined ? job : withoutTrace(job)), headers };
+}
+
+function withoutTrace(job: DeliveryJob): Omit<DeliveryJob, 'trace'> {
+  const { trace, ...rest } = job;
+  return rest;
 }
 
 /** A job given up on, for the dead-letter topic: with the attempts made and the last error in headers. */
@@ -95,6 +104,7 @@ export function decodeAttemptResult(value: Buffer | string | null): Decoded<Atte
   return parsed.ok ? parsed : { ok: false, reason: formatIssues(parsed.issues) };
 }
 
+const TRACE_ID = /^[0-9a-f]{32}$/;
 const OUTCOMES: readonly AttemptOutcome[] = ['delivered', 'retry_scheduled', 'failed', 'skipped'];
 
 /** Validates what the delivery log relies on; the rest (request, response, event) is taken as it is. */
@@ -117,6 +127,8 @@ export function parseAttemptResult(input: unknown): Validated<AttemptResult> {
   c.dateTime(input, 'nextAttemptAt', 'nextAttemptAt', { optional: true });
   if (typeof input.durationMs !== 'number' || !(input.durationMs >= 0)) c.add('durationMs', 'must be a number ≥ 0');
   if (typeof input.endToEndMs !== 'number' || !Number.isFinite(input.endToEndMs)) c.add('endToEndMs', 'must be a number');
+  if (input.traceId !== undefined && (typeof input.traceId !== 'string' || !TRACE_ID.test(input.traceId)))
+    c.add('traceId', 'must be 32 lower-case hex characters');
   const error = c.object(input, 'error', 'error', { optional: true });
   if (error) {
     c.string(error, 'code', 'error.code', { max: 200 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { OrderEvent, parseOrderEvent } from './order-event';
+import type { TraceHeaders } from './trace-context';
 import { IssueCollector, isPlainObject, Validated, describe } from './validation';
 
 /** One delivery of one event through one trigger. Keyed by order id on Kafka. */
@@ -31,6 +32,12 @@ export interface DeliveryJob {
    * is made only if that one turns out not to have settled the delivery.
    */
   handoff?: boolean;
+  /**
+   * The W3C trace context the job travels with. It lives in the record's headers, never in its
+   * value: `encodeDeliveryJob` writes it there and the delivery service's decoder reads it back, so
+   * retries and dead letters made from the job carry it on.
+   */
+  trace?: TraceHeaders;
 }
 
 export function deliveryIdFor(eventId: string, triggerId: string): string {

@@ -8,3 +8,4 @@ export * from './attempt-result';
 export * from './config-records';
 export * from './test-request';
 export * from './codecs';
+export * from './trace-context';

@@ -50,6 +50,9 @@ export const KAFKA_HEADERS = {
   /** On the dead-letter topic: the last error and the attempts made. */
   lastError: 'x-postback-last-error',
   attempts: 'x-postback-attempts',
+  /** W3C Trace Context (see trace-context.ts): from the order event to its jobs, retries and dead letters. */
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
 } as const;
 
 /** HTTP headers of an outgoing postback (Standard Webhooks, plus our own). */
@@ -60,6 +63,9 @@ export const WEBHOOK_HEADERS = {
   eventType: 'x-postback-event-type',
   attempt: 'x-postback-attempt',
   test: 'x-postback-test',
+  /** W3C Trace Context of the attempt. */
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
 } as const;
 
 export interface TopicLayout {

@@ -1,4 +1,5 @@
-import type { DeliveryChannel as ChannelName, DeliveryJob, OrderEvent, TriggerSnapshot } from '@postback/contracts';
+import type { DeliveryChannel as ChannelName, DeliveryJob, OrderEvent, TraceHeaders, TriggerSnapshot } from '@postback/contracts';
+import type { Context } from '@postback/observability';
 
 /** What a channel is asked to send: the rendered payload of one attempt. */
 export interface SendRequest {
@@ -13,6 +14,10 @@ export interface SendRequest {
   secrets: string[];
   /** What the channel prepared for this attempt (e.g. the email's rendered subject). */
   prepared: Prepared;
+  /** The job's trace context: sent on as it is when tracing is off. */
+  trace?: TraceHeaders;
+  /** Tracing on: the attempt's context, in which the channel makes its client span (and sends that span's context). */
+  traceContext?: Context;
 }
 
 /** Channel-specific parts of an attempt, made before sending (see DeliveryChannel.prepare). */

@@ -1,4 +1,5 @@
-import { DeliveryJob, TriggerSnapshot, WEBHOOK_HEADERS } from '@postback/contracts';
+import { DeliveryJob, TriggerSnapshot, WEBHOOK_HEADERS, writeTraceHeaders } from '@postback/contracts';
+import { endSpan, SpanKind, spanTraceHeaders, startSpan } from '@postback/observability';
 import { TemplateError, TemplateRenderer } from '@postback/templating';
 import type { SmtpSettings } from '@postback/runtime';
 import nodemailer, { Transporter } from 'nodemailer';
@@ -10,13 +11,16 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]+/g;
 const ADDRESS = /^[^\s<>()[\]\\,;:"@]+@[^\s<>()[\]\\,;:"@]+$/;
 
 /**
- * Email delivery with nodemailer over SMTP (pooled connections). A JSON template becomes a readable
- * message (text and HTML parts) with the exact rendered JSON as a `.json` attachment; an HTML or text
- * template is the body itself. The delivery id is in the Message-ID (the same for every attempt, so
+ * Email delivery with nodemailer over SMTP (pooled connections). A JSON, XML or form template becomes
+ * a readable message (text and HTML parts) with the exact rendered payload attached (`.json`,
+ * `.xml`, or `.txt` for a form, with the payload's content type); an HTML or text template is the
+ * body itself. The delivery id is in the Message-ID (the same for every attempt, so
  * mail clients can drop duplicates) and in `X-Postback-Delivery-Id`. The subject is the trigger's
  * template, rendered in the sandbox before sending; it comes from event data, so control characters
  * are replaced and nothing can add a header or a recipient. SMTP replies: 2xx delivered, 4xx
  * (421, 450, 451, 452) retryable, 5xx (550, 552, 554) permanent; connection errors retryable.
+ * The message has a `traceparent` header: with tracing on, that of its `postback.email` span;
+ * off, the job's own.
  */
 export class EmailChannel implements DeliveryChannel {
   readonly name = 'email' as const;
@@ -97,10 +101,24 @@ export class EmailChannel implements DeliveryChannel {
       [WEBHOOK_HEADERS.attempt]: String(req.attempt),
       ...(req.test ? { [WEBHOOK_HEADERS.test]: 'true' } : {}),
     };
+    const span = req.traceContext
+      ? startSpan('postback.email', SpanKind.CLIENT, req.traceContext, {
+          'network.protocol.name': 'smtp',
+          'server.address': this.settings.host,
+          'server.port': this.settings.port,
+          'postback.delivery_id': req.deliveryId,
+          'postback.attempt': req.attempt,
+          'postback.email.recipients': recipients.length,
+        })
+      : undefined;
+    writeTraceHeaders(headers, span ? spanTraceHeaders(span) : req.trace);
     const content = this.content(req);
     const size =
-      Buffer.byteLength(content.text ?? '') + Buffer.byteLength(content.html ?? '') + (content.attachment ? Buffer.byteLength(content.attachment) * 1.37 : 0);
+      Buffer.byteLength(content.text ?? '') +
+      Buffer.byteLength(content.html ?? '') +
+      (content.attachment ? Buffer.byteLength(content.attachment.content) * 1.37 : 0);
     if (size > this.settings.maxMessageBytes) {
+      if (span) endSpan(span, { code: 'MESSAGE_TOO_LARGE' });
       return {
         kind: 'error',
         code: 'MESSAGE_TOO_LARGE',
@@ -128,13 +146,29 @@ export class EmailChannel implements DeliveryChannel {
         headers,
         text: content.text,
         html: content.html,
-        attachments: content.attachment ? [{ filename: `postback-${req.deliveryId}.json`, content: content.attachment, contentType: 'application/json' }] : [],
+        attachments: content.attachment
+          ? [
+              {
+                filename: `postback-${req.deliveryId}.${content.attachment.extension}`,
+                content: content.attachment.content,
+                contentType: content.attachment.contentType,
+              },
+            ]
+          : [],
       })) as { response?: string; rejected?: unknown[] };
       const response = String(info.response ?? '250');
       const status = Number(/^\d{3}/.exec(response)?.[0] ?? 250);
+      if (span) {
+        span.setAttribute('smtp.response.code', status);
+        endSpan(span, status >= 400 ? { code: `SMTP_${status}` } : undefined);
+      }
       return { kind: 'response', status, headers: {}, bodyExcerpt: response.slice(0, 500), durationMs: elapsed(started), request };
     } catch (e) {
       const err = e as Error & { responseCode?: number; code?: string; response?: string };
+      if (span) {
+        if (err.responseCode) span.setAttribute('smtp.response.code', err.responseCode);
+        endSpan(span, { code: err.responseCode ? `SMTP_${err.responseCode}` : (err.code ?? 'SMTP_ERROR'), message: err.message });
+      }
       if (err.responseCode) {
         return {
           kind: 'response',
@@ -153,24 +187,51 @@ export class EmailChannel implements DeliveryChannel {
     this.transport.close();
   }
 
-  private content(req: SendRequest): { text?: string; html?: string; attachment?: string } {
+  private content(req: SendRequest): { text?: string; html?: string; attachment?: Attachment } {
     if (req.contentType.startsWith('text/html')) return { html: req.body, text: htmlToText(req.body) };
     if (req.contentType.startsWith('text/plain')) return { text: req.body };
-    // JSON: a readable message, and the exact JSON attached.
-    let pretty = req.body;
-    try {
-      pretty = JSON.stringify(JSON.parse(req.body), null, 2);
-    } catch {
-      // sent as rendered
-    }
+    // A payload format (JSON, XML, form): a readable message, and the exact payload attached, byte
+    // for byte what a URL trigger with the same template sends.
+    const payload = PAYLOADS.find((p) => req.contentType.startsWith(p.contentType)) ?? PAYLOADS[0];
+    const readable = payload.readable(req.body);
     const summary = `Order event ${req.event.type} for order ${String(req.event.data.id)} (event ${req.event.id}, delivery ${req.deliveryId}).`;
     return {
-      text: `${summary}\n\n${pretty}\n`,
-      html: `<!doctype html><html><body><p>${escapeHtml(summary)}</p><pre style="font-family:monospace">${escapeHtml(pretty)}</pre><p>The exact JSON is attached.</p></body></html>`,
-      attachment: req.body,
+      text: `${summary}\n\n${readable}\n`,
+      html: `<!doctype html><html><body><p>${escapeHtml(summary)}</p><pre style="font-family:monospace">${escapeHtml(readable)}</pre><p>The exact ${payload.name} is attached.</p></body></html>`,
+      attachment: { content: req.body, extension: payload.extension, contentType: payload.contentType },
     };
   }
 }
+
+interface Attachment {
+  content: string;
+  extension: string;
+  contentType: string;
+}
+
+/** How each payload format is shown in the message and attached (the attachment is the exact payload). */
+const PAYLOADS: ReadonlyArray<{ name: string; contentType: string; extension: string; readable: (body: string) => string }> = [
+  {
+    name: 'JSON',
+    contentType: 'application/json',
+    extension: 'json',
+    readable: (body) => {
+      try {
+        return JSON.stringify(JSON.parse(body), null, 2);
+      } catch {
+        return body; // shown as rendered
+      }
+    },
+  },
+  { name: 'XML', contentType: 'application/xml', extension: 'xml', readable: (body) => body },
+  {
+    // The fields decoded, one per line; the attachment has them encoded, as an HTTP trigger sends them.
+    name: 'form (application/x-www-form-urlencoded)',
+    contentType: 'application/x-www-form-urlencoded',
+    extension: 'txt',
+    readable: (body) => [...new URLSearchParams(body)].map(([k, v]) => `${k}: ${v}`).join('\n'),
+  },
+];
 
 export function cleanHeader(value: string): string {
   return value.replace(CONTROL, ' ').trim();

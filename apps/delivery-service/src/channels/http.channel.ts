@@ -1,4 +1,5 @@
-import { DeliveryJob, TriggerSnapshot, WEBHOOK_HEADERS } from '@postback/contracts';
+import { DeliveryJob, TriggerSnapshot, WEBHOOK_HEADERS, writeTraceHeaders } from '@postback/contracts';
+import { Context, endSpan, Span, SpanKind, spanTraceHeaders, startSpan } from '@postback/observability';
 import { signatureHeader, SsrfGuard } from '@postback/security';
 import { ChannelResult, classifyError, DeliveryChannel, elapsed, parseRetryAfter, Prepared, RequestSummary, SendRequest, Verdict } from './channel';
 import { HttpClient, HttpRequestError } from './http-client';
@@ -15,7 +16,9 @@ export interface HttpChannelOptions {
 /**
  * POSTs (or PUTs/PATCHes) the rendered payload, signed per Standard Webhooks, through the SSRF-
  * checked HTTP client. Its verdicts: 2xx delivered; 410 gone; 408, 429 and 5xx retryable (with
- * Retry-After); redirects (not followed) and other 4xx permanent.
+ * Retry-After); redirects (not followed) and other 4xx permanent. The request carries the W3C
+ * `traceparent`: with tracing on, that of its HTTP client span (standard attributes, the URL without
+ * its query or credentials); off, the job's own.
  */
 export class HttpChannel implements DeliveryChannel {
   readonly name = 'http' as const;
@@ -59,12 +62,19 @@ export class HttpChannel implements DeliveryChannel {
       [WEBHOOK_HEADERS.attempt]: String(req.attempt),
     };
     if (req.test) headers[WEBHOOK_HEADERS.test] = 'true';
+    const span = req.traceContext ? clientSpan(req.traceContext, req, httpConfig.url, httpConfig.method) : undefined;
+    writeTraceHeaders(headers, span ? spanTraceHeaders(span) : req.trace);
     request.headers = headers;
     try {
       const answer = await this.client.send(httpConfig.url, httpConfig.method, headers, req.body, httpConfig.timeoutMs);
+      if (span) {
+        span.setAttribute('http.response.status_code', answer.status);
+        endSpan(span, answer.status >= 400 ? { code: String(answer.status) } : undefined);
+      }
       return { kind: 'response', ...answer, durationMs: elapsed(started), request };
     } catch (e) {
       const failure = e instanceof HttpRequestError ? e : new HttpRequestError('NETWORK_ERROR', (e as Error).message);
+      if (span) endSpan(span, { code: failure.code, message: failure.message });
       return { kind: 'error', code: failure.code, message: failure.message, durationMs: elapsed(started), request };
     }
   }
@@ -110,4 +120,18 @@ export class HttpChannel implements DeliveryChannel {
     this.destinations.set(url, d);
     return d;
   }
+}
+
+/** The HTTP client span of a send (semantic conventions for HTTP clients). */
+function clientSpan(context: Context, req: SendRequest, url: string, method: string): Span {
+  const u = new URL(url);
+  return startSpan(method, SpanKind.CLIENT, context, {
+    'http.request.method': method,
+    'url.full': `${u.protocol}//${u.host}${u.pathname}`,
+    'server.address': u.hostname,
+    'server.port': Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+    'http.request.body.size': Buffer.byteLength(req.body),
+    'postback.delivery_id': req.deliveryId,
+    'postback.attempt': req.attempt,
+  });
 }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 export class AttemptLog {
   constructor(
     private readonly logger: Logger,
-    private readonly ids: Record<string, string | number>,
+    private readonly ids: Record<string, string | number | undefined>,
   ) {}
 
   info(fields: object, msg: string): void {

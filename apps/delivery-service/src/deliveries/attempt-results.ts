@@ -18,8 +18,8 @@ export class AttemptResults {
     private readonly settled: SettledDeliveries,
   ) {}
 
-  base(job: DeliveryJob, trigger: TriggerSnapshot | undefined, startedAt: Date): BaseResult {
-    return {
+  base(job: DeliveryJob, trigger: TriggerSnapshot | undefined, startedAt: Date, traceId?: string): BaseResult {
+    const base: BaseResult = {
       occurredAtMs: Date.parse(job.event.occurredAt),
       event: job.event,
       schema: 'attempt-result/1',
@@ -38,6 +38,8 @@ export class AttemptResults {
       durationMs: 0,
       endToEndMs: 0,
     };
+    if (traceId) base.traceId = traceId;
+    return base;
   }
 
   /** The base with what the channel reported: duration, request, response or error. */

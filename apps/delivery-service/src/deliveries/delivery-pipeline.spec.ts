@@ -1,7 +1,8 @@
 import { TriggerIndex } from '@postback/config-view';
 import { AttemptResult, DeliveryJob, encodeDeliveryJob, KAFKA_HEADERS, sampleEvent, topicNames, TriggerSnapshot } from '@postback/contracts';
 import type { ConsumedMessage, MessageSink, TopicMessages } from '@postback/kafka';
-import { createLogger } from '@postback/observability';
+import { createLogger, registerTracerProvider, unregisterTracerProvider } from '@postback/observability';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SecretBox } from '@postback/security';
 import { TemplateRenderer } from '@postback/templating';
 import { newTriggerSnapshot } from '@postback/test-support';
@@ -236,5 +237,63 @@ describe('DeliveryPipeline (fake channel, real renderer)', () => {
     channel.send = () => Promise.reject(new Error('kaboom'));
     const out = await pipeline.processBatch([record(job(t, 'ord_8'))], 'retry');
     expect(resultsIn(out)[0]).toMatchObject({ outcome: 'failed', error: { code: 'INTERNAL_ERROR', message: 'kaboom' } });
+  });
+
+  describe('trace context', () => {
+    const PARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+    it("tracing off: passes the job's traceparent to the channel, reports its trace id, and keeps it on retries", async () => {
+      const t = trigger();
+      channel.answer = (req) => ({ kind: 'response', status: 503, headers: {}, bodyExcerpt: 'busy', durationMs: 1, request: summary(req) });
+      const out = await pipeline.processBatch([record(job(t, 'ord_t1', { trace: { traceparent: PARENT, tracestate: 'v=1' } }))], 'main');
+      expect(channel.sent[0].trace).toEqual({ traceparent: PARENT, tracestate: 'v=1' });
+      expect(channel.sent[0].traceContext).toBeUndefined();
+      expect(resultsIn(out)[0]?.traceId).toBe(TRACE_ID);
+      const retry = out.find((x) => x.topic === 'postback.deliveries.retry.5s')?.messages[0];
+      expect(retry?.headers).toMatchObject({ traceparent: PARENT, tracestate: 'v=1' });
+      expect(String(retry?.value)).not.toContain(PARENT);
+    });
+
+    it('tracing off: dead letters keep the traceparent; a job without one reports no trace id', async () => {
+      const bad = trigger({ template: { id: 'tpl_bad', version: 2, format: 'json', body: '<%~ it.data.id %>' } });
+      const out = await pipeline.processBatch([record(job(bad, 'ord_t2', { trace: { traceparent: PARENT } })), record(job(bad, 'ord_t3'))], 'main');
+      const dlq = out.find((x) => x.topic === topics.deliveriesDlq)?.messages ?? [];
+      expect(dlq.map((m) => m.headers?.traceparent)).toEqual([PARENT, undefined]);
+      expect(resultsIn(out).map((r) => r.traceId)).toEqual([TRACE_ID, undefined]);
+    });
+
+    describe('tracing on', () => {
+      const exporter = new InMemorySpanExporter();
+      beforeAll(() => registerTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })));
+      afterAll(() => unregisterTracerProvider());
+      beforeEach(() => exporter.reset());
+
+      it('makes a deliver span in the trace of the job, with the render as its child, and gives the channel its context', async () => {
+        const t = trigger();
+        const out = await pipeline.processBatch([record(job(t, 'ord_t4', { trace: { traceparent: PARENT } }))], 'main');
+        const spans = exporter.getFinishedSpans();
+        const deliver = spans.find((s) => s.name === 'postback.deliver');
+        const render = spans.find((s) => s.name === 'postback.render');
+        expect(deliver?.spanContext().traceId).toBe(TRACE_ID);
+        expect(deliver?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+        expect(deliver?.attributes).toMatchObject({ 'postback.outcome': 'delivered', 'postback.attempt': 1, 'postback.trigger_id': t.id });
+        expect(render?.parentSpanContext?.spanId).toBe(deliver?.spanContext().spanId);
+        expect(render?.attributes).toMatchObject({ 'postback.template.id': 'tpl_1', 'postback.template.version': 1 });
+        expect(channel.sent[0].traceContext).toBeDefined();
+        expect(resultsIn(out)[0]?.traceId).toBe(TRACE_ID);
+      });
+
+      it('starts a new trace for a job without a traceparent, and marks a failed attempt as an error', async () => {
+        const t = trigger();
+        channel.answer = (req) => ({ kind: 'response', status: 400, headers: {}, bodyExcerpt: 'no', durationMs: 1, request: summary(req) });
+        const out = await pipeline.processBatch([record(job(t, 'ord_t5'))], 'main');
+        const deliver = exporter.getFinishedSpans().find((s) => s.name === 'postback.deliver');
+        expect(deliver?.parentSpanContext).toBeUndefined();
+        expect(deliver?.status.code).toBe(2);
+        expect(deliver?.attributes['error.type']).toBe('HTTP_400');
+        expect(resultsIn(out)[0]?.traceId).toBe(deliver?.spanContext().traceId);
+      });
+    });
   });
 });

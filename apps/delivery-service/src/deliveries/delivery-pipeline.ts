@@ -1,6 +1,6 @@
-import type { DeliveryJob, TopicNames, TriggerSnapshot } from '@postback/contracts';
+import { DeliveryJob, TopicNames, traceIdOf, TriggerSnapshot } from '@postback/contracts';
 import type { ConsumedMessage, TopicMessages } from '@postback/kafka';
-import { shutdownWork } from '@postback/observability';
+import { Context, endSpan, remoteContext, shutdownWork, Span, SpanKind, spanContextOf, startSpan, tracingOn } from '@postback/observability';
 import type { Logger } from 'pino';
 import type { ChannelResult, DeliveryChannel } from '../channels/channel';
 import { AttemptLog } from './attempt-log';
@@ -45,6 +45,11 @@ export interface PipelineStages {
  *
  * Jobs of one order run in order; different orders run concurrently. An attempt never throws:
  * anything unexpected becomes a failed result, so no job can wedge its partition.
+ *
+ * Tracing: the attempt belongs to the trace of the job's `traceparent` (a new one when it has
+ * none). With tracing on it is a `postback.deliver` span, with the render and the send (HTTP
+ * client or email) as its children; off, the job's `traceparent` is passed on as it is. Either
+ * way the trace id is in the attempt's log lines and its result (the delivery log).
  */
 export class DeliveryPipeline {
   constructor(private readonly s: PipelineStages) {}
@@ -76,25 +81,31 @@ export class DeliveryPipeline {
   /** One job, never throwing. */
   async handle(job: DeliveryJob, lane: Lane): Promise<JobOutcome> {
     const startedAt = new Date();
-    const log = new AttemptLog(this.s.logger, { deliveryId: job.deliveryId, eventId: job.event.id, triggerId: job.triggerId, attempt: job.attempt });
+    const span = tracingOn() ? deliverSpan(job, lane) : undefined;
+    const context = span ? spanContextOf(span) : undefined;
+    const traceId = span ? span.spanContext().traceId : traceIdOf(job.trace?.traceparent);
+    const log = new AttemptLog(this.s.logger, { deliveryId: job.deliveryId, eventId: job.event.id, triggerId: job.triggerId, attempt: job.attempt, traceId });
+    let outcome: JobOutcome;
     try {
-      return await this.attempt(job, lane, startedAt, log);
+      outcome = await this.attempt(job, lane, startedAt, log, traceId, context);
     } catch (e) {
       log.error({ err: e }, 'delivery attempt failed unexpectedly');
-      return this.failed(
+      outcome = this.failed(
         job,
-        this.s.results.base(job, this.s.resolver.known(job.triggerId), startedAt),
+        this.s.results.base(job, this.s.resolver.known(job.triggerId), startedAt, traceId),
         { code: 'INTERNAL_ERROR', message: (e as Error).message },
         log,
       );
     }
+    if (span) endDeliverSpan(span, outcome);
+    return outcome;
   }
 
-  private async attempt(job: DeliveryJob, lane: Lane, startedAt: Date, log: AttemptLog): Promise<JobOutcome> {
+  private async attempt(job: DeliveryJob, lane: Lane, startedAt: Date, log: AttemptLog, traceId?: string, context?: Context): Promise<JobOutcome> {
     if (this.s.lanes.isSettledHandoff(job)) return {};
 
     const resolved = await this.s.resolver.resolve(job);
-    const base = this.s.results.base(job, resolved.trigger, startedAt);
+    const base = this.s.results.base(job, resolved.trigger, startedAt, traceId);
     if (!resolved.ok) {
       if (resolved.outcome === 'failed') return this.failed(job, base, resolved.error, log);
       return { result: this.s.results.finish(base, 'skipped', { error: resolved.error }, log) };
@@ -103,7 +114,7 @@ export class DeliveryPipeline {
     const host = channel.hostOf(trigger);
     if (lane === 'main' && !job.test && this.s.lanes.holds(host)) return this.s.lanes.defer(job, log);
 
-    const rendered = await this.s.renderer.render(job, trigger);
+    const rendered = await this.s.renderer.render(job, trigger, context);
     if (!rendered.ok) return this.failed(job, base, rendered.error, log);
     const prepared = await channel.prepare(job, trigger);
     if (!prepared.ok) return this.failed(job, base, prepared.error, log);
@@ -127,6 +138,8 @@ export class DeliveryPipeline {
         contentType: rendered.contentType,
         secrets,
         prepared: prepared.prepared,
+        trace: job.trace,
+        traceContext: context,
       });
     const conclude = (answer: ChannelResult): JobOutcome =>
       this.conclude(job, trigger, channel, host, this.s.results.withAnswer(base, answer, rendered.body), answer, log);
@@ -168,4 +181,27 @@ export class DeliveryPipeline {
     if (deadLetter) this.s.metrics.deadLettered.inc({ reason: error.code.slice(0, 32) });
     return { result, ...(deadLetter ? { deadLetter: { ...job, lastError: error } } : {}) };
   }
+}
+
+/** One attempt of one job, continuing the trace of the job's `traceparent`. */
+function deliverSpan(job: DeliveryJob, lane: string): Span {
+  return startSpan('postback.deliver', SpanKind.CONSUMER, remoteContext(job.trace), {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'postback.lane': lane,
+    'postback.delivery_id': job.deliveryId,
+    'postback.attempt': job.attempt,
+    'postback.trigger_id': job.triggerId,
+    'postback.customer_id': job.customerId,
+    'postback.event_id': job.event.id,
+    'postback.event_type': job.event.type,
+    'postback.test': job.test,
+  });
+}
+
+function endDeliverSpan(span: Span, outcome: JobOutcome): void {
+  const result = outcome.result;
+  span.setAttribute('postback.outcome', result?.outcome ?? (outcome.retry ? 'deferred' : 'settled'));
+  const failed = result && (result.outcome === 'failed' || result.outcome === 'retry_scheduled');
+  endSpan(span, failed ? (result.error ?? { code: result.outcome }) : undefined);
 }

@@ -6,14 +6,17 @@ import {
   encodeDeliveryJob,
   EVENT_LIMITS,
   formatIssues,
+  isTraceparent,
   KAFKA_HEADERS,
   OrderEvent,
   parseTestRequest,
   TopicNames,
+  TraceHeaders,
   TriggerSnapshot,
 } from '@postback/contracts';
 import { TriggerIndex } from '@postback/config-view';
 import { ConsumedMessage, OutgoingMessage, TopicMessages } from '@postback/kafka';
+import { endSpan, remoteContext, Span, SpanKind, spanTraceHeaders, startSpan, tracingOn } from '@postback/observability';
 import { RouterMetrics } from './router.metrics';
 
 export interface RoutingResult {
@@ -26,6 +29,11 @@ export interface RoutingResult {
  * Routing, as pure logic over a batch: each record is parsed and validated; a valid event gives
  * one delivery job per matching active trigger; an invalid one goes, untouched, to the
  * invalid-events topic with the reason and where it came from. Nothing is dropped.
+ *
+ * Trace context: a job carries the event's W3C `traceparent` (and `tracestate`) in its headers.
+ * With tracing on, each event gets a `postback.route` span (child of the producer's span, or the
+ * root of a new trace) and its jobs carry that span's context instead. With tracing off nothing is
+ * made per event: a valid `traceparent` header is checked and passed on as it is.
  */
 export class EventRouter {
   constructor(
@@ -39,20 +47,33 @@ export class EventRouter {
     const jobs: OutgoingMessage[] = [];
     const invalid: OutgoingMessage[] = [];
     const routedAt = this.now().toISOString();
+    const traced = tracingOn();
     for (const message of messages) {
       this.metrics.eventsConsumed.inc({ topic: message.topic });
+      const span = traced ? routeSpan(message) : undefined;
       const parsed = this.parse(message);
       if (!parsed.ok) {
         this.metrics.eventsInvalid.inc({ reason: parsed.category });
         invalid.push(invalidRecord(message, parsed.reason));
+        if (span) endSpan(span, { code: parsed.category, message: parsed.reason });
         continue;
       }
       const event = parsed.event;
+      const trace = span ? spanTraceHeaders(span) : passedOn(message);
       const triggers = this.index.match(event.customerId, event.type);
       if (triggers.length === 0) this.metrics.eventsUnmatched.inc({ event_type: event.type });
       for (const trigger of triggers) {
-        jobs.push(jobRecord(event, trigger, routedAt, false));
+        jobs.push(jobRecord(event, trigger, routedAt, false, trace));
         this.metrics.triggersMatched.inc({ event_type: event.type });
+      }
+      if (span) {
+        span.setAttributes({
+          'postback.event_id': event.id,
+          'postback.event_type': event.type,
+          'postback.customer_id': event.customerId,
+          'postback.jobs': triggers.length,
+        });
+        span.end();
       }
     }
     this.metrics.jobsProduced.inc(jobs.length);
@@ -95,7 +116,9 @@ export class EventRouter {
         results.push(encodeAttemptResult(result));
         continue;
       }
-      jobs.push(jobRecord(event, trigger, routedAt, true));
+      const span = tracingOn() ? routeSpan(message) : undefined;
+      jobs.push(jobRecord(event, trigger, routedAt, true, span ? spanTraceHeaders(span) : passedOn(message)));
+      span?.setAttributes({ 'postback.event_id': event.id, 'postback.event_type': event.type, 'postback.test': true }).end();
     }
     return {
       out: [
@@ -118,18 +141,37 @@ export class EventRouter {
   }
 }
 
-function jobRecord(event: OrderEvent, trigger: TriggerSnapshot, routedAt: string, test: boolean): OutgoingMessage {
-  return encodeDeliveryJob({
-    schema: 'delivery-job/1',
-    deliveryId: deliveryIdFor(event.id, trigger.id),
-    triggerId: trigger.id,
-    customerId: event.customerId,
-    triggerRevision: trigger.revision,
-    attempt: 1,
-    routedAt,
-    test,
-    event,
+/** Routing one event, as a span continuing the trace of the event's `traceparent` (or starting one). */
+function routeSpan(message: ConsumedMessage): Span {
+  return startSpan('postback.route', SpanKind.CONSUMER, remoteContext(message.headers), {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': message.topic,
+    'messaging.destination.partition.id': String(message.partition),
+    'messaging.kafka.offset': Number(message.offset),
   });
+}
+
+/** Tracing off: the event's own trace context, when its `traceparent` is valid (nothing is copied). */
+function passedOn(message: ConsumedMessage): TraceHeaders | undefined {
+  return isTraceparent(message.headers[KAFKA_HEADERS.traceparent]) ? message.headers : undefined;
+}
+
+function jobRecord(event: OrderEvent, trigger: TriggerSnapshot, routedAt: string, test: boolean, trace: TraceHeaders | undefined): OutgoingMessage {
+  return encodeDeliveryJob(
+    {
+      schema: 'delivery-job/1',
+      deliveryId: deliveryIdFor(event.id, trigger.id),
+      triggerId: trigger.id,
+      customerId: event.customerId,
+      triggerRevision: trigger.revision,
+      attempt: 1,
+      routedAt,
+      test,
+      event,
+    },
+    trace,
+  );
 }
 
 function skippedTest(event: OrderEvent, triggerId: string, code: string): AttemptResult {
