@@ -60,6 +60,7 @@ describe('migration to trigger revisions', () => {
       'OutputSchema1796200000001',
       'TriggerFixtures1796200000002',
       'DataLifecycle1796300000002',
+      'AttemptTraceId1796300000003',
     ]);
 
     const triggers = await db.query<Array<Record<string, number | null | string>>>(

@@ -6,6 +6,7 @@ import { TriggerRevisions1796200000000 } from './1796200000000-TriggerRevisions'
 import { OutputSchema1796200000001 } from './1796200000001-OutputSchema';
 import { TriggerFixtures1796200000002 } from './1796200000002-TriggerFixtures';
 import { DataLifecycle1796300000002 } from './1796300000002-DataLifecycle';
+import { AttemptTraceId1796300000003 } from './1796300000003-AttemptTraceId';
 
 /** Every migration, in order. Generated with the TypeORM CLI, reviewed, never edited once landed. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   OutputSchema1796200000001,
   TriggerFixtures1796200000002,
   DataLifecycle1796300000002,
+  AttemptTraceId1796300000003,
 ];
