@@ -53,11 +53,12 @@ export class DeliveryLogWriter {
         r.error?.code.slice(0, 64) ?? null,
         r.error?.message.slice(0, MAX_TEXT) ?? null,
         r.nextAttemptAt ? new Date(r.nextAttemptAt) : null,
+        r.traceId ?? null,
       ]);
       await m.query(
         `INSERT INTO delivery_attempts (delivery_id, attempt, outcome, started_at, duration_ms, end_to_end_ms, request_url, request_method, request_bytes,
-           request_body, request_headers, status_code, response_headers, response_excerpt, error_code, error_message, next_attempt_at)
-         VALUES ${placeholders(attemptRows.length, 17)}
+           request_body, request_headers, status_code, response_headers, response_excerpt, error_code, error_message, next_attempt_at, trace_id)
+         VALUES ${placeholders(attemptRows.length, 18)}
          ON DUPLICATE KEY UPDATE delivery_id = delivery_id`,
         attemptRows.flat(),
       );

@@ -126,6 +126,12 @@ export class AttemptDto {
   @ApiPropertyOptional({ type: () => AttemptResponseDto, description: 'status, headers, bodyExcerpt' }) response?: AttemptResponseDto;
   @ApiPropertyOptional({ type: () => AttemptErrorDto, description: 'code, message' }) error?: AttemptErrorDto;
   @ApiPropertyOptional({ format: 'date-time', example: '2026-05-05T14:03:40.412Z', description: 'When the retry that follows is due' }) nextAttemptAt?: string;
+  @ApiPropertyOptional({
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+    description:
+      "The W3C trace id of the attempt (32 hex characters): the order event's `traceparent`, or the trace the router started; look it up in the tracing backend. Absent when the attempt had no trace context.",
+  })
+  traceId?: string;
 
   /** `mask` hides personal data in what was sent and what came back (live deliveries: see DeliveriesController). */
   static from(a: DeliveryAttemptEntity, mask?: PersonalDataMask): AttemptDto {
@@ -160,6 +166,7 @@ export class AttemptDto {
       ...(a.statusCode !== null ? { response: { status: a.statusCode, headers: a.responseHeaders ?? {}, bodyExcerpt: a.responseExcerpt ?? '' } } : {}),
       ...(a.errorCode ? { error: { code: a.errorCode, message: a.errorMessage ?? '' } } : {}),
       ...(a.nextAttemptAt ? { nextAttemptAt: a.nextAttemptAt.toISOString() } : {}),
+      ...(a.traceId ? { traceId: a.traceId } : {}),
     };
   }
 }

@@ -113,4 +113,8 @@ export class DeliveryAttemptEntity {
 
   @Column({ name: 'next_attempt_at', type: 'datetime', precision: 3, nullable: true })
   nextAttemptAt!: Date | null;
+
+  /** The W3C trace id of the attempt (tracing), when its job carried a trace context. */
+  @Column({ name: 'trace_id', type: 'varchar', length: 32, nullable: true })
+  traceId!: string | null;
 }

@@ -1121,6 +1121,11 @@ export interface components {
              * @example 2026-05-05T14:03:10.412Z
              */
             startedAt: string;
+            /**
+             * @description The W3C trace id of the attempt (32 hex characters): the order event's `traceparent`, or the trace the router started; look it up in the tracing backend. Absent when the attempt had no trace context.
+             * @example 4bf92f3577b34da6a3ce929d0e0e4736
+             */
+            traceId?: string;
         };
         AttemptErrorDto: {
             /**
