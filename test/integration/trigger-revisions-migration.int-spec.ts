@@ -59,6 +59,7 @@ describe('migration to trigger revisions', () => {
       'TriggerRevisions1796200000000',
       'OutputSchema1796200000001',
       'TriggerFixtures1796200000002',
+      'SecretsKeyCheck1796300000001',
       'DataLifecycle1796300000002',
       'AttemptTraceId1796300000003',
     ]);

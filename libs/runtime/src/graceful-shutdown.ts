@@ -33,9 +33,19 @@ export class GracefulShutdown {
 
   constructor(private readonly options: GracefulShutdownOptions) {}
 
+  private readonly onSignal = (signal: NodeJS.Signals) => void this.shutdown(signal);
+  private signals: NodeJS.Signals[] = [];
+
   /** Installs the handler for SIGTERM and SIGINT. */
   listen(signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
-    for (const signal of signals) process.on(signal, () => void this.shutdown(signal));
+    this.signals = signals;
+    for (const signal of signals) process.on(signal, this.onSignal);
+  }
+
+  /** Removes it (an app closed otherwise, e.g. in tests that start several in one process). */
+  unlisten(): void {
+    for (const signal of this.signals) process.removeListener(signal, this.onSignal);
+    this.signals = [];
   }
 
   shutdown(signal: string): Promise<void> {

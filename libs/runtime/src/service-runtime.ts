@@ -28,19 +28,33 @@ export async function startService(options: ServiceStartOptions): Promise<INestA
   const timeoutMs = options.shutdownTimeoutMs ?? readShutdownTimeout();
   const app = await NestFactory.create(options.module, { logger: new NestPinoLogger(options.logger), bufferLogs: true });
   const transport = options.transport ? app.get(options.transport) : undefined;
-  new GracefulShutdown({
+  const close = app.close.bind(app);
+  const shutdown = new GracefulShutdown({
     logger: options.logger,
     timeoutMs,
     stop: async () => {
       if (transport) await shutdownWork.track('kafka consumers stopping', Promise.resolve<unknown>(transport.close()));
-      await shutdownWork.track('application shutdown hooks', app.close());
+      await shutdownWork.track('application shutdown hooks', close());
     },
-  }).listen();
-  await options.setup?.(app);
-  if (transport) app.connectMicroservice({ strategy: transport });
-  await app.listen(options.port, options.host);
-  options.logger.info({ url: `http://${options.host}:${options.port}` }, 'http listening');
-  if (transport) await app.startAllMicroservices();
+  });
+  shutdown.listen();
+  // An app closed by its owner (tests start several in one process) stops listening for signals.
+  app.close = (...args: Parameters<INestApplication['close']>) => {
+    shutdown.unlisten();
+    return close(...args);
+  };
+  try {
+    await options.setup?.(app);
+    if (transport) app.connectMicroservice({ strategy: transport });
+    await app.listen(options.port, options.host);
+    options.logger.info({ url: `http://${options.host}:${options.port}` }, 'http listening');
+    if (transport) await app.startAllMicroservices();
+  } catch (e) {
+    // A start that failed (e.g. a check at bootstrap) releases what it opened, within the bound.
+    shutdown.unlisten();
+    await Promise.race([close().catch(() => undefined), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    throw e;
+  }
   options.logger.info('service started');
   return app;
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { configKey, parseConfigRecord } from '@postback/contracts';
 import { KafkaClient, TopicCollector, TopicProvisioner } from '@postback/kafka';
-import { LOGGER } from '@postback/observability';
+import { LOGGER, shutdownWork } from '@postback/observability';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '../config/service-config';
@@ -23,6 +23,7 @@ export interface ReconcileSummary {
 export class ConfigReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** Set when the service stops: a reconciliation still retrying gives up instead of holding the process. */
   private stopping = false;
+  private running: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
 
   constructor(
@@ -35,12 +36,14 @@ export class ConfigReconciler implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.reconcileWithRetries();
+    this.running = this.reconcileWithRetries();
   }
 
-  beforeApplicationShutdown(): void {
+  /** Stops retrying, and lets a reconciliation under way end before the Kafka client closes. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.wake?.();
+    await shutdownWork.track('config topic reconciliation', this.running);
   }
 
   private async reconcileWithRetries(): Promise<void> {

@@ -5,6 +5,7 @@ import { ConsoleSupport1796027512145 } from './1796027512145-ConsoleSupport';
 import { TriggerRevisions1796200000000 } from './1796200000000-TriggerRevisions';
 import { OutputSchema1796200000001 } from './1796200000001-OutputSchema';
 import { TriggerFixtures1796200000002 } from './1796200000002-TriggerFixtures';
+import { SecretsKeyCheck1796300000001 } from './1796300000001-SecretsKeyCheck';
 import { DataLifecycle1796300000002 } from './1796300000002-DataLifecycle';
 import { AttemptTraceId1796300000003 } from './1796300000003-AttemptTraceId';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   TriggerRevisions1796200000000,
   OutputSchema1796200000001,
   TriggerFixtures1796200000002,
+  SecretsKeyCheck1796300000001,
   DataLifecycle1796300000002,
   AttemptTraceId1796300000003,
 ];
