@@ -38,6 +38,22 @@ ensure_mysql() {
   ' "$url") || die "MySQL/MariaDB is not reachable at $url (start it, or set the URL)"
 }
 
+# Prints what a service logged as fatal (its last "fatal" line: why it did not start), reading its
+# log from byte $2 on (where this start began), or nothing.
+fatal_message() {
+  local log=$1 from=${2:-0}
+  [ -f "$log" ] || return 0
+  tail -c "+$((from + 1))" "$log" | node -e '
+    let last = "";
+    require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
+      try {
+        const l = JSON.parse(line);
+        if (l.level === "fatal" || l.level === 60) last = (l.err && l.err.message) || l.msg;
+      } catch {}
+    }).on("close", () => { if (last) console.log(last); });
+  '
+}
+
 # Waits until an HTTP endpoint answers 200, or fails after $2 seconds.
 wait_http() {
   local url=$1 timeout=${2:-60} i=0

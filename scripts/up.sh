@@ -63,6 +63,8 @@ SMTP_SECURE=false
 SMTP_FROM="Postbacks (local) <postbacks@localhost>"
 set +a
 
+declare -A log_offset=()
+
 is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
 stop_process() {
@@ -82,6 +84,7 @@ start_process() {
     say "restarting $name with the new build"
     stop_process "$name"
   fi
+  log_offset[$name]=$(wc -c <"$LOG_DIR/$name.log" 2>/dev/null || echo 0)
   PORT=$port setsid nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }
@@ -104,8 +107,23 @@ say "starting the services"
 start_process config-service "$CONFIG_PORT" node dist/apps/config-service/apps/config-service/src/main.js
 start_process router-service "$ROUTER_PORT" node dist/apps/router-service/apps/router-service/src/main.js
 start_process delivery-service "$DELIVERY_PORT" node dist/apps/delivery-service/apps/delivery-service/src/main.js
+# Waits for a service to be ready; when it stopped instead, shows why (its fatal log line: for the
+# config service e.g. a SECRETS_KEY that does not open the stored secrets, and the ways out).
+wait_service() {
+  local name=$1 port=$2 i=0
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; do
+    if ! is_running "$name"; then
+      local why
+      why=$(fatal_message "$LOG_DIR/$name.log" "${log_offset[$name]:-0}")
+      die "$name stopped: ${why:-see $LOG_DIR/$name.log}"
+    fi
+    i=$((i + 1))
+    [ "$i" -le 180 ] || die "$name did not become ready; see $LOG_DIR/$name.log"
+    sleep 0.5
+  done
+}
 for svc in "config-service:$CONFIG_PORT" "router-service:$ROUTER_PORT" "delivery-service:$DELIVERY_PORT"; do
-  wait_http "http://127.0.0.1:${svc#*:}/health/ready" 90 || die "${svc%%:*} did not become ready; see $LOG_DIR/${svc%%:*}.log"
+  wait_service "${svc%%:*}" "${svc#*:}"
 done
 
 say "creating the demo customer, template and trigger"
