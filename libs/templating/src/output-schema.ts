@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import type { TemplateFormat } from '@postback/contracts';
 
 /** One way a rendered payload breaks its trigger's JSON Schema: where (a JSON pointer into the output) and why. */
 export interface SchemaIssue {
@@ -96,4 +97,23 @@ export function formatSchemaIssues(errors: readonly ErrorObject[]): SchemaIssue[
 /** Issues as one line for logs and attempt errors: `/order/id must be string; /total is required`. */
 export function describeSchemaIssues(issues: readonly SchemaIssue[]): string {
   return issues.map((i) => `${i.path || '(the payload)'} ${i.message}`).join('; ');
+}
+
+/**
+ * The JSON text a trigger's output schema is checked against, by template format: a JSON
+ * payload itself; for a form, the JSON object the template rendered (before it was encoded: the
+ * schema sees its numbers and booleans as such); nothing for XML, HTML and text, which a JSON
+ * Schema does not describe (see outputSchemaNotChecked).
+ */
+export function outputSchemaSubject(format: TemplateFormat, rendered: { output: string; document?: string }): string | undefined {
+  if (format === 'json') return rendered.output;
+  if (format === 'form') return rendered.document;
+  return undefined;
+}
+
+/** Why a trigger's output schema was not applied to a payload of this format. */
+export function outputSchemaNotChecked(format: TemplateFormat): string | undefined {
+  return format === 'json' || format === 'form'
+    ? undefined
+    : `the output schema is a JSON Schema: ${format} payloads are not checked against it (JSON payloads, and the JSON object of a form template, are)`;
 }

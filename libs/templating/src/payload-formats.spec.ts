@@ -1,5 +1,6 @@
 import { sampleEvent } from '@postback/contracts';
 import { XMLParser } from 'fast-xml-parser';
+import { OutputSchemas, outputSchemaNotChecked, outputSchemaSubject } from './output-schema';
 import { TemplateError } from './template-errors';
 import { TemplateFormat, TemplateRenderer } from './template-renderer';
 
@@ -169,6 +170,27 @@ describe('payload formats: xml and form', () => {
       } finally {
         await small.close();
       }
+    });
+  });
+
+  describe('output schema', () => {
+    const schema = { type: 'object', required: ['id', 'total'], properties: { id: { type: 'string' }, total: { type: 'number' } } };
+
+    it("checks a form's JSON object (numbers stay numbers), not its encoded text", async () => {
+      const schemas = new OutputSchemas();
+      const good = await renderer.render({ body: '{ "id": "ord_1", "total": 12.5 }', format: 'form' }, {});
+      expect(outputSchemaSubject('form', good)).toBe('{ "id": "ord_1", "total": 12.5 }');
+      expect(schemas.check(schema, outputSchemaSubject('form', good) as string)).toEqual([]);
+      const bad = await renderer.render({ body: '{ "id": 7, "total": "12.5" }', format: 'form' }, {});
+      expect(schemas.check(schema, outputSchemaSubject('form', bad) as string).map((i) => i.path)).toEqual(['/id', '/total']);
+      expect(outputSchemaNotChecked('form')).toBeUndefined();
+    });
+
+    it('does not check XML, and says why', async () => {
+      const xml = await renderer.render({ body: '<r/>', format: 'xml' }, {});
+      expect(outputSchemaSubject('xml', xml)).toBeUndefined();
+      expect(outputSchemaNotChecked('xml')).toContain('xml payloads are not checked');
+      expect(outputSchemaSubject('json', { output: '{}' })).toBe('{}');
     });
   });
 });

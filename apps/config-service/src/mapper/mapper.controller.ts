@@ -20,12 +20,13 @@ export class MapperController {
   @ApiOperation({
     summary: 'Compile mapping rules',
     description:
-      'Compiles Template Mapper rules (an output path from an input path, with a default and a transform) into the Eta body of a JSON ' +
-      'template, and saves nothing. The body writes valid JSON for any input. 400 names the rule and field of each invalid rule. Read-only keys may call it.',
+      'Compiles Template Mapper rules (an output path from an input path, with a default and a transform) into the Eta body of a JSON, ' +
+      'XML or form template (`format`), and saves nothing. The body writes valid JSON (well-formed XML; a flat object of form fields) for ' +
+      'any input. 400 names the rule and field of each invalid rule. Read-only keys may call it.',
   })
-  @ApiOkResponse({ type: CompiledMappingDto, description: 'The Eta body the rules compile to (valid JSON for any input)' })
+  @ApiOkResponse({ type: CompiledMappingDto, description: 'The Eta body the rules compile to (valid output of the format for any input)' })
   compile(@Body() req: CompileMappingDto): CompiledMappingDto {
-    return { body: this.templates.bodyOf(undefined, req.rules, 'json') };
+    return { body: this.templates.bodyOf(undefined, req.rules, req.format ?? 'json') };
   }
 
   @Post('fields')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ORDER_EVENT_TYPES, OrderEventType } from '@postback/contracts';
-import type { FieldInfo } from '@postback/templating';
+import { MAPPING_FORMATS, type FieldInfo, type MappingFormat } from '@postback/templating';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { ANY_JSON_VALUE } from '../common/api-docs';
@@ -21,6 +21,17 @@ export class CompileMappingDto {
   @ValidateNested({ each: true })
   @Type(() => MappingRuleDto)
   rules!: MappingRuleDto[];
+
+  @ApiPropertyOptional({
+    enum: MAPPING_FORMATS,
+    default: 'json',
+    example: 'xml',
+    description:
+      'What the body writes: json (nested objects), xml (elements under one root, values escaped with xml(), one element per value of a [] source) or form (a flat JSON object of fields, sent form-encoded)',
+  })
+  @IsOptional()
+  @IsIn(MAPPING_FORMATS)
+  format?: MappingFormat;
 }
 
 export class FieldsRequestDto {
@@ -37,7 +48,7 @@ export class FieldsRequestDto {
 
 export class CompiledMappingDto {
   @ApiProperty({
-    description: 'The Eta body the rules compile to: valid JSON for any input',
+    description: 'The Eta body the rules compile to: valid JSON (well-formed XML, an encodable form) for any input',
     example: '{\n  "orderId": <%~ json(get(it, "data.id")) %>,\n  "shipment": {\n    "carrier": <%~ json(upper(get(it, "data.shipment.carrier"))) %>\n  }\n}',
   })
   body!: string;

@@ -31,7 +31,12 @@ export class PreviewRequestDto {
   @Type(() => MappingRuleDto)
   mapping?: MappingRuleDto[];
 
-  @ApiPropertyOptional({ enum: TEMPLATE_FORMATS, default: 'json' })
+  @ApiPropertyOptional({
+    enum: TEMPLATE_FORMATS,
+    default: 'json',
+    example: 'xml',
+    description: 'The format of an unsaved body or mapping: json, xml or form (payloads), html or text (email bodies)',
+  })
   @IsOptional()
   @IsIn(TEMPLATE_FORMATS)
   format?: TemplateFormat;
@@ -96,7 +101,11 @@ export class SchemaIssueDto {
 
 export class PreviewResultDto {
   @ApiProperty({ description: 'The rendered output, byte for byte what delivery would send', example: '{"order": "ord_7Q2M9K4XHB"}' }) output!: string;
-  @ApiProperty({ example: 'application/json', description: 'The Content-Type delivery would send it with' }) contentType!: string;
+  @ApiProperty({
+    example: 'application/json',
+    description: 'The Content-Type delivery would send it with: application/json, application/xml; charset=utf-8, application/x-www-form-urlencoded, …',
+  })
+  contentType!: string;
   @ApiProperty({ type: 'integer', description: 'Size of the output in bytes (UTF-8)', example: 27 }) bytes!: number;
   @ApiProperty({ type: () => PreviewedTemplateDto, description: '{ id, version } of a saved template, or { unsaved: true }' }) template!: PreviewedTemplateDto;
   @ApiProperty({ description: 'The body rendered (compiled from the mapping when rules were given)', example: '{"order": <%~ json(it.data.id) %>}' })
@@ -108,4 +117,10 @@ export class PreviewResultDto {
     description: "A trigger's preview: how the output breaks the trigger's output contract (empty when it meets it; absent without a contract)",
   })
   schemaIssues?: SchemaIssueDto[];
+  @ApiPropertyOptional({
+    description:
+      "A trigger's preview with an output contract its format cannot be checked against (XML): why it was not checked. JSON payloads are checked, and so is the JSON object a form template renders",
+    example: 'the output schema is a JSON Schema: xml payloads are not checked against it (JSON payloads, and the JSON object of a form template, are)',
+  })
+  schemaNotChecked?: string;
 }

@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { deliveryIdFor, OrderEventType, sampleEvent, TemplateFormat } from '@postback/contracts';
-import { MappingRule, OutputSchemas, postbackMeta, RenderMeta, SchemaIssue, TemplateError, TemplateRenderer } from '@postback/templating';
+import {
+  MappingRule,
+  OutputSchemas,
+  outputSchemaNotChecked,
+  outputSchemaSubject,
+  postbackMeta,
+  RenderMeta,
+  RenderResult,
+  SchemaIssue,
+  TemplateError,
+  TemplateRenderer,
+} from '@postback/templating';
 import { InvalidInputError, InvalidTemplateError } from '../common/domain.errors';
 import { TemplatesService } from '../templates/templates.service';
 import { TriggersService } from '../triggers/triggers.service';
@@ -27,6 +38,8 @@ export interface PreviewResult {
   body: string;
   input: { eventType: OrderEventType } | { custom: true };
   schemaIssues?: SchemaIssue[];
+  /** A trigger's preview with an output schema that does not apply to its format (XML): why it was not checked. */
+  schemaNotChecked?: string;
 }
 
 /**
@@ -66,7 +79,7 @@ export class PreviewService {
     const eventType = req.eventType ?? 'order.shipped';
     const input = req.input ?? sampleEvent(eventType);
     const rendered = await this.render(body, format, input, { deliveryId: 'msg_preview', attempt: 1, test: true });
-    return { ...rendered, template, body, input: req.input ? { custom: true } : { eventType } };
+    return { ...withoutDocument(rendered), template, body, input: req.input ? { custom: true } : { eventType } };
   }
 
   /**
@@ -89,9 +102,12 @@ export class PreviewService {
       trigger: { id: trigger.id, name: trigger.name, customerId: trigger.customerId },
     });
     const rendered = await this.render(version.body, template.format, input, meta);
-    const schemaIssues = trigger.outputSchema && template.format === 'json' ? this.schemas.check(trigger.outputSchema, rendered.output) : undefined;
+    const subject = trigger.outputSchema ? outputSchemaSubject(template.format, rendered) : undefined;
+    const schemaIssues = trigger.outputSchema && subject !== undefined ? this.schemas.check(trigger.outputSchema, subject) : undefined;
+    const schemaNotChecked = trigger.outputSchema ? outputSchemaNotChecked(template.format) : undefined;
     return {
-      ...rendered,
+      ...withoutDocument(rendered),
+      ...(schemaNotChecked ? { schemaNotChecked } : {}),
       template: { id: template.id, version: version.version },
       body: version.body,
       input: req.input ? { custom: true } : { eventType },
@@ -110,4 +126,9 @@ export class PreviewService {
       });
     }
   }
+}
+
+/** The answer shows what is sent: a form's encoded fields (its JSON object stays internal). */
+function withoutDocument(rendered: RenderResult): Omit<RenderResult, 'document'> {
+  return { output: rendered.output, contentType: rendered.contentType, bytes: rendered.bytes };
 }

@@ -5,7 +5,11 @@ import { Allow, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-vali
 
 /** One Template Mapper rule: output path ← input path, with an optional default and transform. */
 export class MappingRuleDto {
-  @ApiProperty({ description: 'Output path, dotted', example: 'shipment.trackingNumber' })
+  @ApiProperty({
+    description:
+      'Output path, dotted. JSON: nested objects. XML: nested elements, every target under the same root element (order.shipment.trackingNumber). Form: one field name, no dots (shipment_trackingNumber or shipment[trackingNumber])',
+    example: 'shipment.trackingNumber',
+  })
   @IsString()
   @Length(1, 500)
   target!: string;

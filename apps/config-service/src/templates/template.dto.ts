@@ -34,7 +34,8 @@ export class CreateTemplateDto {
   @ApiPropertyOptional({
     enum: TEMPLATE_FORMATS,
     default: 'json',
-    description: 'json for URL triggers (output checked to be valid JSON); html or text for email bodies',
+    description:
+      'json, xml or form for URL triggers (JSON checked to be valid; XML to be well-formed, sent as application/xml; form: the template writes a flat JSON object, sent as application/x-www-form-urlencoded); html or text for email bodies. Email triggers take every format',
   })
   @IsOptional()
   @IsIn(TEMPLATE_FORMATS)
@@ -48,7 +49,8 @@ export class CreateTemplateDto {
   eventTypes?: OrderEventType[];
 
   @ApiPropertyOptional({
-    description: 'Eta template. `it` is the order event; `json(x)` writes x as a JSON literal. Omit it to compile one from `mapping`.',
+    description:
+      'Eta template. `it` is the order event; `json(x)` writes x as a JSON literal, `xml(x)` escapes x for XML text and attributes. Omit it to compile one from `mapping`.',
     example: EXAMPLE_BODY,
   })
   @IsOptional()
@@ -112,7 +114,7 @@ export class TemplateSummaryDto {
   customerId!: string | null;
   @ApiProperty({ example: 'Shipment notice (JSON)' }) name!: string;
   @ApiProperty({ nullable: true, type: String, example: 'Carrier and tracking for the shop backend' }) description!: string | null;
-  @ApiProperty({ enum: TEMPLATE_FORMATS, description: 'json for URL triggers; html or text for email bodies' }) format!: TemplateFormat;
+  @ApiProperty({ enum: TEMPLATE_FORMATS, description: 'json, xml or form for URL triggers; html or text for email bodies' }) format!: TemplateFormat;
   @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true, example: ['order.shipped'], description: 'Event types this template suits' })
   eventTypes!: OrderEventType[];
   @ApiProperty({ type: 'integer', description: 'Newest version number', example: 3 }) latestVersion!: number;

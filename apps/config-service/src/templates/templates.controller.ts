@@ -16,7 +16,7 @@ import { TemplatesService, TemplateWithVersion } from './templates.service';
 const dto = (t: TemplateWithVersion) => TemplateDto.fromVersion(t.template, t.version);
 
 const DOES_NOT_COMPILE = 'The body (given, or compiled from the mapping rules) does not compile: errors name the line and column';
-const FORMAT_IN_USE = 'A JSON template used by URL triggers cannot change to another format (URL triggers send JSON)';
+const FORMAT_IN_USE = 'A template used by URL triggers cannot change to html or text (URL triggers send json, xml or form)';
 const IN_USE = 'A trigger still uses the template: point it at another template first';
 
 /** The Templates section: global templates (and, with `customerId`, any customer's). */

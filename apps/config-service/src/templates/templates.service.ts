@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { OrderEventType, TemplateFormat } from '@postback/contracts';
-import { compileMapping, MappingError, MappingRule, TemplateError, TemplateRenderer } from '@postback/templating';
+import { HTTP_TEMPLATE_FORMATS, OrderEventType, TemplateFormat } from '@postback/contracts';
+import { compileMapping, MAPPING_FORMATS, MappingError, MappingFormat, MappingRule, TemplateError, TemplateRenderer } from '@postback/templating';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ConfigPublisher } from '../config-topic/config-publisher';
@@ -111,8 +111,14 @@ export class TemplatesService {
       const template = await this.lock(m, id, customerId);
       const current = await m.findOneByOrFail(TemplateVersionEntity, { templateId: id, version: template.latestVersion });
       const format = input.format ?? template.format;
-      if (format !== 'json' && template.format === 'json' && (await m.countBy(TriggerEntity, { templateId: id, channel: 'http' })) > 0) {
-        throw new ConflictError(`template "${id}" is used by URL triggers, which send JSON: it must stay a JSON template`);
+      if (
+        !HTTP_TEMPLATE_FORMATS.includes(format) &&
+        HTTP_TEMPLATE_FORMATS.includes(template.format) &&
+        (await m.countBy(TriggerEntity, { templateId: id, channel: 'http' })) > 0
+      ) {
+        throw new ConflictError(
+          `template "${id}" is used by URL triggers, which send ${HTTP_TEMPLATE_FORMATS.join(', ')}: it must stay a template of one of those formats`,
+        );
       }
       const mapping = input.mapping !== undefined ? input.mapping : current.mapping;
       // New rules without a new body: the body is compiled from the rules.
@@ -202,12 +208,12 @@ export class TemplatesService {
         throw new InvalidInputError('a template needs a body or mapping rules', [
           { field: 'body', message: 'give a body, or mapping rules to compile one from' },
         ]);
-      if (format !== 'json')
-        throw new InvalidInputError('mapping rules make JSON templates', [
-          { field: 'mapping', message: `the Template Mapper writes JSON; a ${format} template needs a body` },
+      if (!isMappingFormat(format))
+        throw new InvalidInputError('mapping rules make JSON, XML or form templates', [
+          { field: 'mapping', message: `the Template Mapper writes ${MAPPING_FORMATS.join(', ')}; a ${format} template needs a body` },
         ]);
       try {
-        result = compileMapping(mapping);
+        result = compileMapping(mapping, format);
       } catch (e) {
         if (e instanceof MappingError)
           throw new InvalidInputError(
@@ -250,4 +256,8 @@ function checkSampleInput(sample: unknown): void {
   if (Buffer.byteLength(JSON.stringify(sample) ?? '') > MAX_SAMPLE_INPUT_BYTES) {
     throw new InvalidInputError('sampleInput is too large', [{ field: 'sampleInput', message: `must be at most ${MAX_SAMPLE_INPUT_BYTES} bytes of JSON` }]);
   }
+}
+
+function isMappingFormat(format: TemplateFormat): format is MappingFormat {
+  return (MAPPING_FORMATS as readonly string[]).includes(format);
 }

@@ -143,7 +143,12 @@ export class CreateTriggerDto {
   @IsIn(['POST', 'PUT', 'PATCH'])
   method?: 'POST' | 'PUT' | 'PATCH';
 
-  @ApiPropertyOptional({ enum: ['json'], default: 'json' })
+  @ApiPropertyOptional({
+    enum: ['json'],
+    default: 'json',
+    example: 'json',
+    description: "Kept for compatibility, always json: what a trigger sends (json, xml or form) is its template's format",
+  })
   @IsOptional()
   @IsIn(['json'])
   format?: 'json';
@@ -307,7 +312,7 @@ export class TriggerDto {
   url!: string | null;
   @ApiPropertyOptional({ type: () => EmailConfigDto, description: 'Only for email triggers' }) email?: EmailConfigDto;
   @ApiProperty({ enum: ['POST', 'PUT', 'PATCH'] }) method!: string;
-  @ApiProperty({ enum: ['json'] }) format!: string;
+  @ApiProperty({ enum: ['json'], description: "Always json (kept for compatibility): what the trigger sends is its template's format" }) format!: string;
   @ApiProperty({ additionalProperties: { type: 'string' }, example: { 'X-Shop-Token': 'abc123' }, description: 'Extra request headers' })
   headers!: Record<string, string>;
   @ApiProperty({ example: true, description: 'Retry on failure (network errors, timeouts, 408, 429, 5xx)' }) retryOnFailure!: boolean;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EmailConfig, OrderEventType, TriggerStatus } from '@postback/contracts';
+import { EmailConfig, HTTP_TEMPLATE_FORMATS, OrderEventType, TriggerStatus } from '@postback/contracts';
 import { DestinationRefusedError, generateSigningSecret, SecretBox, SsrfGuard } from '@postback/security';
 import { OutputSchemas, TemplateError, TemplateRenderer } from '@postback/templating';
 import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThan, Like, Not } from 'typeorm';
@@ -460,11 +460,11 @@ export class TriggersService {
   }
 }
 
-/** A URL trigger posts JSON: its template must be a JSON one. Email takes any format. */
+/** A URL trigger posts a payload: JSON, XML or a form. Email takes any format. */
 function checkFormat(channel: 'http' | 'email', template: TemplateEntity): void {
-  if (channel === 'http' && template.format !== 'json') {
-    throw new InvalidInputError('a URL trigger needs a JSON template', [
-      { field: 'templateId', message: `template "${template.id}" is ${template.format}; URL triggers send JSON` },
+  if (channel === 'http' && !HTTP_TEMPLATE_FORMATS.includes(template.format)) {
+    throw new InvalidInputError('a URL trigger needs a JSON, XML or form template', [
+      { field: 'templateId', message: `template "${template.id}" is ${template.format}; URL triggers send ${HTTP_TEMPLATE_FORMATS.join(', ')}` },
     ]);
   }
 }

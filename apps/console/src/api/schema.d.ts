@@ -647,7 +647,7 @@ export interface paths {
         put?: never;
         /**
          * Compile mapping rules
-         * @description Compiles Template Mapper rules (an output path from an input path, with a default and a transform) into the Eta body of a JSON template, and saves nothing. The body writes valid JSON for any input. 400 names the rule and field of each invalid rule. Read-only keys may call it.
+         * @description Compiles Template Mapper rules (an output path from an input path, with a default and a transform) into the Eta body of a JSON, XML or form template (`format`), and saves nothing. The body writes valid JSON (well-formed XML; a flat object of form fields) for any input. 400 names the rule and field of each invalid rule. Read-only keys may call it.
          */
         post: operations["MapperController_compile"];
         delete?: never;
@@ -1235,7 +1235,7 @@ export interface components {
         };
         CompiledMappingDto: {
             /**
-             * @description The Eta body the rules compile to: valid JSON for any input
+             * @description The Eta body the rules compile to: valid JSON (well-formed XML, an encodable form) for any input
              * @example {
              *       "orderId": <%~ json(get(it, "data.id")) %>,
              *       "shipment": {
@@ -1246,6 +1246,13 @@ export interface components {
             body: string;
         };
         CompileMappingDto: {
+            /**
+             * @description What the body writes: json (nested objects), xml (elements under one root, values escaped with xml(), one element per value of a [] source) or form (a flat JSON object of fields, sent form-encoded)
+             * @default json
+             * @example xml
+             * @enum {string}
+             */
+            format?: "json" | "xml" | "form";
             /**
              * @example [
              *       {
@@ -1344,7 +1351,7 @@ export interface components {
         };
         CreateCustomerTemplateDto: {
             /**
-             * @description Eta template. `it` is the order event; `json(x)` writes x as a JSON literal. Omit it to compile one from `mapping`.
+             * @description Eta template. `it` is the order event; `json(x)` writes x as a JSON literal, `xml(x)` escapes x for XML text and attributes. Omit it to compile one from `mapping`.
              * @example {
              *       "event": "<%= it.type %>",
              *       "orderId": <%~ json(it.data.id) %>,
@@ -1363,11 +1370,11 @@ export interface components {
              */
             eventTypes?: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
             /**
-             * @description json for URL triggers (output checked to be valid JSON); html or text for email bodies
+             * @description json, xml or form for URL triggers (JSON checked to be valid; XML to be well-formed, sent as application/xml; form: the template writes a flat JSON object, sent as application/x-www-form-urlencoded); html or text for email bodies. Email triggers take every format
              * @default json
              * @enum {string}
              */
-            format?: "json" | "html" | "text";
+            format?: "json" | "xml" | "form" | "html" | "text";
             /** @description Template Mapper rules; the body is compiled from them when no body is given */
             mapping?: components["schemas"]["MappingRuleDto"][];
             /** @example Shipment notice (JSON) */
@@ -1422,7 +1429,7 @@ export interface components {
         };
         CreateTemplateDto: {
             /**
-             * @description Eta template. `it` is the order event; `json(x)` writes x as a JSON literal. Omit it to compile one from `mapping`.
+             * @description Eta template. `it` is the order event; `json(x)` writes x as a JSON literal, `xml(x)` escapes x for XML text and attributes. Omit it to compile one from `mapping`.
              * @example {
              *       "event": "<%= it.type %>",
              *       "orderId": <%~ json(it.data.id) %>,
@@ -1446,11 +1453,11 @@ export interface components {
              */
             eventTypes?: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
             /**
-             * @description json for URL triggers (output checked to be valid JSON); html or text for email bodies
+             * @description json, xml or form for URL triggers (JSON checked to be valid; XML to be well-formed, sent as application/xml; form: the template writes a flat JSON object, sent as application/x-www-form-urlencoded); html or text for email bodies. Email triggers take every format
              * @default json
              * @enum {string}
              */
-            format?: "json" | "html" | "text";
+            format?: "json" | "xml" | "form" | "html" | "text";
             /** @description Template Mapper rules; the body is compiled from them when no body is given */
             mapping?: components["schemas"]["MappingRuleDto"][];
             /** @example Shipment notice (JSON) */
@@ -1484,7 +1491,9 @@ export interface components {
              */
             eventTypes: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
             /**
+             * @description Kept for compatibility, always json: what a trigger sends (json, xml or form) is its template's format
              * @default json
+             * @example json
              * @enum {string}
              */
             format?: "json";
@@ -2110,7 +2119,7 @@ export interface components {
              */
             source?: string;
             /**
-             * @description Output path, dotted
+             * @description Output path, dotted. JSON: nested objects. XML: nested elements, every target under the same root element (order.shipment.trackingNumber). Form: one field name, no dots (shipment_trackingNumber or shipment[trackingNumber])
              * @example shipment.trackingNumber
              */
             target: string;
@@ -2348,10 +2357,12 @@ export interface components {
              */
             eventType?: "order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit";
             /**
+             * @description The format of an unsaved body or mapping: json, xml or form (payloads), html or text (email bodies)
              * @default json
+             * @example xml
              * @enum {string}
              */
-            format?: "json" | "html" | "text";
+            format?: "json" | "xml" | "form" | "html" | "text";
             /**
              * @description Custom input instead of a sample: an order event or any JSON object
              * @example {
@@ -2389,7 +2400,7 @@ export interface components {
              */
             bytes: number;
             /**
-             * @description The Content-Type delivery would send it with
+             * @description The Content-Type delivery would send it with: application/json, application/xml; charset=utf-8, application/x-www-form-urlencoded, …
              * @example application/json
              */
             contentType: string;
@@ -2402,6 +2413,11 @@ export interface components {
             output: string;
             /** @description A trigger's preview: how the output breaks the trigger's output contract (empty when it meets it; absent without a contract) */
             schemaIssues?: components["schemas"]["SchemaIssueDto"][];
+            /**
+             * @description A trigger's preview with an output contract its format cannot be checked against (XML): why it was not checked. JSON payloads are checked, and so is the JSON object a form template renders
+             * @example the output schema is a JSON Schema: xml payloads are not checked against it (JSON payloads, and the JSON object of a form template, are)
+             */
+            schemaNotChecked?: string;
             /** @description { id, version } of a saved template, or { unsaved: true } */
             template: components["schemas"]["PreviewedTemplateDto"];
         };
@@ -2804,10 +2820,10 @@ export interface components {
              */
             eventTypes: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
             /**
-             * @description json for URL triggers; html or text for email bodies
+             * @description json, xml or form for URL triggers; html or text for email bodies
              * @enum {string}
              */
-            format: "json" | "html" | "text";
+            format: "json" | "xml" | "form" | "html" | "text";
             /** @example tpl_8f3k2m9x1c4v7b6n5q0z */
             id: string;
             /**
@@ -2882,10 +2898,10 @@ export interface components {
              */
             eventTypes: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
             /**
-             * @description json for URL triggers; html or text for email bodies
+             * @description json, xml or form for URL triggers; html or text for email bodies
              * @enum {string}
              */
-            format: "json" | "html" | "text";
+            format: "json" | "xml" | "form" | "html" | "text";
             /** @example tpl_8f3k2m9x1c4v7b6n5q0z */
             id: string;
             /**
@@ -3033,7 +3049,10 @@ export interface components {
              *     ]
              */
             eventTypes: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
-            /** @enum {string} */
+            /**
+             * @description Always json (kept for compatibility): what the trigger sends is its template's format
+             * @enum {string}
+             */
             format: "json";
             /**
              * @description Extra request headers
@@ -3311,7 +3330,7 @@ export interface components {
         };
         UpdateTemplateDto: {
             /**
-             * @description Eta template. `it` is the order event; `json(x)` writes x as a JSON literal. Omit it to compile one from `mapping`.
+             * @description Eta template. `it` is the order event; `json(x)` writes x as a JSON literal, `xml(x)` escapes x for XML text and attributes. Omit it to compile one from `mapping`.
              * @example {
              *       "event": "<%= it.type %>",
              *       "orderId": <%~ json(it.data.id) %>,
@@ -3330,11 +3349,11 @@ export interface components {
              */
             eventTypes?: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
             /**
-             * @description json for URL triggers (output checked to be valid JSON); html or text for email bodies
+             * @description json, xml or form for URL triggers (JSON checked to be valid; XML to be well-formed, sent as application/xml; form: the template writes a flat JSON object, sent as application/x-www-form-urlencoded); html or text for email bodies. Email triggers take every format
              * @default json
              * @enum {string}
              */
-            format?: "json" | "html" | "text";
+            format?: "json" | "xml" | "form" | "html" | "text";
             /**
              * @description New Template Mapper rules (the body is compiled from them unless a body is given too); null detaches a hand-edited body from its rules
              * @example [
@@ -3370,7 +3389,9 @@ export interface components {
              */
             eventTypes?: ("order.received" | "order.failed" | "order.canceled" | "order.returned" | "order.produced" | "order.delivered" | "order.shipped" | "order.in_transit")[];
             /**
+             * @description Kept for compatibility, always json: what a trigger sends (json, xml or form) is its template's format
              * @default json
+             * @example json
              * @enum {string}
              */
             format?: "json";
@@ -4625,7 +4646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description A JSON template used by URL triggers cannot change to another format (URL triggers send JSON) */
+            /** @description A template used by URL triggers cannot change to html or text (URL triggers send json, xml or form) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6522,7 +6543,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The Eta body the rules compile to (valid JSON for any input) */
+            /** @description The Eta body the rules compile to (valid output of the format for any input) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7500,7 +7521,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description A JSON template used by URL triggers cannot change to another format (URL triggers send JSON) */
+            /** @description A template used by URL triggers cannot change to html or text (URL triggers send json, xml or form) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -11,7 +11,7 @@ import { InputPanel, previewInput, type InputChoice } from './InputPanel';
 import { draftOf, errorsByRule, newDraft, ruleOf, targetFor, type RuleDraft } from './mapping';
 import { OutputPanel } from './OutputPanel';
 import { RuleList } from './RuleList';
-import { compileRules, useLivePreview, type TemplateFormat } from './usePreview';
+import { compileRules, FORMAT_LABELS, MAPPER_FORMATS, mapperFormatOf, useLivePreview, type TemplateFormat } from './usePreview';
 
 export interface TemplateWorkbenchProps {
   /** The template being edited; a new one when absent. */
@@ -56,7 +56,7 @@ export function TemplateWorkbench({
   template,
   customerId,
   eventType,
-  formats = ['json', 'html', 'text'],
+  formats = ['json', 'xml', 'form', 'html', 'text'],
   submitLabel,
   onSaved,
   onDirtyChange,
@@ -92,7 +92,10 @@ export function TemplateWorkbench({
     touched();
   };
 
-  const live = useLivePreview({ mode, rules, body, format: mode === 'mapper' ? 'json' : format, input: previewInput(input) });
+  // The mapper writes JSON, XML or form fields; html and text need a hand-written body.
+  const shownFormat: TemplateFormat = mode === 'mapper' ? mapperFormatOf(format) : format;
+  const formatChoices = mode === 'mapper' ? formats.filter((f) => (MAPPER_FORMATS as readonly string[]).includes(f)) : formats;
+  const live = useLivePreview({ mode, rules, body, format: shownFormat, input: previewInput(input) });
   const previewErrors = live.preview.error instanceof ApiError && live.preview.error.status === 400 ? live.preview.error.errors : [];
   const ruleErrors = merge(
     new Map(rules.map((r) => [r.id, ruleOf(r).problems])),
@@ -138,7 +141,7 @@ export function TemplateWorkbench({
       if (rules.length > 0) {
         setSwitching(true);
         try {
-          setBody(await compileRules(rules));
+          setBody(await compileRules(rules, format));
           setNotice('The Eta template compiled from your rules is now yours to edit by hand. Saving it detaches the template from the rules.');
         } catch (e) {
           setSaveError({ error: e, sent: rules });
@@ -148,10 +151,10 @@ export function TemplateWorkbench({
         setSwitching(false);
       }
     } else {
-      setFormat('json');
+      setFormat(mapperFormatOf(format));
       setNotice(
         body.trim()
-          ? 'The Template Mapper writes JSON from rules: saving replaces the hand-written body with the one compiled from the rules below.'
+          ? 'The Template Mapper writes JSON, XML or form fields from rules: saving replaces the hand-written body with the one compiled from the rules below.'
           : undefined,
       );
     }
@@ -166,7 +169,7 @@ export function TemplateWorkbench({
     const sampleInput = input.kind === 'custom' ? (previewInput(input) as { input?: Record<string, unknown> } | undefined)?.input : undefined;
     const content =
       mode === 'mapper'
-        ? { mapping: rules.map((r) => ruleOf(r).rule), format: 'json' as const }
+        ? { mapping: rules.map((r) => ruleOf(r).rule), format: mapperFormatOf(format) }
         : { body, format, ...(template?.mapping?.length ? { mapping: null } : {}) };
     const common = {
       name: name.trim(),
@@ -221,20 +224,24 @@ export function TemplateWorkbench({
         </Field>
         <Field
           label="Format"
-          hint={formats.length === 1 ? 'URL triggers send JSON.' : 'JSON for URL triggers; HTML or text for email bodies.'}
+          hint={
+            formats.includes('html')
+              ? 'JSON, XML or a form (URL-encoded) for URL triggers; HTML or text for email bodies. The Template Mapper writes JSON, XML or form fields.'
+              : 'URL triggers send JSON, XML or a form (URL-encoded).'
+          }
           errors={fieldErrors('format')}
         >
           <select
-            value={mode === 'mapper' ? 'json' : format}
+            value={shownFormat}
             onChange={(e) => {
               setFormat(e.target.value as TemplateFormat);
               touched();
             }}
-            disabled={mode === 'mapper' || formats.length === 1}
+            disabled={formatChoices.length <= 1}
           >
-            {formats.map((f) => (
+            {formatChoices.map((f) => (
               <option key={f} value={f}>
-                {f.toUpperCase()}
+                {FORMAT_LABELS[f]}
               </option>
             ))}
           </select>
@@ -331,7 +338,7 @@ export function TemplateWorkbench({
           error={live.preview.error}
           pending={live.pending || live.preview.isFetching}
           ready={live.ready}
-          format={mode === 'mapper' ? 'json' : format}
+          format={shownFormat}
         />
       </div>
       <ErrorBanner error={saveError?.error} title="Not saved." shownFields={shownFields} />

@@ -5,7 +5,16 @@ import type { OrderEventType } from '../../api/queries';
 import { useDebounced } from '../../common/useDebounced';
 import { ruleOf, type RuleDraft } from './mapping';
 
-export type TemplateFormat = 'json' | 'html' | 'text';
+export type TemplateFormat = 'json' | 'xml' | 'form' | 'html' | 'text';
+/** The formats the Template Mapper writes (html and text need a hand-written body). */
+export type MapperFormat = 'json' | 'xml' | 'form';
+export const MAPPER_FORMATS: readonly MapperFormat[] = ['json', 'xml', 'form'];
+export const FORMAT_LABELS: Record<TemplateFormat, string> = { json: 'JSON', xml: 'XML', form: 'Form (URL-encoded)', html: 'HTML', text: 'Text' };
+
+/** The format rules compile to: the chosen one when the mapper writes it, JSON otherwise. */
+export function mapperFormatOf(format: TemplateFormat): MapperFormat {
+  return (MAPPER_FORMATS as readonly string[]).includes(format) ? (format as MapperFormat) : 'json';
+}
 
 export interface PreviewSource {
   mode: 'mapper' | 'eta';
@@ -32,7 +41,7 @@ export function useLivePreview(source: PreviewSource) {
   const request: Schemas['PreviewRequestDto'] | undefined = ready
     ? {
         ...(settled.mode === 'mapper' ? { mapping: built.map((b) => b.rule) } : { body: settled.body }),
-        format: settled.mode === 'mapper' ? 'json' : settled.format,
+        format: settled.mode === 'mapper' ? mapperFormatOf(settled.format) : settled.format,
         ...settled.input,
       }
     : undefined;
@@ -45,9 +54,10 @@ export function useLivePreview(source: PreviewSource) {
     staleTime: Infinity,
   });
   const rules = built.map((b) => b.rule);
+  const mapperFormat = mapperFormatOf(settled.format);
   const compiled = useQuery({
-    queryKey: ['mapper-compile', rules],
-    queryFn: () => unwrap(api.POST('/mapper/compile', { body: { rules } })),
+    queryKey: ['mapper-compile', rules, mapperFormat],
+    queryFn: () => unwrap(api.POST('/mapper/compile', { body: { rules, format: mapperFormat } })),
     enabled: settled.mode === 'mapper' && ready,
     retry: false,
     placeholderData: (previous) => (settled.mode === 'mapper' && ready ? previous : undefined),
@@ -57,7 +67,7 @@ export function useLivePreview(source: PreviewSource) {
 }
 
 /** The Eta body that rules compile to, asked for now (not debounced): for switching to hand-written Eta. */
-export async function compileRules(rules: RuleDraft[]): Promise<string> {
-  const answer = await unwrap(api.POST('/mapper/compile', { body: { rules: rules.map((r) => ruleOf(r).rule) } }));
+export async function compileRules(rules: RuleDraft[], format: TemplateFormat): Promise<string> {
+  const answer = await unwrap(api.POST('/mapper/compile', { body: { rules: rules.map((r) => ruleOf(r).rule), format: mapperFormatOf(format) } }));
   return answer.body;
 }

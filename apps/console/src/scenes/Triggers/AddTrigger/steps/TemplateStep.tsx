@@ -21,7 +21,8 @@ export function TemplateStep({
 }: StepProps & { creating: boolean; onCreating: (creating: boolean) => void; onTemplateDirty: (dirty: boolean) => void }) {
   const own = useTemplates(customerId, 0, 200);
   const global = useTemplates('global', 0, 200);
-  const usable = (t: TemplateSummary) => form.channel === 'email' || t.format === 'json';
+  // URL triggers send JSON, XML or a form; email takes every format.
+  const usable = (t: TemplateSummary) => form.channel === 'email' || t.format === 'json' || t.format === 'xml' || t.format === 'form';
   const eventType = form.eventTypes[0] ?? 'order.shipped';
   const preview = useQuery({
     queryKey: ['preview', 'saved', form.templateId, eventType],
@@ -43,7 +44,7 @@ export function TemplateStep({
         <TemplateWorkbench
           customerId={customerId}
           eventType={eventType}
-          formats={form.channel === 'http' ? ['json'] : ['json', 'html', 'text']}
+          formats={form.channel === 'http' ? ['json', 'xml', 'form'] : ['json', 'xml', 'form', 'html', 'text']}
           submitLabel="Save template and use it"
           onDirtyChange={onTemplateDirty}
           onSaved={(t) => {
@@ -98,7 +99,7 @@ export function TemplateStep({
                   {group("This customer's templates", ownPage.items)}
                   {group('Templates for every customer', globalPage.items)}
                   {!ownPage.items.some(usable) && !globalPage.items.some(usable) && (
-                    <p>No {form.channel === 'http' ? 'JSON ' : ''}templates yet: create one.</p>
+                    <p>No {form.channel === 'http' ? 'JSON, XML or form ' : ''}templates yet: create one.</p>
                   )}
                 </>
               )}
