@@ -6,6 +6,8 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes exactly as received (what a signature is checked over). */
+  raw: Buffer;
   at: number;
 }
 
@@ -23,11 +25,13 @@ export class HttpReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        const raw = Buffer.concat(chunks);
         const received: ReceivedRequest = {
           method: req.method ?? '',
           path: req.url ?? '',
           headers: req.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
+          body: raw.toString('utf8'),
+          raw,
           at: Date.now(),
         };
         const answer = this.responder(received);
