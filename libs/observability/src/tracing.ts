@@ -2,6 +2,8 @@ import {
   Attributes,
   Context,
   createTraceState,
+  diag,
+  DiagLogLevel,
   ROOT_CONTEXT,
   Span,
   SpanKind,
@@ -86,6 +88,9 @@ export function tracingSettings(env: Record<string, string | undefined> = proces
 /**
  * Starts the SDK when the environment asks for it (see above), for `service` unless
  * OTEL_SERVICE_NAME names it otherwise. Returns whether tracing is on. The SDK is loaded only then.
+ * `env` decides whether; the SDK reads its own settings from process.env. Its complaints (an
+ * export that failed, a collector that does not answer) are logged as warnings; they never fail
+ * the service.
  */
 export async function startTracing(service: string, logger: Logger, env: Record<string, string | undefined> = process.env): Promise<boolean> {
   const settings = tracingSettings(env);
@@ -100,17 +105,33 @@ export async function startTracing(service: string, logger: Logger, env: Record<
     .defaultResource()
     .merge(resources.resourceFromAttributes({ 'service.name': service }))
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
+  diag.setLogger(
+    {
+      error: (message, ...args) => logger.warn({ args }, `tracing: ${message}`),
+      warn: (message, ...args) => logger.warn({ args }, `tracing: ${message}`),
+      info: () => undefined,
+      debug: () => undefined,
+      verbose: () => undefined,
+    },
+    DiagLogLevel.WARN,
+  );
   const provider = new sdk.BasicTracerProvider({ resource, spanProcessors: [new sdk.BatchSpanProcessor(exporter)] });
-  registerTracerProvider(provider, () => provider.shutdown());
+  registerTracerProvider(provider, () => provider.shutdown().catch((e: unknown) => logger.warn({ err: e }, 'tracing: the last spans could not be exported')));
   logger.info({ exporter: settings.exporter, endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT }, 'tracing on');
   return true;
 }
 
-/** Exports what is left and stops the SDK (at shutdown). */
-export async function stopTracing(): Promise<void> {
+/**
+ * Exports what is left and stops the SDK (at shutdown); never throws, and gives up after `maxMs`
+ * (a collector that does not answer must not eat the shutdown's time).
+ */
+export async function stopTracing(maxMs = 2000): Promise<void> {
   const shutdown = shutdownProvider;
   shutdownProvider = undefined;
-  await shutdown?.();
+  if (!shutdown) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([shutdown().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+  clearTimeout(timer);
 }
 
 /**
