@@ -84,7 +84,9 @@ start_process() {
     say "restarting $name with the new build"
     stop_process "$name"
   fi
-  log_offset[$name]=$(wc -c <"$LOG_DIR/$name.log" 2>/dev/null || echo 0)
+  # Where this start's lines begin in its log (none yet on a first start).
+  log_offset[$name]=0
+  if [ -f "$LOG_DIR/$name.log" ]; then log_offset[$name]=$(wc -c <"$LOG_DIR/$name.log"); fi
   PORT=$port setsid nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }
