@@ -18,6 +18,7 @@ import { DeliveryMetrics } from '../../apps/delivery-service/src/deliveries/deli
 import { OutboxRelay } from '../../apps/config-service/src/outbox/outbox.relay';
 import { DeliveryResultsConsumer } from '../../apps/config-service/src/deliveries/delivery-results.consumer';
 import { FailureStreakDetector } from '../../apps/config-service/src/lifecycle/failure-streaks';
+import { LifecycleJobs } from '../../apps/config-service/src/lifecycle/lifecycle-jobs';
 import { PauseNotices } from '../../apps/config-service/src/lifecycle/pause-notices';
 import { RetentionPurger } from '../../apps/config-service/src/lifecycle/retention';
 import { SlaService } from '../../apps/config-service/src/sla/sla.service';
@@ -57,7 +58,17 @@ function registries(): Registry[] {
   new FailureStreakDetector(stub(), stub(), stub(), stub(), stub(), lifecycle);
   new PauseNotices(stub(), stub({ notices: { smtp: undefined, autoPauseEmail: true } }), stub(), lifecycle);
   new RetentionPurger(stub(), stub(), stub(), lifecycle);
-  new SlaService(stub(), stub({ lifecycle: { slaGaugeRefreshMs: 15_000 } }), lifecycle);
+  new SlaService(stub(), stub({ lifecycle: { slaGaugeRefreshMs: 15_000 } }), stub(), lifecycle);
+  new LifecycleJobs(
+    stub({ driver: {} }),
+    stub({
+      lifecycle: { autoPauseCheckIntervalMs: 1000, autoPauseAfterMs: 0, retention: { intervalMs: 1000, deliveriesDays: 0, payloadsDays: 0, auditDays: 0 } },
+    }),
+    stub(),
+    stub(),
+    stub(),
+    lifecycle,
+  );
   return [defaults, kafka, router, delivery, configView, outbox, deliveryLog, lifecycle];
 }
 

@@ -20,6 +20,8 @@ export class ExclusiveSchedule {
     readonly job: string,
     private readonly intervalMs: number,
     private readonly run: (isStopping: () => boolean) => Promise<void>,
+    /** Each scheduled round's outcome: done, skipped (another instance held the job) or failed. */
+    private readonly counted: (outcome: 'done' | 'skipped' | 'failed') => void = () => undefined,
   ) {
     this.lockName = `postback.${job}.${db.driver.database ?? ''}`.slice(0, 64);
   }
@@ -57,8 +59,11 @@ export class ExclusiveSchedule {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((err: unknown) => this.logger.error({ err, job: this.job }, 'housekeeping run failed; trying again at the next round'))
+        .then((ran) => this.counted(ran ? 'done' : 'skipped'))
+        .catch((err: unknown) => {
+          this.counted('failed');
+          this.logger.error({ err, job: this.job }, 'housekeeping run failed; trying again at the next round');
+        })
         .finally(() => {
           this.running = undefined;
           this.schedule(this.intervalMs);

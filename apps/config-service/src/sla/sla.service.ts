@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { Gauge, Registry } from 'prom-client';
+import { Inject, Injectable } from '@nestjs/common';
+import { LOGGER } from '@postback/observability';
+import type { Logger } from 'pino';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { DataSource, IsNull, Not } from 'typeorm';
 import { ServiceConfig } from '../config/service-config';
 import { ConflictError, NotFoundError } from '../common/domain.errors';
@@ -31,8 +33,14 @@ export class SlaService {
   constructor(
     private readonly db: DataSource,
     config: ServiceConfig,
+    @Inject(LOGGER) logger: Logger,
     registry: Registry,
   ) {
+    const failures = new Counter({
+      name: 'postback_customer_sla_refresh_failures_total',
+      help: 'Computations of the per-customer SLA gauges that failed (MySQL unreachable?); the last values stay',
+      registers: [registry],
+    });
     // Scrapes within this long of the last computation reuse it: each would otherwise query MySQL per customer.
     const cacheMs = config.lifecycle.slaGaugeRefreshMs;
     const compliance = new Gauge({
@@ -79,9 +87,11 @@ export class SlaService {
     const refresh = (): Promise<void> => {
       if (!round && Date.now() - this.gaugesAt >= cacheMs) {
         this.gaugesAt = Date.now();
-        // MySQL down: the last values stay (readiness reports the outage).
         round = compute()
-          .catch(() => undefined)
+          .catch((err: unknown) => {
+            failures.inc();
+            logger.warn({ err }, 'could not compute the per-customer SLA gauges; the last values stay');
+          })
           .finally(() => (round = undefined));
       }
       return round ?? Promise.resolve();
