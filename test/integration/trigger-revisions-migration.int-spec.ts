@@ -62,6 +62,7 @@ describe('migration to trigger revisions', () => {
       'SecretsKeyCheck1796300000001',
       'DataLifecycle1796300000002',
       'AttemptTraceId1796300000003',
+      'OrderAware1796400000001',
     ]);
 
     const triggers = await db.query<Array<Record<string, number | null | string>>>(

@@ -18,6 +18,31 @@ export const TEMPLATE_FORMATS: readonly TemplateFormat[] = ['json', 'xml', 'form
 export const HTTP_TEMPLATE_FORMATS: readonly TemplateFormat[] = ['json', 'xml', 'form'];
 export type HttpMethod = 'POST' | 'PUT' | 'PATCH';
 
+/**
+ * What a trigger does with an event that is stale (it occurred before the last event routed for
+ * its order) or goes backwards in the order's lifecycle: send it as any other (`deliver`, the
+ * default), leave it out and say so in the delivery log (`skip`), or send it with
+ * `meta.lifecycle` telling the template what is wrong with it (`annotate`).
+ */
+export type OutOfOrderPolicy = 'deliver' | 'skip' | 'annotate';
+export const OUT_OF_ORDER_POLICIES: readonly OutOfOrderPolicy[] = ['deliver', 'skip', 'annotate'];
+
+/** Delivery order across the events of one order (see docs/delivery.md, "Per-order sequence"). */
+export type OrderingMode = 'none' | 'per-order';
+export const ORDERING_MODES: readonly OrderingMode[] = ['none', 'per-order'];
+
+/**
+ * `per-order`: while a delivery of this trigger for an order waits for a retry, the trigger's later
+ * deliveries for that order wait behind it, up to a limit: past `maxWaitSeconds` of waiting, or
+ * with more than `maxQueued` deliveries queued, the order gives up waiting and what is queued is
+ * sent (recorded and alerted).
+ */
+export interface OrderingSettings {
+  mode: 'per-order';
+  maxWaitSeconds: number;
+  maxQueued: number;
+}
+
 export interface TriggerSnapshot {
   kind: 'trigger';
   id: string;
@@ -29,6 +54,10 @@ export interface TriggerSnapshot {
   http?: { url: string; method: HttpMethod; headers: Record<string, string>; timeoutMs: number };
   email?: EmailConfig;
   retry: { enabled: boolean; maxAttempts: number };
+  /** Per-order sequence; absent: no ordering beyond the partition's (today's behaviour). */
+  ordering?: OrderingSettings;
+  /** Stale and backwards events; absent: `deliver`. */
+  outOfOrder?: OutOfOrderPolicy;
   /** The template this trigger renders, resolved to one version and embedded. */
   template: { id: string; version: number; format: TemplateFormat; body: string };
   /** The customer's output contract: a JSON Schema (2020-12) every rendered payload must meet, or it is not sent. */
@@ -50,7 +79,10 @@ export interface TriggerSnapshot {
 }
 
 /** What a revision of a trigger decides: what it listens to, where and how it sends, what it renders. */
-export type TriggerConfiguration = Pick<TriggerSnapshot, 'name' | 'eventTypes' | 'channel' | 'http' | 'email' | 'retry' | 'template' | 'outputSchema'>;
+export type TriggerConfiguration = Pick<
+  TriggerSnapshot,
+  'name' | 'eventTypes' | 'channel' | 'http' | 'email' | 'retry' | 'ordering' | 'outOfOrder' | 'template' | 'outputSchema'
+>;
 
 /** A revision that has not gone live yet, with its number. */
 export type TriggerDraft = TriggerConfiguration & { number: number };
@@ -61,8 +93,8 @@ export type TriggerDraft = TriggerConfiguration & { number: number };
  */
 export function configurationUnderTest(snapshot: TriggerSnapshot): TriggerSnapshot {
   if (!snapshot.draft) return snapshot;
-  const { name, eventTypes, channel, http, email, retry, template, outputSchema } = snapshot.draft;
-  return { ...snapshot, name, eventTypes, channel, http, email, retry, template, outputSchema, draft: undefined };
+  const { name, eventTypes, channel, http, email, retry, ordering, outOfOrder, template, outputSchema } = snapshot.draft;
+  return { ...snapshot, name, eventTypes, channel, http, email, retry, ordering, outOfOrder, template, outputSchema, draft: undefined };
 }
 
 export type ConfigSnapshot = TriggerSnapshot;

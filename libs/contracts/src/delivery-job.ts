@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { OrderEventType } from './event-types';
 import { OrderEvent, parseOrderEvent } from './order-event';
 import type { TraceHeaders } from './trace-context';
 import { IssueCollector, isPlainObject, Validated, describe } from './validation';
@@ -38,6 +39,21 @@ export interface DeliveryJob {
    * retries and dead letters made from the job carry it on.
    */
   trace?: TraceHeaders;
+  /**
+   * Set by the router for a trigger whose out-of-order policy is `annotate`: how this event relates
+   * to the last one routed for its order. Templates see it as `it.meta.lifecycle`.
+   */
+  lifecycle?: LifecycleAnnotation;
+}
+
+/** What the router knew of the order when it routed the event (see `DeliveryJob.lifecycle`). */
+export interface LifecycleAnnotation {
+  /** The last event routed for the order before this one, or null for the first. */
+  previous: { type: OrderEventType; occurredAt: string; eventId: string } | null;
+  /** The event goes backwards in the order's lifecycle (e.g. shipped after delivered). */
+  outOfOrder: boolean;
+  /** The event occurred before the last one routed for the order (late or duplicate). */
+  stale: boolean;
 }
 
 export function deliveryIdFor(eventId: string, triggerId: string): string {

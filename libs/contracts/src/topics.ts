@@ -6,6 +6,10 @@ export interface TopicNames {
   deliveriesDlq: string;
   deliveryResults: string;
   testEvents: string;
+  /** Compacted: the last lifecycle state routed per order (router's changelog, rebuilt on start). */
+  orderLifecycle: string;
+  /** Compacted: per-order triggers' blocked orders and the jobs waiting behind them (delivery service). */
+  orderSequence: string;
 }
 
 /**
@@ -21,6 +25,8 @@ export function topicNames(prefix = ''): TopicNames {
     deliveriesDlq: `${prefix}postback.deliveries.dlq`,
     deliveryResults: `${prefix}postback.delivery-results`,
     testEvents: `${prefix}postback.test-events`,
+    orderLifecycle: `${prefix}postback.order-lifecycle`,
+    orderSequence: `${prefix}postback.order-sequence`,
   };
 }
 
@@ -88,6 +94,13 @@ export function topicLayout(options: {
   const p = options.partitions;
   const t = options.topics;
   const week = String(7 * 24 * 3600 * 1000);
+  // State topics: the latest value per key is what counts; tombstones go after a day.
+  const compacted = {
+    'cleanup.policy': 'compact',
+    'min.compaction.lag.ms': '0',
+    'segment.ms': String(3600 * 1000),
+    'delete.retention.ms': String(24 * 3600 * 1000),
+  };
   return [
     ...options.orderTopics.map((topic) => ({ topic, partitions: p })),
     { topic: t.invalidEvents, partitions: p, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
@@ -96,6 +109,8 @@ export function topicLayout(options: {
     { topic: t.deliveriesDlq, partitions: p, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
     { topic: t.deliveryResults, partitions: p, config: { 'retention.ms': week } },
     { topic: t.testEvents, partitions: 1, config: { 'retention.ms': String(24 * 3600 * 1000) } },
+    { topic: t.orderLifecycle, partitions: p, config: compacted },
+    { topic: t.orderSequence, partitions: p, config: compacted },
     ...(options.retryTiers ?? []).map((tier) => ({ topic: retryTopic(t, tier), partitions: p, config: { 'retention.ms': week } })),
   ];
 }

@@ -6,7 +6,7 @@ import { ServiceConfig } from '../config/service-config';
 import { OutboxService } from '../outbox/outbox.service';
 import { TemplateEntity, TemplateVersionEntity } from '../templates/template.entity';
 import { TriggerRevisionEntity } from '../triggers/trigger-revision.entity';
-import { configOf, TriggerConfig } from '../triggers/trigger-revisions';
+import { configOf, orderAwareOf, TriggerConfig } from '../triggers/trigger-revisions';
 import { TriggerEntity } from '../triggers/trigger.entity';
 
 /**
@@ -96,8 +96,20 @@ export class ConfigPublisher {
       http: c.url ? { url: c.url, method: c.method, headers: c.headers, timeoutMs: c.timeoutMs } : undefined,
       email: c.email ?? undefined,
       retry: { enabled: c.retryOnFailure, maxAttempts: c.maxAttempts },
+      ...orderAwareSnapshot(c),
       template: { id: template.id, version, format: template.format, body: body.body },
       ...(c.outputSchema ? { outputSchema: c.outputSchema } : {}),
     };
   }
+}
+
+/** Only what differs from the defaults goes into the snapshot, so existing triggers' snapshots stay as they were. */
+function orderAwareSnapshot(c: TriggerConfig): Pick<TriggerConfiguration, 'ordering' | 'outOfOrder'> {
+  const o = orderAwareOf(c);
+  return {
+    ...(o.ordering === 'per-order'
+      ? { ordering: { mode: 'per-order' as const, maxWaitSeconds: o.orderingMaxWaitSeconds, maxQueued: o.orderingMaxQueued } }
+      : {}),
+    ...(o.outOfOrder !== 'deliver' ? { outOfOrder: o.outOfOrder } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../common/canonical-json';
-import type { EmailConfig, HttpMethod, OrderEventType, TemplateFormat } from '@postback/contracts';
+import type { EmailConfig, HttpMethod, OrderEventType, OrderingMode, OutOfOrderPolicy, TemplateFormat } from '@postback/contracts';
 import type { TriggerEntity } from './trigger.entity';
 
 /** The settings a revision of a trigger holds: everything an operator can change, nothing else. */
@@ -13,6 +13,11 @@ export interface TriggerConfig {
   retryOnFailure: boolean;
   maxAttempts: number;
   timeoutMs: number;
+  /** Absent in revisions from before order-aware delivery: read as `none`, 3600, 50, `deliver`. */
+  ordering?: OrderingMode;
+  orderingMaxWaitSeconds?: number;
+  orderingMaxQueued?: number;
+  outOfOrder?: OutOfOrderPolicy;
   templateId: string;
   /** Pinned version, or null to follow the template's latest. */
   templateVersion: number | null;
@@ -38,6 +43,10 @@ const FIELDS: ReadonlyArray<keyof TriggerConfig> = [
   'retryOnFailure',
   'maxAttempts',
   'timeoutMs',
+  'ordering',
+  'orderingMaxWaitSeconds',
+  'orderingMaxQueued',
+  'outOfOrder',
   'templateId',
   'templateVersion',
   'email',
@@ -55,6 +64,10 @@ export function configOf(t: TriggerEntity): TriggerConfig {
     retryOnFailure: t.retryEnabled,
     maxAttempts: t.maxAttempts,
     timeoutMs: t.timeoutMs,
+    ordering: t.ordering,
+    orderingMaxWaitSeconds: t.orderingMaxWaitSeconds,
+    orderingMaxQueued: t.orderingMaxQueued,
+    outOfOrder: t.outOfOrder,
     templateId: t.templateId,
     templateVersion: t.templateVersion,
     email: t.email ? { ...t.email } : null,
@@ -74,10 +87,21 @@ export function columnsOf(c: TriggerConfig): Partial<TriggerEntity> {
     retryEnabled: c.retryOnFailure,
     maxAttempts: c.maxAttempts,
     timeoutMs: c.timeoutMs,
+    ...orderAwareOf(c),
     templateId: c.templateId,
     templateVersion: c.templateVersion,
     email: c.email,
     outputSchema: c.outputSchema ?? null,
+  };
+}
+
+/** A revision's order-aware settings, with the defaults for revisions that predate them. */
+export function orderAwareOf(c: TriggerConfig): Required<Pick<TriggerConfig, 'ordering' | 'orderingMaxWaitSeconds' | 'orderingMaxQueued' | 'outOfOrder'>> {
+  return {
+    ordering: c.ordering ?? 'none',
+    orderingMaxWaitSeconds: c.orderingMaxWaitSeconds ?? 3600,
+    orderingMaxQueued: c.orderingMaxQueued ?? 50,
+    outOfOrder: c.outOfOrder ?? 'deliver',
   };
 }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { ORDER_EVENT_TYPES, OrderEventType, TriggerStatus } from '@postback/contracts';
+import { ORDER_EVENT_TYPES, OrderEventType, ORDERING_MODES, OrderingMode, OUT_OF_ORDER_POLICIES, OutOfOrderPolicy, TriggerStatus } from '@postback/contracts';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -182,6 +182,58 @@ export class CreateTriggerDto {
   timeoutMs?: number;
 
   @ApiPropertyOptional({
+    enum: ORDERING_MODES,
+    default: 'none',
+    example: 'per-order',
+    description:
+      'per-order: while a delivery of this trigger for an order waits for a retry, its later deliveries for the same order wait behind it ' +
+      '(other orders and triggers go on). none: no ordering beyond first attempts in arrival order',
+  })
+  @IsOptional()
+  @IsIn(ORDERING_MODES)
+  ordering?: OrderingMode;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 10,
+    maximum: 604800,
+    default: 3600,
+    example: 3600,
+    description: 'per-order: how long an order waits behind a delivery being retried before it gives up waiting (recorded and alerted)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(604800)
+  orderingMaxWaitSeconds?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 200,
+    default: 50,
+    example: 50,
+    description: 'per-order: how many deliveries may wait behind one order before it gives up waiting (recorded and alerted)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  orderingMaxQueued?: number;
+
+  @ApiPropertyOptional({
+    enum: OUT_OF_ORDER_POLICIES,
+    default: 'deliver',
+    example: 'annotate',
+    description:
+      'An event older than the last one routed for its order, or going backwards in the order lifecycle: deliver it, skip it ' +
+      '(recorded in the delivery log), or annotate it (delivered with meta.lifecycle = { previous, outOfOrder, stale })',
+  })
+  @IsOptional()
+  @IsIn(OUT_OF_ORDER_POLICIES)
+  outOfOrder?: OutOfOrderPolicy;
+
+  @ApiPropertyOptional({
     example: 'tpl_8f3k2m9x1c4v7b6n5q0z',
     description: "An existing template (global or this customer's); or give `template` to create one",
   })
@@ -318,6 +370,13 @@ export class TriggerDto {
   @ApiProperty({ example: true, description: 'Retry on failure (network errors, timeouts, 408, 429, 5xx)' }) retryOnFailure!: boolean;
   @ApiProperty({ type: 'integer', example: 8, description: 'Attempts in all, the first included' }) maxAttempts!: number;
   @ApiProperty({ type: 'integer', example: 10000, description: 'Time limit of one attempt, in ms' }) timeoutMs!: number;
+  @ApiProperty({ enum: ORDERING_MODES, example: 'none', description: 'Per-order sequence: none or per-order' }) ordering!: OrderingMode;
+  @ApiProperty({ type: 'integer', example: 3600, description: 'per-order: seconds an order waits behind a retry before it gives up waiting' })
+  orderingMaxWaitSeconds!: number;
+  @ApiProperty({ type: 'integer', example: 50, description: 'per-order: deliveries that may wait behind one order before it gives up waiting' })
+  orderingMaxQueued!: number;
+  @ApiProperty({ enum: OUT_OF_ORDER_POLICIES, example: 'deliver', description: 'Stale or backwards events: deliver, skip or annotate' })
+  outOfOrder!: OutOfOrderPolicy;
   @ApiProperty({ example: 'tpl_8f3k2m9x1c4v7b6n5q0z' }) templateId!: string;
   @ApiProperty({ nullable: true, type: 'integer', example: null, description: 'The pinned template version; null follows the latest' })
   templateVersion!: number | null;
@@ -384,6 +443,10 @@ export class TriggerDto {
       retryOnFailure: t.retryEnabled,
       maxAttempts: t.maxAttempts,
       timeoutMs: t.timeoutMs,
+      ordering: t.ordering,
+      orderingMaxWaitSeconds: t.orderingMaxWaitSeconds,
+      orderingMaxQueued: t.orderingMaxQueued,
+      outOfOrder: t.outOfOrder,
       templateId: t.templateId,
       templateVersion: t.templateVersion,
       status: t.status,
@@ -458,6 +521,12 @@ export class TriggerSettingsDto {
   @ApiProperty({ example: true, description: 'Retry on failure' }) retryOnFailure!: boolean;
   @ApiProperty({ type: 'integer', example: 8, description: 'Attempts in all, the first included' }) maxAttempts!: number;
   @ApiProperty({ type: 'integer', example: 10000, description: 'Time limit of one attempt, in ms' }) timeoutMs!: number;
+  @ApiPropertyOptional({ enum: ORDERING_MODES, example: 'none', description: 'Per-order sequence (absent in revisions from before it existed: none)' })
+  ordering?: OrderingMode;
+  @ApiPropertyOptional({ type: 'integer', example: 3600, description: 'per-order: seconds an order waits behind a retry' }) orderingMaxWaitSeconds?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 50, description: 'per-order: deliveries that may wait behind one order' }) orderingMaxQueued?: number;
+  @ApiPropertyOptional({ enum: OUT_OF_ORDER_POLICIES, example: 'deliver', description: 'Stale or backwards events (absent: deliver)' })
+  outOfOrder?: OutOfOrderPolicy;
   @ApiProperty({ example: 'tpl_8f3k2m9x1c4v7b6n5q0z' }) templateId!: string;
   @ApiProperty({ nullable: true, type: 'integer', example: null, description: 'The pinned template version; null follows the latest' })
   templateVersion!: number | null;

@@ -1,7 +1,16 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 import { TemplateEntity } from '../templates/template.entity';
-import type { DeliveryChannel, EmailConfig, HttpMethod, OrderEventType, TemplateFormat, TriggerStatus } from '@postback/contracts';
+import type {
+  DeliveryChannel,
+  EmailConfig,
+  HttpMethod,
+  OrderEventType,
+  OrderingMode,
+  OutOfOrderPolicy,
+  TemplateFormat,
+  TriggerStatus,
+} from '@postback/contracts';
 
 /** A customer's trigger: which events, delivered how, rendered with which template. */
 @Entity({ name: 'triggers' })
@@ -46,6 +55,20 @@ export class TriggerEntity {
 
   @Column({ name: 'timeout_ms', type: 'int' })
   timeoutMs!: number;
+
+  /** Per-order sequence (see OrderingSettings): `none` or `per-order`. */
+  @Column({ type: 'varchar', length: 16, default: 'none' })
+  ordering!: OrderingMode;
+
+  @Column({ name: 'ordering_max_wait_s', type: 'int', default: 3600 })
+  orderingMaxWaitSeconds!: number;
+
+  @Column({ name: 'ordering_max_queued', type: 'int', default: 50 })
+  orderingMaxQueued!: number;
+
+  /** Stale and backwards events: deliver, skip or annotate. */
+  @Column({ name: 'out_of_order', type: 'varchar', length: 16, default: 'deliver' })
+  outOfOrder!: OutOfOrderPolicy;
 
   @Index('idx_triggers_template')
   @Column({ name: 'template_id', type: 'varchar', length: 40 })

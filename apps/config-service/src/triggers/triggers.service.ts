@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EmailConfig, HTTP_TEMPLATE_FORMATS, OrderEventType, TriggerStatus } from '@postback/contracts';
+import { EmailConfig, HTTP_TEMPLATE_FORMATS, OrderEventType, OrderingMode, OutOfOrderPolicy, TriggerStatus } from '@postback/contracts';
 import { DestinationRefusedError, generateSigningSecret, SecretBox, SsrfGuard } from '@postback/security';
 import { OutputSchemas, TemplateError, TemplateRenderer } from '@postback/templating';
 import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThan, Like, Not } from 'typeorm';
@@ -31,6 +31,10 @@ export interface TriggerInput {
   retryOnFailure?: boolean;
   maxAttempts?: number;
   timeoutMs?: number;
+  ordering?: OrderingMode;
+  orderingMaxWaitSeconds?: number;
+  orderingMaxQueued?: number;
+  outOfOrder?: OutOfOrderPolicy;
   templateId?: string;
   /** A template to create under the customer in the same transaction, instead of `templateId`. */
   template?: Omit<TemplateInput, 'customerId'>;
@@ -108,6 +112,10 @@ export class TriggersService {
         retryEnabled: input.retryOnFailure ?? true,
         maxAttempts: input.maxAttempts ?? this.config.triggerDefaults.maxAttempts,
         timeoutMs: input.timeoutMs ?? this.config.triggerDefaults.timeoutMs,
+        ordering: input.ordering ?? 'none',
+        orderingMaxWaitSeconds: input.orderingMaxWaitSeconds ?? 3600,
+        orderingMaxQueued: input.orderingMaxQueued ?? 50,
+        outOfOrder: input.outOfOrder ?? 'deliver',
         templateId,
         templateVersion: input.templateVersion ?? null,
         outputSchema: input.outputSchema ?? null,
@@ -172,6 +180,10 @@ export class TriggersService {
           retryEnabled: input.retryOnFailure,
           maxAttempts: input.maxAttempts,
           timeoutMs: input.timeoutMs,
+          ordering: input.ordering,
+          orderingMaxWaitSeconds: input.orderingMaxWaitSeconds,
+          orderingMaxQueued: input.orderingMaxQueued,
+          outOfOrder: input.outOfOrder,
           templateId,
           templateVersion,
           outputSchema: input.outputSchema,

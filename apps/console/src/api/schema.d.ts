@@ -1520,6 +1520,32 @@ export interface components {
             /** @example Shop backend: shipments */
             name: string;
             /**
+             * @description per-order: while a delivery of this trigger for an order waits for a retry, its later deliveries for the same order wait behind it (other orders and triggers go on). none: no ordering beyond first attempts in arrival order
+             * @default none
+             * @example per-order
+             * @enum {string}
+             */
+            ordering?: "none" | "per-order";
+            /**
+             * @description per-order: how many deliveries may wait behind one order before it gives up waiting (recorded and alerted)
+             * @default 50
+             * @example 50
+             */
+            orderingMaxQueued?: number;
+            /**
+             * @description per-order: how long an order waits behind a delivery being retried before it gives up waiting (recorded and alerted)
+             * @default 3600
+             * @example 3600
+             */
+            orderingMaxWaitSeconds?: number;
+            /**
+             * @description An event older than the last one routed for its order, or going backwards in the order lifecycle: deliver it, skip it (recorded in the delivery log), or annotate it (delivered with meta.lifecycle = { previous, outOfOrder, stale })
+             * @default deliver
+             * @example annotate
+             * @enum {string}
+             */
+            outOfOrder?: "deliver" | "skip" | "annotate";
+            /**
              * @description The customer's output contract: a JSON Schema (2020-12, no remote references) every rendered JSON payload must meet. Preview shows mismatches; a test-fire or live delivery that does not meet it is not sent (SCHEMA_MISMATCH, with the failing paths). null removes it
              * @example {
              *       "type": "object",
@@ -3092,6 +3118,28 @@ export interface components {
             /** @example Shop backend: shipments */
             name: string;
             /**
+             * @description Per-order sequence: none or per-order
+             * @example none
+             * @enum {string}
+             */
+            ordering: "none" | "per-order";
+            /**
+             * @description per-order: deliveries that may wait behind one order before it gives up waiting
+             * @example 50
+             */
+            orderingMaxQueued: number;
+            /**
+             * @description per-order: seconds an order waits behind a retry before it gives up waiting
+             * @example 3600
+             */
+            orderingMaxWaitSeconds: number;
+            /**
+             * @description Stale or backwards events: deliver, skip or annotate
+             * @example deliver
+             * @enum {string}
+             */
+            outOfOrder: "deliver" | "skip" | "annotate";
+            /**
              * @description The output contract (JSON Schema) rendered payloads are checked against; null when there is none
              * @example {
              *       "type": "object",
@@ -3257,6 +3305,28 @@ export interface components {
             /** @example Shop backend: shipments */
             name: string;
             /**
+             * @description Per-order sequence (absent in revisions from before it existed: none)
+             * @example none
+             * @enum {string}
+             */
+            ordering?: "none" | "per-order";
+            /**
+             * @description per-order: deliveries that may wait behind one order
+             * @example 50
+             */
+            orderingMaxQueued?: number;
+            /**
+             * @description per-order: seconds an order waits behind a retry
+             * @example 3600
+             */
+            orderingMaxWaitSeconds?: number;
+            /**
+             * @description Stale or backwards events (absent: deliver)
+             * @example deliver
+             * @enum {string}
+             */
+            outOfOrder?: "deliver" | "skip" | "annotate";
+            /**
              * @description The output contract, or null
              * @example {
              *       "type": "object",
@@ -3417,6 +3487,32 @@ export interface components {
             method?: "POST" | "PUT" | "PATCH";
             /** @example Shop backend: shipments */
             name?: string;
+            /**
+             * @description per-order: while a delivery of this trigger for an order waits for a retry, its later deliveries for the same order wait behind it (other orders and triggers go on). none: no ordering beyond first attempts in arrival order
+             * @default none
+             * @example per-order
+             * @enum {string}
+             */
+            ordering?: "none" | "per-order";
+            /**
+             * @description per-order: how many deliveries may wait behind one order before it gives up waiting (recorded and alerted)
+             * @default 50
+             * @example 50
+             */
+            orderingMaxQueued?: number;
+            /**
+             * @description per-order: how long an order waits behind a delivery being retried before it gives up waiting (recorded and alerted)
+             * @default 3600
+             * @example 3600
+             */
+            orderingMaxWaitSeconds?: number;
+            /**
+             * @description An event older than the last one routed for its order, or going backwards in the order lifecycle: deliver it, skip it (recorded in the delivery log), or annotate it (delivered with meta.lifecycle = { previous, outOfOrder, stale })
+             * @default deliver
+             * @example annotate
+             * @enum {string}
+             */
+            outOfOrder?: "deliver" | "skip" | "annotate";
             /**
              * @description The customer's output contract: a JSON Schema (2020-12, no remote references) every rendered JSON payload must meet. Preview shows mismatches; a test-fire or live delivery that does not meet it is not sent (SCHEMA_MISMATCH, with the failing paths). null removes it
              * @example {

@@ -8,6 +8,7 @@ import { TriggerFixtures1796200000002 } from './1796200000002-TriggerFixtures';
 import { SecretsKeyCheck1796300000001 } from './1796300000001-SecretsKeyCheck';
 import { DataLifecycle1796300000002 } from './1796300000002-DataLifecycle';
 import { AttemptTraceId1796300000003 } from './1796300000003-AttemptTraceId';
+import { OrderAware1796400000001 } from './1796400000001-OrderAware';
 
 /** Every migration, in order. Generated with the TypeORM CLI, reviewed, never edited once landed. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SecretsKeyCheck1796300000001,
   DataLifecycle1796300000002,
   AttemptTraceId1796300000003,
+  OrderAware1796400000001,
 ];
