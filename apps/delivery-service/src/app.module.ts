@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CONFIG_VIEW_PATTERN, ConfigViewModule, TriggerIndex } from '@postback/config-view';
 import { KAFKA_HEADERS, retryTopic } from '@postback/contracts';
-import { KafkaProducer } from '@postback/kafka';
+import { KafkaClient, KafkaProducer } from '@postback/kafka';
 import { LOGGER, ObservabilityModule } from '@postback/observability';
 import { kafkaProviders } from '@postback/runtime';
 import { SecretBox, SsrfGuard } from '@postback/security';
@@ -18,6 +19,9 @@ import { AttemptResults } from './deliveries/attempt-results';
 import { KeyedSemaphore, Semaphore } from './deliveries/concurrency';
 import { DeliveryLanes } from './deliveries/delivery-lanes';
 import { DeliveryPipeline } from './deliveries/delivery-pipeline';
+import { OrderSequence } from './deliveries/order-sequence';
+import { OrderSequenceConsumer } from './deliveries/order-sequence.consumer';
+import { SequenceMetrics } from './deliveries/sequence.metrics';
 import { outcomeRecords } from './deliveries/outcome-records';
 import { PayloadRenderer } from './deliveries/payload-renderer';
 import { SettledDeliveries } from './deliveries/settled-deliveries';
@@ -40,7 +44,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ObservabilityModule.forRoot({ service: 'delivery-service', logger }), ConfigViewModule],
-      controllers: [DeliveryJobsConsumer],
+      controllers: [DeliveryJobsConsumer, OrderSequenceConsumer],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: DeliveryMetrics, useFactory: (r: Registry) => new DeliveryMetrics(r), inject: [Registry] },
@@ -60,6 +64,12 @@ export class AppModule {
           },
           inject: [SsrfGuard, TemplateRenderer],
         },
+        {
+          provide: OrderSequence,
+          useFactory: (registry: Registry, logger: Logger, client: KafkaClient) =>
+            new OrderSequence(randomUUID(), new SequenceMetrics(registry), logger, () => client.endOffsets(config.kafka.topics.orderSequence)),
+          inject: [Registry, LOGGER, KafkaClient],
+        },
         { provide: RetryPolicy, useValue: new RetryPolicy(config.retry.tiers, config.retry.jitter) },
         {
           provide: HostHealth,
@@ -78,6 +88,7 @@ export class AppModule {
             hostHealth: HostHealth,
             logger: Logger,
             producer: KafkaProducer,
+            sequence: OrderSequence,
           ) => {
             const topics = config.kafka.topics;
             const settled = new SettledDeliveries();
@@ -100,12 +111,13 @@ export class AppModule {
               results: new AttemptResults(metrics, settled),
               hostHealth,
               retryPolicy,
+              sequence,
               metrics,
               topics,
               logger,
             });
           },
-          inject: [TriggerIndex, TemplateRenderer, Channels, SecretBox, DeliveryMetrics, RetryPolicy, HostHealth, LOGGER, KafkaProducer],
+          inject: [TriggerIndex, TemplateRenderer, Channels, SecretBox, DeliveryMetrics, RetryPolicy, HostHealth, LOGGER, KafkaProducer, OrderSequence],
         },
         ...kafkaProviders({
           connection: config.kafka,
@@ -113,6 +125,7 @@ export class AppModule {
           retryTiers: config.retry.tiers.map((t) => t.name),
           bindings: [
             { pattern: CONFIG_VIEW_PATTERN, topics: [config.kafka.topics.config], mode: 'broadcast', groupId: 'postback-delivery-config' },
+            { pattern: PATTERNS.orderSequence, topics: [config.kafka.topics.orderSequence], mode: 'broadcast', groupId: 'postback-delivery-sequence' },
             {
               pattern: PATTERNS.jobs,
               topics: [config.kafka.topics.deliveries],

@@ -2,4 +2,5 @@
 export const PATTERNS = {
   jobs: 'delivery.jobs',
   retries: 'delivery.retries',
+  orderSequence: 'delivery.order-sequence',
 } as const;

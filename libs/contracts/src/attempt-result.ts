@@ -5,9 +5,11 @@ export type DeliveryChannel = 'http' | 'email';
 
 /**
  * What happened to one attempt. `delivered` and `failed` are final; `retry_scheduled` means a later
- * attempt is queued; `skipped` means nothing was sent (trigger deleted or paused since routing).
+ * attempt is queued; `skipped` means nothing was sent (trigger deleted or paused since routing, or
+ * an out-of-order event the trigger skips); `queued` (attempt 0, no attempt made) means the delivery
+ * waits behind an earlier one of the same order (per-order sequence).
  */
-export type AttemptOutcome = 'delivered' | 'retry_scheduled' | 'failed' | 'skipped';
+export type AttemptOutcome = 'delivered' | 'retry_scheduled' | 'failed' | 'skipped' | 'queued';
 
 export interface AttemptResult {
   schema: 'attempt-result/1';

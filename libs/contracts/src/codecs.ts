@@ -55,6 +55,8 @@ export const ATTEMPT_ERROR_CODES = [
   'CHANNEL_UNAVAILABLE',
   'SECRETS_UNREADABLE',
   'INTERNAL_ERROR',
+  // Order-aware delivery (the outcome is queued, not a failure)
+  'WAITING_FOR_SEQUENCE',
 ] as const;
 
 export type AttemptErrorCode = (typeof ATTEMPT_ERROR_CODES)[number];
@@ -105,7 +107,7 @@ export function decodeAttemptResult(value: Buffer | string | null): Decoded<Atte
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
-const OUTCOMES: readonly AttemptOutcome[] = ['delivered', 'retry_scheduled', 'failed', 'skipped'];
+const OUTCOMES: readonly AttemptOutcome[] = ['delivered', 'retry_scheduled', 'failed', 'skipped', 'queued'];
 
 /** Validates what the delivery log relies on; the rest (request, response, event) is taken as it is. */
 export function parseAttemptResult(input: unknown): Validated<AttemptResult> {
@@ -113,7 +115,8 @@ export function parseAttemptResult(input: unknown): Validated<AttemptResult> {
   const c = new IssueCollector();
   if (input.schema !== 'attempt-result/1') c.add('schema', 'must be attempt-result/1');
   c.string(input, 'deliveryId', 'deliveryId', { max: 100 });
-  c.integer(input, 'attempt', 'attempt', { min: 1, max: 1000 });
+  // Attempt 0 is a delivery queued behind its order's head (per-order sequence), before any attempt.
+  c.integer(input, 'attempt', 'attempt', { min: input.outcome === 'queued' ? 0 : 1, max: 1000 });
   c.string(input, 'triggerId', 'triggerId', { max: 100 });
   c.string(input, 'customerId', 'customerId', { max: 100 });
   c.string(input, 'eventId', 'eventId', { max: 200 });

@@ -9,3 +9,4 @@ export * from './config-records';
 export * from './test-request';
 export * from './codecs';
 export * from './trace-context';
+export * from './order-sequence';

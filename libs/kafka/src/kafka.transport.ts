@@ -83,6 +83,8 @@ export interface KafkaBatch {
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the partition was revoked: stop early. */
   isActive(): boolean;
+  /** Bumped each time the consumer (re)joins its group: a new generation may own other partitions. */
+  generation: number;
 }
 
 export class KafkaBatchContext extends BaseRpcContext<[KafkaBatch]> {
@@ -254,7 +256,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       // after a broker restart): a consumer must never stay down, so it is replaced.
       if (!event.payload.restart) void this.replace(entry);
     });
+    let generation = 0;
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      generation++;
       entry.crashed = undefined;
       log.info('kafka consumer joined its group');
     });
@@ -298,6 +302,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
                 highWatermark: batch.highWatermark,
                 heartbeat: () => payload.heartbeat(),
                 isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
+                generation,
               },
               next.toString(),
             );

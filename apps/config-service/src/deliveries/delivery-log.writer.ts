@@ -4,7 +4,13 @@ import { ConsumedMessage } from '@postback/kafka';
 import { DataSource } from 'typeorm';
 import { DeliveryStatus } from './delivery.entity';
 
-const STATUS: Record<AttemptOutcome, DeliveryStatus> = { delivered: 'delivered', failed: 'failed', retry_scheduled: 'retrying', skipped: 'skipped' };
+const STATUS: Record<AttemptOutcome, DeliveryStatus> = {
+  delivered: 'delivered',
+  failed: 'failed',
+  retry_scheduled: 'retrying',
+  skipped: 'skipped',
+  queued: 'queued',
+};
 const MAX_TEXT = 16 * 1024;
 const MAX_BODY = 256 * 1024;
 

@@ -6,7 +6,7 @@ import type { PersonalDataMask } from '@postback/security';
 import { PageQueryDto } from '../common/pagination.dto';
 import type { DeliveryAttemptEntity, DeliveryEntity, DeliveryStatus } from './delivery.entity';
 
-const STATUSES: DeliveryStatus[] = ['delivered', 'failed', 'retrying', 'skipped'];
+const STATUSES: DeliveryStatus[] = ['delivered', 'failed', 'retrying', 'skipped', 'queued'];
 
 export class DeliveryQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: "Only this customer's deliveries", example: 'cus_nordic_apparel' })

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { AttemptOutcome, DeliveryChannel, OrderEventType } from '@postback/contracts';
 
-export type DeliveryStatus = 'delivered' | 'failed' | 'retrying' | 'skipped';
+export type DeliveryStatus = 'delivered' | 'failed' | 'retrying' | 'skipped' | 'queued';
 
 /** One delivery (an event through a trigger), with the outcome of its latest attempt. */
 @Entity({ name: 'deliveries' })

@@ -79,6 +79,8 @@ export class ReplaysService implements OnApplicationBootstrap, OnApplicationShut
     if (delivery.test) throw new ConflictError('test deliveries are not replayed: run the test again');
     if (delivery.status === 'retrying')
       throw new ConflictError(`delivery "${deliveryId}" is still being retried (next attempt ${delivery.nextAttemptAt?.toISOString() ?? 'soon'})`);
+    if (delivery.status === 'queued')
+      throw new ConflictError(`delivery "${deliveryId}" is queued behind an earlier delivery of its order (per-order sequence)`);
     if (!delivery.eventJson) throw new ConflictError(`delivery "${deliveryId}" has no stored event to send again`);
     if (!(await this.db.manager.existsBy(TriggerEntity, { id: delivery.triggerId })))
       throw new ConflictError(`the trigger of delivery "${deliveryId}" no longer exists`);

@@ -147,7 +147,7 @@ export function useDelivery(id: string) {
   return useQuery({
     queryKey: keys.delivery(id),
     queryFn: () => unwrap(api.GET('/deliveries/{deliveryId}', { params: { path: { deliveryId: id } } })),
-    refetchInterval: (q) => (q.state.data?.status === 'retrying' ? 3000 : 10_000),
+    refetchInterval: (q) => (q.state.data?.status === 'retrying' || q.state.data?.status === 'queued' ? 3000 : 10_000),
   });
 }
 

@@ -42,6 +42,19 @@ export class AttemptResults {
     return base;
   }
 
+  /**
+   * No attempt: the delivery waits behind `head`, an earlier delivery of the same order being
+   * retried (per-order sequence). Reported as attempt 0, `queued`, so the delivery log shows it
+   * (with its event) from now on; its attempts, when they come, count from 1 as always.
+   */
+  queued(job: DeliveryJob, trigger: TriggerSnapshot, head: string, since: string, log: AttemptLog): AttemptResult {
+    const { occurredAtMs, ...rest } = this.base(job, trigger, new Date());
+    const message = `waiting behind delivery ${head} of order ${job.event.data.id} (per-order sequence), the order blocked since ${since}`;
+    this.metrics.attempts.inc({ channel: rest.channel, outcome: 'queued' });
+    log.info({ head, since }, 'queued behind an earlier delivery of the order');
+    return { ...rest, attempt: 0, outcome: 'queued', final: false, endToEndMs: Date.now() - occurredAtMs, error: { code: 'WAITING_FOR_SEQUENCE', message } };
+  }
+
   /** The base with what the channel reported: duration, request, response or error. */
   withAnswer(base: BaseResult, answer: ChannelResult, renderedBody: string): BaseResult {
     return { ...base, durationMs: answer.durationMs, ...describe(answer, base.test ? renderedBody : undefined) };

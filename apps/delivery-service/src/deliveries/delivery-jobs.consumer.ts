@@ -15,7 +15,7 @@ export class DeliveryJobsConsumer {
   /** First attempts (and replays). */
   @EventPattern(PATTERNS.jobs)
   async handle(@Payload() batch: KafkaBatch): Promise<void> {
-    await batch.sink.sendBatch(await this.deliveries.processBatch(batch.messages, 'main'));
+    await batch.sink.sendBatch(await this.deliveries.processBatch(batch.messages, 'main', batch.generation));
   }
 
   /** The retry tiers: the transport hands over only jobs that are due and pauses a partition until its next one is. */

@@ -1,5 +1,15 @@
 import { TriggerIndex } from '@postback/config-view';
-import { AttemptResult, DeliveryJob, encodeDeliveryJob, KAFKA_HEADERS, sampleEvent, topicNames, TriggerSnapshot } from '@postback/contracts';
+import {
+  AttemptResult,
+  DeliveryJob,
+  encodeDeliveryJob,
+  encodeSequenceRelease,
+  KAFKA_HEADERS,
+  sampleEvent,
+  SequenceBlock,
+  topicNames,
+  TriggerSnapshot,
+} from '@postback/contracts';
 import type { ConsumedMessage, MessageSink, TopicMessages } from '@postback/kafka';
 import { createLogger, registerTracerProvider, unregisterTracerProvider } from '@postback/observability';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -15,9 +25,11 @@ import { DeliveryLanes } from './delivery-lanes';
 import { DeliveryPipeline } from './delivery-pipeline';
 import { DeliveryMetrics } from './delivery.metrics';
 import { HostHealth } from './host-health';
+import { OrderSequence } from './order-sequence';
 import { outcomeRecords } from './outcome-records';
 import { PayloadRenderer } from './payload-renderer';
 import { parseSchedule, RetryPolicy } from './retry-policy';
+import { SequenceMetrics } from './sequence.metrics';
 import { SettledDeliveries } from './settled-deliveries';
 import { SigningSecrets } from './signing-secrets';
 import { TriggerResolver } from './trigger-resolver';
@@ -74,6 +86,7 @@ describe('DeliveryPipeline (fake channel, real renderer)', () => {
   let channel: FakeChannel;
   let index: TriggerIndex;
   let pipeline: DeliveryPipeline;
+  let sequence: OrderSequence;
   const background: TopicMessages[][] = [];
 
   beforeAll(() => {
@@ -108,6 +121,9 @@ describe('DeliveryPipeline (fake channel, real renderer)', () => {
       sink,
       (o) => outcomeRecords(o, [], topics),
     );
+    sequence = new OrderSequence('spec', new SequenceMetrics(new Registry()), createLogger({ service: 'test', level: 'silent' }), () =>
+      Promise.resolve(new Map<number, bigint>()),
+    );
     pipeline = new DeliveryPipeline({
       resolver: new TriggerResolver(index, new Map([['http', channel]]), 50),
       renderer: new PayloadRenderer(renderer, metrics),
@@ -116,6 +132,7 @@ describe('DeliveryPipeline (fake channel, real renderer)', () => {
       results: new AttemptResults(metrics, settled),
       hostHealth,
       retryPolicy,
+      sequence,
       metrics,
       topics,
       logger: createLogger({ service: 'test', level: 'silent' }),
@@ -294,6 +311,124 @@ describe('DeliveryPipeline (fake channel, real renderer)', () => {
         expect(deliver?.attributes['error.type']).toBe('HTTP_400');
         expect(resultsIn(out)[0]?.traceId).toBe(deliver?.spanContext().traceId);
       });
+    });
+  });
+
+  describe('per-order sequence', () => {
+    const ordered = () => trigger({ ordering: { mode: 'per-order', maxWaitSeconds: 3600, maxQueued: 3 } });
+    const failing = (ids: string[]) => (req: SendRequest) =>
+      ids.includes(req.deliveryId)
+        ? { kind: 'response' as const, status: 503, headers: {}, bodyExcerpt: 'busy', durationMs: 1, request: summary(req) }
+        : { kind: 'response' as const, status: 200, headers: {}, bodyExcerpt: 'ok', durationMs: 1, request: summary(req) };
+    const blockOf = (out: TopicMessages[]) =>
+      (out.find((x) => x.topic === topics.orderSequence)?.messages ?? []).map((m) =>
+        m.value === null ? null : (JSON.parse(String(m.value)) as SequenceBlock),
+      );
+    const releaseRecord = (triggerId: string, orderId: string, head: string, reason: 'settled' | 'limit' = 'settled'): ConsumedMessage => {
+      const e = encodeSequenceRelease({ schema: 'sequence-release/1', triggerId, orderId, head, reason });
+      return { topic: topics.deliveries, partition: 0, offset: String(offset++), key: e.key, value: Buffer.from(e.value), headers: e.headers, timestamp: '0' };
+    };
+
+    it("queues an order's later jobs behind one waiting for a retry; other orders go on", async () => {
+      const t = ordered();
+      channel.answer = failing(['msg_shipped']);
+      const shipped = job(t, 'ord_s1', { deliveryId: 'msg_shipped' });
+      const delivered = job(t, 'ord_s1', { deliveryId: 'msg_delivered' });
+      const other = job(t, 'ord_s2', { deliveryId: 'msg_other' });
+      const out = await pipeline.processBatch([record(shipped), record(delivered), record(other)], 'main');
+      expect(channel.sent.map((s) => s.deliveryId).sort()).toEqual(['msg_other', 'msg_shipped']);
+      const results = resultsIn(out);
+      expect(results.find((r) => r.deliveryId === 'msg_delivered')).toMatchObject({
+        attempt: 0,
+        outcome: 'queued',
+        final: false,
+        error: { code: 'WAITING_FOR_SEQUENCE' },
+      });
+      expect(results.find((r) => r.deliveryId === 'msg_delivered')?.event?.id).toBe('evt_ord_s1');
+      const blocks = blockOf(out);
+      expect(blocks[blocks.length - 1]).toMatchObject({ head: 'msg_shipped', orderId: 'ord_s1', queued: [{ deliveryId: 'msg_delivered' }] });
+      expect(sequence.blocked(t.id, 'ord_s2')).toBeUndefined();
+    });
+
+    it('the head settling on the retry lane sends a release; the release lets the queued jobs go, in order', async () => {
+      const t = ordered();
+      channel.answer = failing(['msg_h']);
+      await pipeline.processBatch([record(job(t, 'ord_s3', { deliveryId: 'msg_h' })), record(job(t, 'ord_s3', { deliveryId: 'msg_q1' }))], 'main');
+      await pipeline.processBatch([record(job(t, 'ord_s3', { deliveryId: 'msg_q2' }))], 'main');
+      expect(channel.sent.map((s) => s.deliveryId)).toEqual(['msg_h']);
+      channel.answer = failing([]);
+      const settled = await pipeline.processBatch([record(job(t, 'ord_s3', { deliveryId: 'msg_h', attempt: 2 }))], 'retry');
+      const release = settled.find((x) => x.topic === topics.deliveries)?.messages[0];
+      expect(release?.key).toBe('ord_s3');
+      expect(JSON.parse(String(release?.value))).toMatchObject({ head: 'msg_h', reason: 'settled' });
+      const out = await pipeline.processBatch([releaseRecord(t.id, 'ord_s3', 'msg_h')], 'main');
+      expect(channel.sent.map((s) => s.deliveryId)).toEqual(['msg_h', 'msg_h', 'msg_q1', 'msg_q2']);
+      expect(blockOf(out)).toEqual([null]);
+      expect(sequence.blocked(t.id, 'ord_s3')).toBeUndefined();
+    });
+
+    it('a released job that needs a retry blocks the rest again', async () => {
+      const t = ordered();
+      channel.answer = failing(['msg_a', 'msg_b']);
+      await pipeline.processBatch(
+        ['msg_a', 'msg_b', 'msg_c'].map((id) => record(job(t, 'ord_s4', { deliveryId: id }))),
+        'main',
+      );
+      const out = await pipeline.processBatch([releaseRecord(t.id, 'ord_s4', 'msg_a')], 'main');
+      expect(channel.sent.map((s) => s.deliveryId)).toEqual(['msg_a', 'msg_b']);
+      expect(sequence.blocked(t.id, 'ord_s4')).toMatchObject({ head: 'msg_b', queued: [{ deliveryId: 'msg_c' }] });
+      expect(blockOf(out).map((b) => b?.head ?? null)).toEqual([null, 'msg_b', 'msg_b']);
+    });
+
+    it('ignores a release for a head that is no longer the head (late or duplicate)', async () => {
+      const t = ordered();
+      channel.answer = failing(['msg_x']);
+      await pipeline.processBatch([record(job(t, 'ord_s5', { deliveryId: 'msg_x' })), record(job(t, 'ord_s5', { deliveryId: 'msg_y' }))], 'main');
+      const out = await pipeline.processBatch([releaseRecord(t.id, 'ord_s5', 'msg_old')], 'main');
+      expect(out.find((x) => x.topic === topics.orderSequence)).toBeUndefined();
+      expect(sequence.blocked(t.id, 'ord_s5')?.head).toBe('msg_x');
+    });
+
+    it('gives up waiting past the queue limit: the queued jobs go first, then the new one', async () => {
+      const t = ordered();
+      channel.answer = failing(['msg_0']);
+      const ids = ['msg_0', 'msg_1', 'msg_2', 'msg_3', 'msg_4'];
+      await pipeline.processBatch(
+        ids.map((id) => record(job(t, 'ord_s6', { deliveryId: id }))),
+        'main',
+      );
+      expect(channel.sent.map((s) => s.deliveryId)).toEqual(['msg_0', 'msg_1', 'msg_2', 'msg_3', 'msg_4']);
+      expect(sequence.blocked(t.id, 'ord_s6')).toBeUndefined();
+    });
+
+    it('a job read again after a restart is queued once, and the head read again goes through', async () => {
+      const t = ordered();
+      channel.answer = failing(['msg_r']);
+      const head = job(t, 'ord_s7', { deliveryId: 'msg_r' });
+      const next = job(t, 'ord_s7', { deliveryId: 'msg_n' });
+      await pipeline.processBatch([record(head), record(next)], 'main');
+      await pipeline.processBatch([record(next)], 'main');
+      expect(sequence.blocked(t.id, 'ord_s7')?.queued.map((q) => q.deliveryId)).toEqual(['msg_n']);
+      channel.answer = failing([]);
+      await pipeline.processBatch([record(head)], 'main');
+      expect(channel.sent.map((s) => s.deliveryId)).toEqual(['msg_r', 'msg_r', 'msg_n']);
+      expect(sequence.blocked(t.id, 'ord_s7')).toBeUndefined();
+    });
+
+    it('leaves triggers without per-order ordering, tests and replays alone', async () => {
+      const plain = trigger();
+      channel.answer = failing(['msg_p1']);
+      const out = await pipeline.processBatch(
+        [record(job(plain, 'ord_s8', { deliveryId: 'msg_p1' })), record(job(plain, 'ord_s8', { deliveryId: 'msg_p2' }))],
+        'main',
+      );
+      expect(channel.sent.map((s) => s.deliveryId)).toEqual(['msg_p1', 'msg_p2']);
+      expect(out.find((x) => x.topic === topics.orderSequence)).toBeUndefined();
+      const t = ordered();
+      channel.answer = failing(['msg_o1']);
+      await pipeline.processBatch([record(job(t, 'ord_s9', { deliveryId: 'msg_o1' }))], 'main');
+      await pipeline.processBatch([record(job(t, 'ord_s9', { deliveryId: 'msg_o2', replay: true }))], 'main');
+      expect(channel.sent.map((s) => s.deliveryId)).toContain('msg_o2');
     });
   });
 });

@@ -1,4 +1,4 @@
-import { DeliveryJob, TopicNames, traceIdOf, TriggerSnapshot } from '@postback/contracts';
+import { DeliveryJob, SequenceRelease, TopicNames, traceIdOf, TriggerSnapshot } from '@postback/contracts';
 import type { ConsumedMessage, TopicMessages } from '@postback/kafka';
 import { Context, endSpan, remoteContext, shutdownWork, Span, SpanKind, spanContextOf, startSpan, tracingOn } from '@postback/observability';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import type { DeliveryMetrics } from './delivery.metrics';
 import type { HostHealth } from './host-health';
 import { decodeBatch } from './job-decoder';
 import type { JobOutcome } from './job-outcome';
+import { OrderSequence } from './order-sequence';
 import { outcomeRecords } from './outcome-records';
 import type { PayloadRenderer } from './payload-renderer';
 import { decide } from './retry-decision';
@@ -26,6 +27,7 @@ export interface PipelineStages {
   results: AttemptResults;
   hostHealth: HostHealth;
   retryPolicy: RetryPolicy;
+  sequence: OrderSequence;
   metrics: DeliveryMetrics;
   topics: TopicNames;
   logger: Logger;
@@ -44,7 +46,9 @@ export interface PipelineStages {
  * 7. **build the result** (attempt-results) and the records to produce (outcome-records).
  *
  * Jobs of one order run in order; different orders run concurrently. An attempt never throws:
- * anything unexpected becomes a failed result, so no job can wedge its partition.
+ * anything unexpected becomes a failed result, so no job can wedge its partition. A trigger with
+ * `ordering: per-order` keeps its order's later jobs queued while one waits for a retry
+ * (order-sequence: admitted, queued, or let go by a release that follows the order's jobs).
  *
  * Tracing: the attempt belongs to the trace of the job's `traceparent` (a new one when it has
  * none). With tracing on it is a `postback.deliver` span, with the render and the send (HTTP
@@ -63,19 +67,66 @@ export class DeliveryPipeline {
     await shutdownWork.track('background delivery attempts reporting', this.s.lanes.drain(Math.min(5000, shutdownWork.remainingMs() - 1500)));
   }
 
-  /** A consumed batch; returns the records to produce before its offsets are committed. */
-  async processBatch(messages: readonly ConsumedMessage[], lane: Lane): Promise<TopicMessages[]> {
+  /**
+   * A consumed batch; returns the records to produce before its offsets are committed. `generation`
+   * (the consumer's group generation): on the main topic, the first batch of a new one waits until
+   * the per-order sequence view has read its topic to the end (partitions may have moved here).
+   */
+  async processBatch(messages: readonly ConsumedMessage[], lane: Lane, generation = 0): Promise<TopicMessages[]> {
     const { byOrder, invalid } = decodeBatch(messages, (m, reason) => {
       this.s.metrics.jobsInvalid.inc();
       this.s.logger.error({ topic: m.topic, partition: m.partition, offset: m.offset, reason }, 'invalid delivery job dead-lettered');
     });
+    if (lane === 'main') await this.s.sequence.sync(generation);
     const outcomes: JobOutcome[] = [];
     await Promise.all(
-      byOrder.map(async (jobs) => {
-        for (const job of jobs) outcomes.push(await this.handle(job, lane));
+      byOrder.map(async (items) => {
+        for (const item of items) outcomes.push(...(item.schema === 'sequence-release/1' ? await this.released(item) : await this.run(item, lane)));
       }),
     );
     return outcomeRecords(outcomes, invalid, this.s.topics);
+  }
+
+  /** A job, in its order's sequence when its trigger keeps one. */
+  private async run(job: DeliveryJob, lane: Lane): Promise<JobOutcome[]> {
+    const trigger = await this.sequenced(job);
+    if (!trigger) return [await this.handle(job, lane)];
+    if (lane === 'retry') {
+      // The head (or a job that was one) settled: its order goes on. Ignored unless it is still the head.
+      const outcome = await this.handle(job, lane);
+      if (!outcome.retry) outcome.sequenceRelease = this.s.sequence.settled(job);
+      return [outcome];
+    }
+    const admission = this.s.sequence.admit(job, trigger);
+    if (admission.kind === 'queued') {
+      const log = new AttemptLog(this.s.logger, { deliveryId: job.deliveryId, eventId: job.event.id, triggerId: job.triggerId, attempt: 0 });
+      return [{ result: this.s.results.queued(job, trigger, admission.head, admission.since, log), sequenceState: [admission.write] }];
+    }
+    if (admission.kind === 'gave-up') return [{ sequenceState: [admission.write] }, ...(await this.runAll(admission.released)), ...(await this.run(job, lane))];
+    const outcome = await this.handle(job, lane);
+    const after = this.s.sequence.afterAttempt(job, !!outcome.retry);
+    if (after.write) outcome.sequenceState = [after.write];
+    return [outcome, ...(await this.runAll(after.released))];
+  }
+
+  /** A release on the main topic: the order's queued jobs go now, in order (the first to need a retry blocks the rest again). */
+  private async released(release: SequenceRelease): Promise<JobOutcome[]> {
+    const { jobs, write } = this.s.sequence.release(release);
+    return [...(write ? [{ sequenceState: [write] }] : []), ...(await this.runAll(jobs))];
+  }
+
+  private async runAll(jobs: readonly DeliveryJob[]): Promise<JobOutcome[]> {
+    const out: JobOutcome[] = [];
+    for (const job of jobs) out.push(...(await this.run(job, 'main')));
+    return out;
+  }
+
+  /** The job's trigger when the job takes part in a per-order sequence (waiting, if need be, for the revision the router matched). */
+  private async sequenced(job: DeliveryJob): Promise<(TriggerSnapshot & { ordering: NonNullable<TriggerSnapshot['ordering']> }) | undefined> {
+    if (job.test || job.replay) return undefined;
+    let trigger = this.s.resolver.known(job.triggerId);
+    if (!trigger || trigger.revision < job.triggerRevision) trigger = (await this.s.resolver.resolve(job)).trigger;
+    return OrderSequence.applies(job, trigger) ? trigger : undefined;
   }
 
   /** One job, never throwing. */

@@ -26,7 +26,7 @@ describe('decodeBatch', () => {
       () => undefined,
     );
     expect(invalid).toEqual([]);
-    expect(byOrder.map((jobs) => jobs.map((j) => j.deliveryId))).toEqual([['msg_a', 'msg_c'], ['msg_b']]);
+    expect(byOrder.map((jobs) => jobs.map((j) => ('deliveryId' in j ? j.deliveryId : j.head)))).toEqual([['msg_a', 'msg_c'], ['msg_b']]);
   });
 
   it('dead-letters what is not a job, with the reason, and reports it', () => {

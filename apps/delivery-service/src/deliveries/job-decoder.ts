@@ -1,9 +1,12 @@
-import { decodeDeliveryJob, DeliveryJob, KAFKA_HEADERS, traceHeadersOf } from '@postback/contracts';
+import { decodeDeliveryJob, decodeSequenceRelease, DeliveryJob, isSequenceRelease, KAFKA_HEADERS, SequenceRelease, traceHeadersOf } from '@postback/contracts';
 import type { ConsumedMessage, OutgoingMessage } from '@postback/kafka';
 
 export interface DecodedBatch {
-  /** The batch's jobs by key (order id): one order's jobs in order, different orders independent. */
-  byOrder: DeliveryJob[][];
+  /**
+   * The batch's jobs by key (order id): one order's jobs in order, different orders independent.
+   * Per-order sequence releases travel with the order's jobs, in line with them.
+   */
+  byOrder: Array<Array<DeliveryJob | SequenceRelease>>;
   /** Records that are not valid jobs, for the dead-letter topic with the reason. */
   invalid: OutgoingMessage[];
 }
@@ -13,9 +16,18 @@ export interface DecodedBatch {
  * trace context comes from the record's `traceparent` and `tracestate` headers (never its value).
  */
 export function decodeBatch(messages: readonly ConsumedMessage[], onInvalid: (m: ConsumedMessage, reason: string) => void): DecodedBatch {
-  const byKey = new Map<string, DeliveryJob[]>();
+  const byKey = new Map<string, Array<DeliveryJob | SequenceRelease>>();
   const invalid: OutgoingMessage[] = [];
   for (const m of messages) {
+    if (isSequenceRelease(m.headers)) {
+      const release = decodeSequenceRelease(m.value);
+      if (release.ok) add(byKey, m.key ?? release.value.orderId, release.value);
+      else {
+        onInvalid(m, release.reason);
+        invalid.push({ key: m.key, value: m.value, headers: { ...m.headers, [KAFKA_HEADERS.invalidReason]: release.reason.slice(0, 4000) } });
+      }
+      continue;
+    }
     const decoded = decodeDeliveryJob(m.value);
     if (!decoded.ok) {
       onInvalid(m, decoded.reason);
@@ -23,10 +35,13 @@ export function decodeBatch(messages: readonly ConsumedMessage[], onInvalid: (m:
       continue;
     }
     decoded.value.trace = m.headers[KAFKA_HEADERS.traceparent] === undefined ? undefined : traceHeadersOf(m.headers);
-    const key = m.key ?? decoded.value.deliveryId;
-    const list = byKey.get(key);
-    if (list) list.push(decoded.value);
-    else byKey.set(key, [decoded.value]);
+    add(byKey, m.key ?? decoded.value.deliveryId, decoded.value);
   }
   return { byOrder: [...byKey.values()], invalid };
+}
+
+function add<T>(byKey: Map<string, T[]>, key: string, item: T): void {
+  const list = byKey.get(key);
+  if (list) list.push(item);
+  else byKey.set(key, [item]);
 }

@@ -30,7 +30,9 @@ export function DeliveryDetail() {
           ? 'Test deliveries are not replayed: run the test again.'
           : d.status === 'retrying'
             ? 'It is still being retried.'
-            : undefined;
+            : d.status === 'queued'
+              ? 'It waits behind an earlier delivery of the same order (per-order sequence).'
+              : undefined;
         return (
           <>
             <PageHeader

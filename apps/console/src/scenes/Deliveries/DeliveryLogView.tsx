@@ -10,7 +10,7 @@ import { StatusBadge } from '../../common/StatusBadge';
 import { Time } from '../../common/Time';
 import { BulkReplayDialog } from './BulkReplayDialog';
 
-const STATUSES = ['delivered', 'retrying', 'failed', 'skipped'] as const;
+const STATUSES = ['delivered', 'retrying', 'queued', 'failed', 'skipped'] as const;
 
 /**
  * The delivery log with its filters (in the URL, so a filtered view can be linked to), refreshed
