@@ -8,3 +8,4 @@ export * from './batch-window';
 export * from './catch-up-tracker';
 export * from './due-at-gate';
 export * from './offset-committer';
+export * from './partition-range-reader';

@@ -179,6 +179,29 @@ export class KafkaClient {
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   }
 
+  /**
+   * Per partition, the offset of the first record with a timestamp at or after `timestampMs`, or the
+   * end offset when there is none (Kafka's offsets-for-times; records deleted by retention are not
+   * there to be found, so a time before the oldest record gives the log's start).
+   */
+  async offsetsAtTime(topic: string, timestampMs: number): Promise<Map<number, number>> {
+    const admin = await this.adminClient();
+    const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs);
+    return new Map(offsets.map((o) => [o.partition, Number(o.offset)]));
+  }
+
+  /** Commits offsets for a consumer group that has no members (where its next consumer starts). */
+  async setGroupOffsets(groupId: string, topic: string, partitions: ReadonlyArray<{ partition: number; offset: number }>): Promise<void> {
+    const admin = await this.adminClient();
+    await admin.setOffsets({ groupId, topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
+  }
+
+  /** Deletes consumer groups without members (their committed offsets go with them). */
+  async deleteGroups(groupIds: string[]): Promise<void> {
+    const admin = await this.adminClient();
+    await admin.deleteGroups(groupIds);
+  }
+
   /** Lag of a consumer group: sum over partitions of end offset minus committed offset. */
   async groupLag(groupId: string, topics: readonly string[]): Promise<Map<string, number>> {
     const admin = await this.adminClient();
