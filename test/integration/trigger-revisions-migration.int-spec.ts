@@ -63,6 +63,7 @@ describe('migration to trigger revisions', () => {
       'DataLifecycle1796300000002',
       'AttemptTraceId1796300000003',
       'OrderAware1796400000001',
+      'Backfills1796400000002',
     ]);
 
     const triggers = await db.query<Array<Record<string, number | null | string>>>(

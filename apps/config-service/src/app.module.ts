@@ -11,6 +11,10 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
+import { BackfillMetrics } from './backfills/backfill.metrics';
+import { BackfillRunner } from './backfills/backfill-runner';
+import { BackfillsController } from './backfills/backfills.controller';
+import { BackfillsService } from './backfills/backfills.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { MeController } from './auth/me.controller';
 import { ApiExceptionFilter } from './common/api-exception.filter';
@@ -88,6 +92,7 @@ export class AppModule implements NestModule {
         EventTypesController,
         DeliveriesController,
         ReplaysController,
+        BackfillsController,
         ApiKeysController,
         AuditController,
         MeController,
@@ -142,6 +147,9 @@ export class AppModule implements NestModule {
         SlaService,
         PersonalDataPolicy,
         ReplaysService,
+        BackfillMetrics,
+        BackfillRunner,
+        BackfillsService,
         StatsService,
         PlatformStatusService,
       ],

@@ -96,6 +96,7 @@ const PATH_PARAMETERS = {
   deliveryId: { description: 'Delivery id: one event through one trigger, sent as the `webhook-id` header', example: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' },
   keyId: { description: 'API key id (not the key itself)', example: 'key_4f8k2m9x1c4v7b6n5q0z' },
   replayId: { description: 'Bulk replay id', example: 'rpl_3k9x1c4v7b6n5q0z8f2m' },
+  backfillId: { description: 'Backfill id', example: 'bf_3k9x1c4v7b6n5q0z8f2m' },
   version: { description: 'Template version number, from 1', example: 2, type: 'integer' },
   number: { description: 'Trigger revision number, from 1', example: 3, type: 'integer' },
   fixtureId: { description: 'Fixture id', example: 'fix_3k9x1c4v7b6n5q0z8f2m' },

@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { BackfillEntity } from '../backfills/backfill.entity';
 import { CustomerEntity } from '../customers/customer.entity';
 import { DeliveryAttemptEntity, DeliveryEntity } from '../deliveries/delivery.entity';
 import { OutboxRecordEntity } from '../outbox/outbox-record.entity';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   DeliveryEntity,
   DeliveryAttemptEntity,
   ReplayJobEntity,
+  BackfillEntity,
 ];

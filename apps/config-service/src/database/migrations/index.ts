@@ -9,6 +9,7 @@ import { SecretsKeyCheck1796300000001 } from './1796300000001-SecretsKeyCheck';
 import { DataLifecycle1796300000002 } from './1796300000002-DataLifecycle';
 import { AttemptTraceId1796300000003 } from './1796300000003-AttemptTraceId';
 import { OrderAware1796400000001 } from './1796400000001-OrderAware';
+import { Backfills1796400000002 } from './1796400000002-Backfills';
 
 /** Every migration, in order. Generated with the TypeORM CLI, reviewed, never edited once landed. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   DataLifecycle1796300000002,
   AttemptTraceId1796300000003,
   OrderAware1796400000001,
+  Backfills1796400000002,
 ];
