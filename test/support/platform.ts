@@ -110,7 +110,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       }
     },
     async stop() {
-      await Promise.allSettled([router?.close(), delivery?.close()]);
+      // The services running now: a test may have replaced them (a restart).
+      const running = this as TestPlatform;
+      await Promise.allSettled([running.router?.close(), running.delivery?.close()]);
       await configService.close();
       await kafka.close();
       await db.drop();
