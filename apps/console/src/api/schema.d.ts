@@ -268,6 +268,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers/{customerId}/triggers/{triggerId}/backfills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a trigger's backfills
+         * @description The newest 20 backfills of the trigger, with their status and progress.
+         */
+        get: operations["BackfillsController_list"];
+        put?: never;
+        /**
+         * Backfill a trigger from the order stream
+         * @description Routes the order events recorded on the order topics in [from, to) through the trigger's live revision again, in the background: events of the trigger's customer and live event types whose delivery the log does not have as delivered (or still being retried) are sent, with the delivery id (webhook-id) the router gives them, at most `ratePerSecond` a second. `redeliver: true` sends the delivered ones too. The range is what the topics still hold (their retention). Follow it with GET …/backfills/{backfillId}; pause, resume or cancel it.
+         */
+        post: operations["BackfillsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/triggers/{triggerId}/backfills/{backfillId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show a backfill
+         * @description Its range, status, progress per partition of the order topics, and how many events it sent, left out as already delivered, or skipped.
+         */
+        get: operations["BackfillsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/triggers/{triggerId}/backfills/{backfillId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a backfill
+         * @description A running or paused backfill stops for good (within about a second); the jobs it produced are delivered as any other.
+         */
+        post: operations["BackfillsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/triggers/{triggerId}/backfills/{backfillId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a backfill
+         * @description It stops within about a second, keeping its positions; resume goes on from them.
+         */
+        post: operations["BackfillsController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/triggers/{triggerId}/backfills/{backfillId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a backfill
+         * @description A paused backfill goes on from where it stopped (the trigger must be active).
+         */
+        post: operations["BackfillsController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers/{customerId}/triggers/{triggerId}/fixtures": {
         parameters: {
             query?: never;
@@ -1233,6 +1337,143 @@ export interface components {
              */
             id: string;
         };
+        BackfillDto: {
+            /**
+             * @description Matched events left out: the log has them delivered (unless redeliver) or still being retried
+             * @example 20
+             */
+            alreadyDelivered: number;
+            /**
+             * @description When it was started
+             * @example 2026-05-02T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Name of the API key that started it
+             * @example bootstrap admin key
+             */
+            createdBy: string;
+            /**
+             * @description The customer of the trigger
+             * @example cus_nordic_apparel
+             */
+            customerId: string;
+            /**
+             * @description Why it failed or stopped
+             * @example null
+             */
+            error: string | null;
+            /**
+             * @description When it completed, was canceled or failed
+             * @example null
+             */
+            finishedAt: string | null;
+            /**
+             * @description Start of the time range (record timestamps)
+             * @example 2026-04-25T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description Backfill id
+             * @example bf_3k9x1c4v7b6n5q0z8f2m
+             */
+            id: string;
+            /**
+             * @description Records that are not valid order events, skipped
+             * @example 0
+             */
+            invalid: number;
+            /**
+             * @description Events of the trigger's customer and live event types
+             * @example 120
+             */
+            matched: number;
+            /** @description Per partition of the order topics: its range and how far it got (empty until planned) */
+            partitions: components["schemas"]["BackfillPartitionDto"][];
+            /**
+             * @description Delivery jobs produced (follow them in the delivery log)
+             * @example 100
+             */
+            produced: number;
+            /**
+             * @description Delivery jobs produced per second at most
+             * @example 200
+             */
+            ratePerSecond: number;
+            /**
+             * @description Records of the ranges read so far (offsets, so records deleted by retention count as read)
+             * @example 950
+             */
+            read: number;
+            /**
+             * @description Events already delivered are sent again too
+             * @example false
+             */
+            redeliver: boolean;
+            /**
+             * @description Records read
+             * @example 950
+             */
+            scanned: number;
+            /**
+             * @description running (also while waiting for its turn), paused, canceled, completed, or failed (see `error`)
+             * @example running
+             * @enum {string}
+             */
+            status: "running" | "paused" | "canceled" | "completed" | "failed";
+            /**
+             * @description End of the time range, never later than when the backfill was created
+             * @example 2026-05-02T00:00:00.000Z
+             */
+            to: string;
+            /**
+             * @description Records in the ranges
+             * @example 1300
+             */
+            total: number;
+            /**
+             * @description The trigger the events are routed through
+             * @example trg_2m9x1c4v7b6n5q0z8f3k
+             */
+            triggerId: string;
+            /**
+             * @description The trigger's live revision whose event types were matched (the latest used); null before the backfill began
+             * @example 3
+             */
+            triggerRevision: number | null;
+            /**
+             * @description Last change of status or progress
+             * @example 2026-05-02T08:00:05.000Z
+             */
+            updatedAt: string;
+        };
+        BackfillPartitionDto: {
+            /**
+             * @description Offset after the range (the first record at or after `to`)
+             * @example 1850
+             */
+            end: number;
+            /**
+             * @description Partition of the topic
+             * @example 0
+             */
+            partition: number;
+            /**
+             * @description Next offset to read; `end` when the partition is done
+             * @example 1500
+             */
+            position: number;
+            /**
+             * @description First offset of the range (the first record at or after `from`)
+             * @example 1200
+             */
+            start: number;
+            /**
+             * @description Order topic
+             * @example orders.events
+             */
+            topic: string;
+        };
         CompiledMappingDto: {
             /**
              * @description The Eta body the rules compile to: valid JSON (well-formed XML, an encodable form) for any input
@@ -1697,7 +1938,7 @@ export interface components {
              * @description Outcome so far: retrying while another attempt is due
              * @enum {string}
              */
-            status: "delivered" | "failed" | "retrying" | "skipped";
+            status: "delivered" | "failed" | "retrying" | "skipped" | "queued";
             /**
              * @description A test-fire, not a live delivery
              * @example false
@@ -1763,7 +2004,7 @@ export interface components {
              * @description Outcome so far: retrying while another attempt is due
              * @enum {string}
              */
-            status: "delivered" | "failed" | "retrying" | "skipped";
+            status: "delivered" | "failed" | "retrying" | "skipped" | "queued";
             /**
              * @description A test-fire, not a live delivery
              * @example false
@@ -2774,6 +3015,30 @@ export interface components {
              * @example 1194
              */
             withinObjective: number;
+        };
+        StartBackfillDto: {
+            /**
+             * @description Order events recorded on the order topics at or after this time
+             * @example 2026-04-25T00:00:00Z
+             */
+            from: string;
+            /**
+             * @description Delivery jobs produced per second at most, so that live traffic keeps its latency
+             * @default 200
+             * @example 200
+             */
+            ratePerSecond?: number;
+            /**
+             * @description Send events whose delivery the log already has as delivered, too (the same webhook-id: receivers that drop duplicates drop them)
+             * @default false
+             * @example false
+             */
+            redeliver?: boolean;
+            /**
+             * @description …and before this time; a time in the future is taken as now (later events are live traffic)
+             * @example 2026-05-02T00:00:00Z
+             */
+            to: string;
         };
         StartFilteredReplayDto: {
             /**
@@ -5227,6 +5492,473 @@ export interface operations {
             };
         };
     };
+    BackfillsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackfillDto"][];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    BackfillsController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartBackfillDto"];
+            };
+        };
+        responses: {
+            /** @description The backfill, running */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackfillDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The trigger has never been activated, or is not active */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    BackfillsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Backfill id */
+                backfillId: string;
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backfill */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackfillDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    BackfillsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Backfill id */
+                backfillId: string;
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backfill, canceled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackfillDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The backfill has already completed, failed or been canceled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    BackfillsController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Backfill id */
+                backfillId: string;
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backfill, paused */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackfillDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The backfill is not running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    BackfillsController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Backfill id */
+                backfillId: string;
+                /** @description Customer id: the id the order platform puts in order events as `customerId` (chosen at creation, or generated) */
+                customerId: string;
+                /** @description Trigger id */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backfill, running */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackfillDto"];
+                };
+            };
+            /** @description Invalid input, with an error per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No API key, or not a valid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope (read-only keys cannot change anything) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The backfill is not paused, or the trigger is not active */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
     FixturesController_list: {
         parameters: {
             query?: never;
@@ -6143,7 +6875,7 @@ export interface operations {
                 /** @description Items to skip: 0 for the first page, then limit, 2 × limit, … */
                 offset?: number;
                 /** @description Only deliveries whose latest outcome is this */
-                status?: "delivered" | "failed" | "retrying" | "skipped";
+                status?: "delivered" | "failed" | "retrying" | "skipped" | "queued";
                 /** @description Only test-fires (true) or only live deliveries (false) */
                 test?: boolean;
                 /** @description Last attempt before */

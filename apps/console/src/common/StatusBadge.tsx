@@ -5,6 +5,7 @@ const TONES: Record<string, string> = {
   ready: 'success',
   ok: 'success',
   done: 'success',
+  completed: 'success',
   Stable: 'success',
   draft: 'neutral',
   queued: 'neutral',

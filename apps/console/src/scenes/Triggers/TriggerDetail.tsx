@@ -14,6 +14,7 @@ import {
   type Trigger,
 } from '../../api/queries';
 import { SampleTypeField } from './SampleTypeField';
+import { TriggerBackfills } from './TriggerBackfills';
 import { TriggerChecks } from './TriggerChecks';
 import { TriggerPreview } from './TriggerPreview';
 import { TriggerRevisions } from './TriggerRevisions';
@@ -273,6 +274,8 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
       <TriggerChecks trigger={t} onChanged={refresh} />
 
       <TriggerRevisions trigger={t} onChanged={refresh} />
+
+      <TriggerBackfills trigger={t} />
 
       <section aria-labelledby="trigger-deliveries-title">
         <h2 id="trigger-deliveries-title">Deliveries</h2>
