@@ -15,6 +15,7 @@ import { kafkaProviders } from '../../libs/runtime/src/kafka-providers';
 import { ConfigViewUpdater } from '../../libs/config-view/src/config-view-updater';
 import { RouterMetrics } from '../../apps/router-service/src/routing/router.metrics';
 import { DeliveryMetrics } from '../../apps/delivery-service/src/deliveries/delivery.metrics';
+import { SequenceMetrics } from '../../apps/delivery-service/src/deliveries/sequence.metrics';
 import { OutboxRelay } from '../../apps/config-service/src/outbox/outbox.relay';
 import { DeliveryResultsConsumer } from '../../apps/config-service/src/deliveries/delivery-results.consumer';
 import { FailureStreakDetector } from '../../apps/config-service/src/lifecycle/failure-streaks';
@@ -48,6 +49,7 @@ function registries(): Registry[] {
   new RouterMetrics(router);
   const delivery = new Registry();
   new DeliveryMetrics(delivery).watchCircuits(stub({ openHosts: () => 0 }));
+  new SequenceMetrics(delivery);
   const configView = new Registry();
   new ConfigViewUpdater(stub(), configView, stub());
   const outbox = new Registry();
