@@ -209,6 +209,14 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
             <dt>Timeout</dt>
             <dd>{formatDuration(t.timeoutMs)}</dd>
           </div>
+          <div>
+            <dt>Order of postbacks</dt>
+            <dd>
+              {t.ordering === 'per-order'
+                ? `In sequence per order (a blocked order stops waiting after ${formatDuration(t.orderingMaxWaitSeconds * 1000)} or ${t.orderingMaxQueued} waiting)`
+                : 'As they come'}
+            </dd>
+          </div>
           {Object.keys(t.headers).length > 0 && (
             <div>
               <dt>Extra headers</dt>

@@ -16,6 +16,10 @@ export interface TriggerForm {
   retryOnFailure: boolean;
   maxAttempts: string;
   timeoutMs: string;
+  /** Per-order sequence, and when a blocked order gives up waiting (text, blank for the default). */
+  ordering: 'none' | 'per-order';
+  orderingMaxWaitSeconds: string;
+  orderingMaxQueued: string;
   headers: HeaderRow[];
   emailTo: string;
   emailCc: string;
@@ -35,6 +39,9 @@ export const EMPTY_FORM: TriggerForm = {
   retryOnFailure: true,
   maxAttempts: '',
   timeoutMs: '',
+  ordering: 'none',
+  orderingMaxWaitSeconds: '',
+  orderingMaxQueued: '',
   headers: [],
   emailTo: '',
   emailCc: '',
@@ -54,6 +61,9 @@ export function formOf(t: Trigger): TriggerForm {
     retryOnFailure: t.retryOnFailure,
     maxAttempts: String(t.maxAttempts),
     timeoutMs: String(t.timeoutMs),
+    ordering: t.ordering,
+    orderingMaxWaitSeconds: String(t.orderingMaxWaitSeconds),
+    orderingMaxQueued: String(t.orderingMaxQueued),
     headers: Object.entries(t.headers).map(([name, value]) => ({ name, value })),
     emailTo: t.email?.to.join(', ') ?? '',
     emailCc: t.email?.cc?.join(', ') ?? '',
@@ -79,6 +89,9 @@ export function requestOf(form: TriggerForm): Schemas['CreateTriggerDto'] {
     retryOnFailure: form.retryOnFailure,
     ...(number(form.maxAttempts) !== undefined ? { maxAttempts: number(form.maxAttempts) } : {}),
     ...(number(form.timeoutMs) !== undefined ? { timeoutMs: number(form.timeoutMs) } : {}),
+    ordering: form.ordering,
+    ...(number(form.orderingMaxWaitSeconds) !== undefined ? { orderingMaxWaitSeconds: number(form.orderingMaxWaitSeconds) } : {}),
+    ...(number(form.orderingMaxQueued) !== undefined ? { orderingMaxQueued: number(form.orderingMaxQueued) } : {}),
     templateId: form.templateId,
   };
   if (form.channel === 'email') {
@@ -125,7 +138,12 @@ export const STEP_LABELS = ['Name', 'Events', 'Delivery method', 'Template', 'Te
 const STEP_FIELDS: Array<(field: string) => boolean> = [
   (f) => f === 'name',
   (f) => f.startsWith('eventTypes'),
-  (f) => ['url', 'method', 'format', 'retryOnFailure', 'maxAttempts', 'timeoutMs', 'channel'].includes(f) || f.startsWith('headers') || f.startsWith('email'),
+  (f) =>
+    ['url', 'method', 'format', 'retryOnFailure', 'maxAttempts', 'timeoutMs', 'channel', 'ordering', 'orderingMaxWaitSeconds', 'orderingMaxQueued'].includes(
+      f,
+    ) ||
+    f.startsWith('headers') ||
+    f.startsWith('email'),
   (f) => f.startsWith('template'),
 ];
 

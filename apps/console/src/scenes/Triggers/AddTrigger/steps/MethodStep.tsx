@@ -1,5 +1,6 @@
 import { Button } from '../../../../common/Button';
 import { Field, FieldSet } from '../../../../common/Field';
+import { OrderingFields } from './OrderingFields';
 import type { StepProps } from './step-props';
 
 export function MethodStep({ form, update, errorsFor, editing }: StepProps) {
@@ -93,7 +94,10 @@ export function MethodStep({ form, update, errorsFor, editing }: StepProps) {
           </label>
         </>
       )}
-      <details className="more-settings" open={errorsFor('maxAttempts').length + errorsFor('timeoutMs').length > 0 || undefined}>
+      <details
+        className="more-settings"
+        open={['maxAttempts', 'timeoutMs', 'ordering', 'orderingMaxWaitSeconds', 'orderingMaxQueued'].some((f) => errorsFor(f).length > 0) || undefined}
+      >
         <summary>More settings</summary>
         <div className="form-grid">
           <Field label="Attempts in all" hint="The first one included; default 8." errors={errorsFor('maxAttempts')}>
@@ -103,6 +107,7 @@ export function MethodStep({ form, update, errorsFor, editing }: StepProps) {
             <input type="number" min={100} max={60000} value={form.timeoutMs} onChange={(e) => update({ timeoutMs: e.target.value })} />
           </Field>
         </div>
+        <OrderingFields form={form} update={update} errorsFor={errorsFor} />
       </details>
     </>
   );
