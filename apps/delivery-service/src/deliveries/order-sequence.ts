@@ -153,7 +153,7 @@ export class OrderSequence {
     if (!block || block.head !== release.head) return { jobs: [] };
     this.metrics.released.inc({ reason: release.reason });
     const waitedMs = this.now() - Date.parse(block.since);
-    if (release.reason !== 'settled') {
+    if (release.reason === 'limit') {
       this.metrics.gaveUp.inc({ reason: 'time' });
       this.logger.warn(
         { triggerId: release.triggerId, orderId: release.orderId, head: block.head, waitedMs, queued: block.queued.length, reason: release.reason },
