@@ -19,6 +19,7 @@
  *   BENCH_ROUTER_GUARANTEE=at-least-once npm run bench   the router without transactions
  *   BENCH_SERVICE_ROUTER_TRANSACTION_WINDOW_MS=0 npm run bench   any service setting under test
  *   BENCH_LOG_LEVEL=debug BENCH_LOG_DIR=/tmp/bench-logs npm run bench   (the services' logs, per-batch timings)
+ *   BENCH_TRIGGER='{"ordering":"per-order","outOfOrder":"annotate"}' npm run bench   trigger settings under test
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,8 @@ const BASELINES = process.env.BENCH_BASELINES === 'none' ? [] : (process.env.BEN
 const SCALE = process.env.BENCH_SCALE !== '0';
 /** The router's guarantee under test (ROUTER_GUARANTEE): exactly-once (the default) or at-least-once. */
 const ROUTER_GUARANTEE = process.env.BENCH_ROUTER_GUARANTEE ?? 'exactly-once';
+/** BENCH_TRIGGER: settings (JSON) every benchmark trigger is created with, e.g. the order-aware options. */
+const TRIGGER_SETTINGS = JSON.parse(process.env.BENCH_TRIGGER ?? '{}') as Record<string, unknown>;
 /** BENCH_SERVICE_<NAME>=value sets <NAME> in the platform services' environment (a setting under test). */
 const SERVICE_ENV = Object.fromEntries(
   Object.entries(process.env)
@@ -301,6 +304,7 @@ async function main(): Promise<void> {
       partitions: PARTITIONS,
       routerGuarantee: ROUTER_GUARANTEE,
       serviceEnv: SERVICE_ENV,
+      trigger: TRIGGER_SETTINGS,
     },
   };
   try {
@@ -354,6 +358,7 @@ async function main(): Promise<void> {
         eventTypes: ['order.shipped'],
         url: `${receiver.url}/platform`,
         templateId: template.id,
+        ...TRIGGER_SETTINGS,
       });
       await api('POST', `/customers/${c}/triggers/${trigger.id}/activate`, { force: true, reason: 'benchmark' });
     }
