@@ -87,7 +87,14 @@ export class OrderSequence {
    */
   async sync(generation: number): Promise<void> {
     if (generation === this.syncedGeneration) return;
-    const ends = await this.endOffsets();
+    let ends: Map<number, bigint>;
+    try {
+      ends = await this.endOffsets();
+    } catch (e) {
+      // Not fatal: the view is at most a moment behind; the next batch tries again.
+      this.logger.warn({ err: e }, 'could not read the end of the order-sequence topic; going on with the view as it is');
+      return;
+    }
     for (let waited = 0; ; waited += 20) {
       const behind = [...ends].some(([p, end]) => (this.positions.get(p) ?? 0n) < end);
       if (!behind) break;
