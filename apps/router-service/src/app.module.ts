@@ -5,6 +5,8 @@ import { kafkaProviders } from '@postback/runtime';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { ServiceConfig } from './config/service-config';
+import { OrderLifecycleConsumer } from './lifecycle/order-lifecycle.consumer';
+import { OrderLifecycleView } from './lifecycle/order-lifecycle-view';
 import { PATTERNS } from './patterns';
 import { EventRouter } from './routing/event-router';
 import { OrderEventsConsumer } from './routing/order-events.consumer';
@@ -13,16 +15,21 @@ import { RouterMetrics } from './routing/router.metrics';
 @Module({})
 export class AppModule {
   static forRoot(config: ServiceConfig, logger: Logger): DynamicModule {
+    const topics = config.kafka.topics;
+    // Lifecycle awareness: a view rebuilt from the changelog (broadcast, so it is complete before the
+    // order-event consumer starts) and kept current by every router's writes. Off: none of it.
+    const lifecycle = config.lifecycleTracking ? new OrderLifecycleView(topics.orderLifecycle) : undefined;
     return {
       module: AppModule,
       imports: [ObservabilityModule.forRoot({ service: 'router-service', logger }), ConfigViewModule],
-      controllers: [OrderEventsConsumer],
+      controllers: lifecycle ? [OrderEventsConsumer, OrderLifecycleConsumer] : [OrderEventsConsumer],
       providers: [
         { provide: ServiceConfig, useValue: config },
         { provide: RouterMetrics, useFactory: (r: Registry) => new RouterMetrics(r), inject: [Registry] },
+        ...(lifecycle ? [{ provide: OrderLifecycleView, useValue: lifecycle }] : []),
         {
           provide: EventRouter,
-          useFactory: (i: TriggerIndex, m: RouterMetrics) => new EventRouter(i, m, config.kafka.topics),
+          useFactory: (i: TriggerIndex, m: RouterMetrics) => new EventRouter(i, m, topics, undefined, lifecycle),
           inject: [TriggerIndex, RouterMetrics],
         },
         ...kafkaProviders({
@@ -30,7 +37,10 @@ export class AppModule {
           orderTopics: config.orderTopics,
           transactionalIdPrefix: config.transactionalIdPrefix,
           bindings: [
-            { pattern: CONFIG_VIEW_PATTERN, topics: [config.kafka.topics.config], mode: 'broadcast', groupId: 'postback-router-config' },
+            { pattern: CONFIG_VIEW_PATTERN, topics: [topics.config], mode: 'broadcast', groupId: 'postback-router-config' },
+            ...(lifecycle
+              ? [{ pattern: PATTERNS.orderLifecycle, topics: [topics.orderLifecycle], mode: 'broadcast' as const, groupId: 'postback-router-lifecycle' }]
+              : []),
             {
               pattern: PATTERNS.orderEvents,
               topics: config.orderTopics,
@@ -41,7 +51,7 @@ export class AppModule {
               windowMs: config.transactionWindowMs,
               commitIntervalMs: config.offsetCommitIntervalMs,
             },
-            { pattern: PATTERNS.testEvents, topics: [config.kafka.topics.testEvents], mode: 'transactional', groupId: `${config.groupId}.tests` },
+            { pattern: PATTERNS.testEvents, topics: [topics.testEvents], mode: 'transactional', groupId: `${config.groupId}.tests` },
           ],
         }),
       ],

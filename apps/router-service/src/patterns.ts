@@ -2,4 +2,5 @@
 export const PATTERNS = {
   orderEvents: 'router.order-events',
   testEvents: 'router.test-events',
+  orderLifecycle: 'router.order-lifecycle',
 } as const;

@@ -55,6 +55,9 @@ export const ATTEMPT_ERROR_CODES = [
   'CHANNEL_UNAVAILABLE',
   'SECRETS_UNREADABLE',
   'INTERNAL_ERROR',
+  // Lifecycle awareness: skipped by the trigger's out-of-order policy (the outcome is skipped)
+  'STALE_EVENT',
+  'OUT_OF_ORDER',
   // Order-aware delivery (the outcome is queued, not a failure)
   'WAITING_FOR_SEQUENCE',
 ] as const;

@@ -10,3 +10,4 @@ export * from './test-request';
 export * from './codecs';
 export * from './trace-context';
 export * from './order-sequence';
+export * from './order-lifecycle';

@@ -33,7 +33,7 @@ const MATRIX: Record<ShortType, string> = {
 };
 
 describe('goesBackwards', () => {
-  const full = (s: ShortType) => `order.${s}` as OrderEventType;
+  const full = (s: ShortType): OrderEventType => `order.${s}`;
   const cases = Object.entries(MATRIX).flatMap(([last, row]) =>
     row
       .trim()

@@ -56,7 +56,10 @@ export function goesBackwards(last: OrderEventType, next: OrderEventType): boole
 }
 
 /** An event against its order's last routed event (`last`: none yet, nothing is wrong with it). */
-export function classifyLifecycle(event: Pick<LifecycleStep, 'type' | 'occurredAt'>, last: Pick<LifecycleStep, 'type' | 'occurredAt'> | null): LifecycleVerdict {
+export function classifyLifecycle(
+  event: Pick<LifecycleStep, 'type' | 'occurredAt'>,
+  last: Pick<LifecycleStep, 'type' | 'occurredAt'> | null,
+): LifecycleVerdict {
   if (!last) return { stale: false, outOfOrder: false };
   return { stale: Date.parse(event.occurredAt) < Date.parse(last.occurredAt), outOfOrder: goesBackwards(last.type, event.type) };
 }
@@ -84,13 +87,6 @@ export interface OrderLifecycleRecord extends LifecycleStep {
   at: number;
   source?: { topic: string; partition: number; offset: string };
 }
-
-/**
- * How long a state is kept after its last write: the changelog topic deletes older records
- * (`cleanup.policy=compact,delete`), and the router forgets them from memory. An event for an
- * order quiet for longer is judged as the order's first.
- */
-export const ORDER_LIFECYCLE_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 export function lifecycleKey(customerId: string, orderId: string): string {
   return `${customerId}|${orderId}`;
@@ -120,7 +116,8 @@ export function decodeLifecycleRecord(value: Buffer | string): OrderLifecycleRec
   if (!isPlainObject(json) || json.schema !== 'order-lifecycle/1' || !isStep(json) || typeof json.at !== 'number') return undefined;
   if (json.previous !== null && !isStep(json.previous)) return undefined;
   const s = json.source;
-  if (s !== undefined && !(isPlainObject(s) && typeof s.topic === 'string' && typeof s.partition === 'number' && typeof s.offset === 'string')) return undefined;
+  if (s !== undefined && !(isPlainObject(s) && typeof s.topic === 'string' && typeof s.partition === 'number' && typeof s.offset === 'string'))
+    return undefined;
   return json as unknown as OrderLifecycleRecord;
 }
 

@@ -32,6 +32,13 @@ export function topicNames(prefix = ''): TopicNames {
 
 export const DEFAULT_ORDER_EVENTS_TOPIC = 'orders.events';
 
+/**
+ * How long an order's lifecycle state is kept after its last write: the changelog topic deletes
+ * older records (`compact,delete`) and the router forgets them from memory; an event for an order
+ * quiet for longer is judged as the order's first (see order-lifecycle.ts).
+ */
+export const ORDER_LIFECYCLE_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
 /** A retry tier's topic, named after its delay: `postback.deliveries.retry.5m`. */
 export function retryTopic(topics: TopicNames, tier: string): string {
   return `${topics.deliveries}.retry.${tier}`;
@@ -109,7 +116,12 @@ export function topicLayout(options: {
     { topic: t.deliveriesDlq, partitions: p, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
     { topic: t.deliveryResults, partitions: p, config: { 'retention.ms': week } },
     { topic: t.testEvents, partitions: 1, config: { 'retention.ms': String(24 * 3600 * 1000) } },
-    { topic: t.orderLifecycle, partitions: p, config: compacted },
+    // Compacted, and a state not written for ORDER_LIFECYCLE_RETENTION_MS is deleted (memory and start-up stay bounded).
+    {
+      topic: t.orderLifecycle,
+      partitions: p,
+      config: { ...compacted, 'cleanup.policy': 'compact,delete', 'retention.ms': String(ORDER_LIFECYCLE_RETENTION_MS) },
+    },
     { topic: t.orderSequence, partitions: p, config: compacted },
     ...(options.retryTiers ?? []).map((tier) => ({ topic: retryTopic(t, tier), partitions: p, config: { 'retention.ms': week } })),
   ];

@@ -20,4 +20,10 @@ describe('router service configuration', () => {
   it('refuses an unknown guarantee and names the variable', () => {
     expect(() => loadServiceConfig({ ROUTER_GUARANTEE: 'exactly-twice' })).toThrow(/ROUTER_GUARANTEE/);
   });
+
+  it('tracks order lifecycles by default; ORDER_LIFECYCLE_TRACKING=false turns it off; nonsense is refused', () => {
+    expect(loadServiceConfig({}).lifecycleTracking).toBe(true);
+    expect(loadServiceConfig({ ORDER_LIFECYCLE_TRACKING: 'false' }).lifecycleTracking).toBe(false);
+    expect(() => loadServiceConfig({ ORDER_LIFECYCLE_TRACKING: 'sometimes' })).toThrow(/ORDER_LIFECYCLE_TRACKING/);
+  });
 });

@@ -26,6 +26,13 @@ export class ServiceConfig {
      */
     readonly guarantee: 'exactly-once' | 'at-least-once',
     readonly offsetCommitIntervalMs: number,
+    /**
+     * Lifecycle awareness (on by default): the last state per order, kept in memory and in the
+     * compacted order-lifecycle topic, so that triggers can skip or annotate stale and backwards
+     * events. Off: no changelog is written or read, and every trigger's out-of-order policy
+     * behaves as `deliver` (docs/delivery.md, "Lifecycle awareness").
+     */
+    readonly lifecycleTracking: boolean,
   ) {}
 }
 
@@ -46,6 +53,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     env.int('ROUTER_TRANSACTION_WINDOW_MS', guarantee === 'exactly-once' ? 10 : 0, { min: 0, max: 1000 }),
     guarantee,
     env.int('ROUTER_OFFSET_COMMIT_INTERVAL_MS', 250, { min: 0, max: 60_000 }),
+    env.bool('ORDER_LIFECYCLE_TRACKING', true),
   );
   return env.done(config);
 }
