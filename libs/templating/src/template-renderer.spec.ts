@@ -1,6 +1,6 @@
 import { sampleEvent } from '@postback/contracts';
 import { TemplateError } from './template-errors';
-import { TemplateRenderer } from './template-renderer';
+import { postbackMeta, TemplateRenderer } from './template-renderer';
 
 const JSON_TEMPLATE = `{
   "event": "<%= it.type %>",
@@ -204,6 +204,17 @@ describe('TemplateRenderer', () => {
       { deliveryId: 'msg_1', attempt: 3 },
     );
     expect(JSON.parse(result.output)).toEqual({ id: 'msg_1', n: 3 });
+  });
+
+  it('exposes meta.lifecycle to templates only when the delivery carries it', async () => {
+    const trigger = { id: 'trg_1', name: 'Shop', customerId: 'cus_1' };
+    const lifecycle = { previous: { type: 'order.shipped' as const, occurredAt: '2026-01-01T10:00:00Z', eventId: 'evt_1' }, outOfOrder: true, stale: false };
+    const body = '{"previous": <%~ json(meta.lifecycle && meta.lifecycle.previous) %>, "outOfOrder": <%~ json(meta.lifecycle && meta.lifecycle.outOfOrder) %>}';
+    const annotated = await renderer.render({ body, format: 'json' }, {}, postbackMeta({ deliveryId: 'msg_1', attempt: 1, test: false, trigger, lifecycle }));
+    expect(JSON.parse(annotated.output)).toEqual({ previous: lifecycle.previous, outOfOrder: true });
+    const plain = postbackMeta({ deliveryId: 'msg_1', attempt: 1, test: false, trigger });
+    expect('lifecycle' in plain).toBe(false);
+    expect(JSON.parse((await renderer.render({ body, format: 'json' }, {}, plain)).output)).toEqual({ previous: null, outOfOrder: null });
   });
 
   it('HTML templates escape event data, and text templates leave it as is', async () => {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Script } from 'node:vm';
-import type { TemplateFormat } from '@postback/contracts';
+import type { LifecycleAnnotation, TemplateFormat } from '@postback/contracts';
 import { Eta } from 'eta';
 import { RenderPool } from './render-pool';
 import { TemplateError } from './template-errors';
@@ -17,13 +17,15 @@ export interface TemplateSource {
   format: TemplateFormat;
 }
 
-/** Extra values a template can read as `meta` (delivery id, attempt, trigger, test flag). */
+/** Extra values a template can read as `meta` (delivery id, attempt, trigger, test flag, lifecycle). */
 export interface RenderMeta {
   deliveryId?: string;
   attempt?: number;
   trigger?: { id: string; name: string };
   customer?: { id: string };
   test?: boolean;
+  /** Only for a trigger whose out-of-order policy is `annotate`: `{ previous, outOfOrder, stale }`. */
+  lifecycle?: LifecycleAnnotation;
 }
 
 /**
@@ -35,14 +37,18 @@ export function postbackMeta(delivery: {
   attempt: number;
   test: boolean;
   trigger: { id: string; name: string; customerId: string };
+  lifecycle?: LifecycleAnnotation;
 }): RenderMeta {
-  return {
+  const meta: RenderMeta = {
     deliveryId: delivery.deliveryId,
     attempt: delivery.attempt,
     trigger: { id: delivery.trigger.id, name: delivery.trigger.name },
     customer: { id: delivery.trigger.customerId },
     test: delivery.test,
   };
+  // Absent unless the job carries it: no key, so other templates' meta stays as it was.
+  if (delivery.lifecycle) meta.lifecycle = delivery.lifecycle;
+  return meta;
 }
 
 export interface RenderResult {

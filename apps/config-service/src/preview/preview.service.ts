@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { deliveryIdFor, OrderEventType, sampleEvent, TemplateFormat } from '@postback/contracts';
+import { deliveryIdFor, OrderEventType, sampleEvent, sampleLifecycleAnnotation, TemplateFormat } from '@postback/contracts';
 import {
   MappingRule,
   OutputSchemas,
@@ -100,6 +100,8 @@ export class PreviewService {
       attempt: 1,
       test: false,
       trigger: { id: trigger.id, name: trigger.name, customerId: trigger.customerId },
+      // An annotating trigger's templates read meta.lifecycle: the preview gives a first event's.
+      lifecycle: trigger.outOfOrder === 'annotate' ? sampleLifecycleAnnotation() : undefined,
     });
     const rendered = await this.render(version.body, template.format, input, meta);
     const subject = trigger.outputSchema ? outputSchemaSubject(template.format, rendered) : undefined;

@@ -8,7 +8,7 @@ export type Rendered = { ok: true; body: string; contentType: string } | { ok: f
 /**
  * Stage 3, render: the trigger's template over the job's event, through the same sandboxed
  * `render()` as the preview and the test-fire, with `meta` (delivery id, attempt, trigger,
- * customer, test); then the customer's output contract, when the trigger has one: a payload that
+ * customer, test, and `lifecycle` when the router annotated the job); then the customer's output contract, when the trigger has one: a payload that
  * does not meet its JSON Schema is never sent (SCHEMA_MISMATCH, with the failing paths; a form's
  * object is checked, XML is not). Either
  * fails the attempt for good: retrying renders the same. A replay after the fix delivers. With
@@ -40,7 +40,7 @@ export class PayloadRenderer {
       const rendered = await this.renderer.render(
         { body: trigger.template.body, format: trigger.template.format },
         job.event,
-        postbackMeta({ deliveryId: job.deliveryId, attempt: job.attempt, test: job.test, trigger }),
+        postbackMeta({ deliveryId: job.deliveryId, attempt: job.attempt, test: job.test, trigger, lifecycle: job.lifecycle }),
       );
       // JSON payloads, and a form's object, are checked; XML is not (see outputSchemaSubject).
       const subject = trigger.outputSchema ? outputSchemaSubject(trigger.template.format, rendered) : undefined;
