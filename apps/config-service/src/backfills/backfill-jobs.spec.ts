@@ -1,6 +1,6 @@
 import { decodeDeliveryJob, deliveryIdFor, sampleEvent } from '@postback/contracts';
 import type { ConsumedMessage } from '@postback/kafka';
-import { alreadyDelivered, BACKFILL_HEADER, backfillJob, BackfillTarget, Candidate, candidateOf } from './backfill-jobs';
+import { alreadyDelivered, BACKFILL_HEADER, backfillJob, BackfillTarget, Candidate, candidateOf, LoggedDelivery } from './backfill-jobs';
 
 const target: BackfillTarget = {
   triggerId: 'trg_backfill',
@@ -49,14 +49,28 @@ describe('candidateOf', () => {
 });
 
 describe('alreadyDelivered', () => {
+  const logged = (status: LoggedDelivery['status'], more: Partial<LoggedDelivery> = {}): LoggedDelivery => ({
+    status,
+    attempts: 1,
+    test: false,
+    lastErrorCode: null,
+    ...more,
+  });
+
   it('skips delivered deliveries unless redelivered, and always those still being retried', () => {
     expect(alreadyDelivered(undefined, false)).toBe(false);
-    expect(alreadyDelivered({ status: 'delivered', attempts: 1, test: false }, false)).toBe(true);
-    expect(alreadyDelivered({ status: 'delivered', attempts: 1, test: false }, true)).toBe(false);
-    expect(alreadyDelivered({ status: 'retrying', attempts: 2, test: false }, true)).toBe(true);
-    expect(alreadyDelivered({ status: 'failed', attempts: 8, test: false }, false)).toBe(false);
-    expect(alreadyDelivered({ status: 'skipped', attempts: 1, test: false }, false)).toBe(false);
-    expect(alreadyDelivered({ status: 'delivered', attempts: 1, test: true }, false)).toBe(false);
+    expect(alreadyDelivered(logged('delivered'), false)).toBe(true);
+    expect(alreadyDelivered(logged('delivered'), true)).toBe(false);
+    expect(alreadyDelivered(logged('retrying'), true)).toBe(true);
+    expect(alreadyDelivered(logged('failed', { attempts: 8, lastErrorCode: 'HTTP_500' }), false)).toBe(false);
+    expect(alreadyDelivered(logged('delivered', { test: true }), false)).toBe(false);
+  });
+
+  it("sends a skipped delivery again, except one the trigger's out-of-order policy skipped (unless redelivered)", () => {
+    expect(alreadyDelivered(logged('skipped', { lastErrorCode: 'TRIGGER_INACTIVE' }), false)).toBe(false);
+    expect(alreadyDelivered(logged('skipped', { lastErrorCode: 'STALE_EVENT' }), false)).toBe(true);
+    expect(alreadyDelivered(logged('skipped', { lastErrorCode: 'OUT_OF_ORDER' }), false)).toBe(true);
+    expect(alreadyDelivered(logged('skipped', { lastErrorCode: 'OUT_OF_ORDER' }), true)).toBe(false);
   });
 });
 
@@ -87,7 +101,7 @@ describe('backfillJob', () => {
 
   it('continues a delivery the log has, as a replay: attempts keep counting with a fresh budget', () => {
     const c = matched(candidateOf(record(event), target));
-    const out = backfillJob(c, target, { status: 'failed', attempts: 8, test: false }, 'bf_1', '2026-05-02T10:00:00.000Z');
+    const out = backfillJob(c, target, { status: 'failed', attempts: 8, test: false, lastErrorCode: 'HTTP_500' }, 'bf_1', '2026-05-02T10:00:00.000Z');
     expect(out.headers?.traceparent).toBeUndefined();
     expect(JSON.parse(out.value as string)).toMatchObject({ attempt: 9, attemptBase: 8, replay: true });
   });

@@ -33,7 +33,11 @@ export interface LoggedDelivery {
   status: DeliveryStatus;
   attempts: number;
   test: boolean;
+  lastErrorCode: string | null;
 }
+
+/** Skipped by the router on purpose (the trigger's out-of-order policy): decided, as a delivered one is. */
+const POLICY_SKIPS: ReadonlySet<string> = new Set(['STALE_EVENT', 'OUT_OF_ORDER']);
 
 /** Decodes a record as the router does, and keeps it when it is an event of the trigger's customer and live event types. */
 export function candidateOf(message: ConsumedMessage, target: BackfillTarget): Candidate {
@@ -47,12 +51,15 @@ export function candidateOf(message: ConsumedMessage, target: BackfillTarget): C
 }
 
 /**
- * Whether the delivery log has the event as sent already: delivered (unless `redeliver`), or still
- * being retried (always: a second run beside the first would interleave their attempts).
+ * Whether the delivery log has the event as sent already: delivered, or skipped by the trigger's
+ * out-of-order policy (both unless `redeliver`), or still being retried (always: a second run
+ * beside the first would interleave their attempts).
  */
 export function alreadyDelivered(logged: LoggedDelivery | undefined, redeliver: boolean): boolean {
   if (!logged || logged.test) return false;
-  return logged.status === 'retrying' || (logged.status === 'delivered' && !redeliver);
+  if (logged.status === 'retrying') return true;
+  const decided = logged.status === 'delivered' || (logged.status === 'skipped' && POLICY_SKIPS.has(logged.lastErrorCode ?? ''));
+  return decided && !redeliver;
 }
 
 /**

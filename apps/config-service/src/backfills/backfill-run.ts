@@ -187,9 +187,9 @@ export class BackfillRun {
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const rows = await this.deps.db.manager.find(DeliveryEntity, {
         where: { deliveryId: In(ids.slice(i, i + LOOKUP_CHUNK)) },
-        select: { deliveryId: true, status: true, attempts: true, test: true },
+        select: { deliveryId: true, status: true, attempts: true, test: true, lastErrorCode: true },
       });
-      for (const r of rows) out.set(r.deliveryId, { status: r.status, attempts: r.attempts, test: r.test });
+      for (const r of rows) out.set(r.deliveryId, { status: r.status, attempts: r.attempts, test: r.test, lastErrorCode: r.lastErrorCode });
     }
     return out;
   }
