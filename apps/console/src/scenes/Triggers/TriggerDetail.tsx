@@ -32,6 +32,7 @@ import { DeliveryLogView } from '../Deliveries/DeliveryLogView';
 import { SigningSecretNotice } from './SigningSecretNotice';
 import { TestResultView } from './TestResultView';
 import { destinationOf, TemplateName } from './TriggerTable';
+import { OUT_OF_ORDER_LABELS } from './AddTrigger/steps/OutOfOrderField';
 
 /** One trigger: what it does, test it, pause and resume it, its signing secret, and its deliveries. */
 export function TriggerDetail() {
@@ -216,6 +217,10 @@ function TriggerView({ trigger: t }: { trigger: Trigger }) {
                 ? `In sequence per order (a blocked order stops waiting after ${formatDuration(t.orderingMaxWaitSeconds * 1000)} or ${t.orderingMaxQueued} waiting)`
                 : 'As they come'}
             </dd>
+          </div>
+          <div>
+            <dt>Out-of-order events</dt>
+            <dd>{OUT_OF_ORDER_LABELS[t.outOfOrder]}</dd>
           </div>
           {Object.keys(t.headers).length > 0 && (
             <div>

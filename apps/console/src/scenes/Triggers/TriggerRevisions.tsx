@@ -129,6 +129,7 @@ const FIELD_LABELS: Record<string, string> = {
   ordering: 'Order of postbacks',
   orderingMaxWaitSeconds: 'Stop waiting after (s)',
   orderingMaxQueued: 'Stop waiting after (queued)',
+  outOfOrder: 'Out-of-order events',
   templateId: 'Template',
   templateVersion: 'Template version',
   email: 'Email',

@@ -20,6 +20,8 @@ export interface TriggerForm {
   ordering: 'none' | 'per-order';
   orderingMaxWaitSeconds: string;
   orderingMaxQueued: string;
+  /** Stale or backwards events of an order: deliver, skip or annotate. */
+  outOfOrder: 'deliver' | 'skip' | 'annotate';
   headers: HeaderRow[];
   emailTo: string;
   emailCc: string;
@@ -42,6 +44,7 @@ export const EMPTY_FORM: TriggerForm = {
   ordering: 'none',
   orderingMaxWaitSeconds: '',
   orderingMaxQueued: '',
+  outOfOrder: 'deliver',
   headers: [],
   emailTo: '',
   emailCc: '',
@@ -64,6 +67,7 @@ export function formOf(t: Trigger): TriggerForm {
     ordering: t.ordering,
     orderingMaxWaitSeconds: String(t.orderingMaxWaitSeconds),
     orderingMaxQueued: String(t.orderingMaxQueued),
+    outOfOrder: t.outOfOrder,
     headers: Object.entries(t.headers).map(([name, value]) => ({ name, value })),
     emailTo: t.email?.to.join(', ') ?? '',
     emailCc: t.email?.cc?.join(', ') ?? '',
@@ -90,6 +94,7 @@ export function requestOf(form: TriggerForm): Schemas['CreateTriggerDto'] {
     ...(number(form.maxAttempts) !== undefined ? { maxAttempts: number(form.maxAttempts) } : {}),
     ...(number(form.timeoutMs) !== undefined ? { timeoutMs: number(form.timeoutMs) } : {}),
     ordering: form.ordering,
+    outOfOrder: form.outOfOrder,
     ...(number(form.orderingMaxWaitSeconds) !== undefined ? { orderingMaxWaitSeconds: number(form.orderingMaxWaitSeconds) } : {}),
     ...(number(form.orderingMaxQueued) !== undefined ? { orderingMaxQueued: number(form.orderingMaxQueued) } : {}),
     templateId: form.templateId,
@@ -139,9 +144,19 @@ const STEP_FIELDS: Array<(field: string) => boolean> = [
   (f) => f === 'name',
   (f) => f.startsWith('eventTypes'),
   (f) =>
-    ['url', 'method', 'format', 'retryOnFailure', 'maxAttempts', 'timeoutMs', 'channel', 'ordering', 'orderingMaxWaitSeconds', 'orderingMaxQueued'].includes(
-      f,
-    ) ||
+    [
+      'url',
+      'method',
+      'format',
+      'retryOnFailure',
+      'maxAttempts',
+      'timeoutMs',
+      'channel',
+      'ordering',
+      'orderingMaxWaitSeconds',
+      'orderingMaxQueued',
+      'outOfOrder',
+    ].includes(f) ||
     f.startsWith('headers') ||
     f.startsWith('email'),
   (f) => f.startsWith('template'),

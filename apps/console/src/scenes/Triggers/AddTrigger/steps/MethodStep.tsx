@@ -1,6 +1,7 @@
 import { Button } from '../../../../common/Button';
 import { Field, FieldSet } from '../../../../common/Field';
 import { OrderingFields } from './OrderingFields';
+import { OutOfOrderField } from './OutOfOrderField';
 import type { StepProps } from './step-props';
 
 export function MethodStep({ form, update, errorsFor, editing }: StepProps) {
@@ -96,7 +97,10 @@ export function MethodStep({ form, update, errorsFor, editing }: StepProps) {
       )}
       <details
         className="more-settings"
-        open={['maxAttempts', 'timeoutMs', 'ordering', 'orderingMaxWaitSeconds', 'orderingMaxQueued'].some((f) => errorsFor(f).length > 0) || undefined}
+        open={
+          ['maxAttempts', 'timeoutMs', 'ordering', 'orderingMaxWaitSeconds', 'orderingMaxQueued', 'outOfOrder'].some((f) => errorsFor(f).length > 0) ||
+          undefined
+        }
       >
         <summary>More settings</summary>
         <div className="form-grid">
@@ -108,6 +112,7 @@ export function MethodStep({ form, update, errorsFor, editing }: StepProps) {
           </Field>
         </div>
         <OrderingFields form={form} update={update} errorsFor={errorsFor} />
+        <OutOfOrderField form={form} update={update} errorsFor={errorsFor} />
       </details>
     </>
   );
