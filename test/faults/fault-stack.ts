@@ -38,6 +38,9 @@ export class FaultStack {
   /** Unique webhook-ids received, and how many requests repeated one. */
   readonly seen = new Set<string>();
   duplicates = 0;
+  /** Events handed out so far: each call of `events()` gives new ones (several scenarios can share a stack). */
+  private issued = 0;
+  private reportedDuplicates = 0;
 
   constructor(private readonly options: { brokers: string; databaseServerUrl?: string; env?: Record<string, string> }) {}
 
@@ -127,11 +130,13 @@ export class FaultStack {
   }
 
   events(n: number): OrderEvent[] {
+    const from = this.issued;
+    this.issued += n;
     return Array.from({ length: n }, (_, i) =>
       sampleEvent('order.shipped', {
-        id: `evt_${this.suffix}_${i}`,
+        id: `evt_${this.suffix}_${from + i}`,
         customerId: this.customerId,
-        data: { ...sampleEvent('order.shipped').data, id: `ord_${this.suffix}_${i % 50}` },
+        data: { ...sampleEvent('order.shipped').data, id: `ord_${this.suffix}_${(from + i) % 50}` },
       }),
     );
   }
@@ -164,7 +169,10 @@ export class FaultStack {
 
   /** Events sent, delivered (unique webhook-ids), duplicated (repeated webhook-ids), lost. */
   report(scenario: string, events: OrderEvent[]): FaultReport {
-    const report = { scenario, sent: events.length, delivered: events.length - this.missing(events), duplicated: this.duplicates, lost: this.missing(events) };
+    // Duplicates since the previous report: several scenarios can share a stack.
+    const duplicated = this.duplicates - this.reportedDuplicates;
+    this.reportedDuplicates = this.duplicates;
+    const report = { scenario, sent: events.length, delivered: events.length - this.missing(events), duplicated, lost: this.missing(events) };
     mkdirSync(join(__dirname, '../../.local'), { recursive: true });
     appendFileSync(join(__dirname, '../../.local/fault-report.jsonl'), `${JSON.stringify({ ...report, at: new Date().toISOString() })}\n`);
     console.log(`fault scenario "${scenario}": ${JSON.stringify(report)}`);
