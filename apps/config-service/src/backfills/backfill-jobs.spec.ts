@@ -57,11 +57,12 @@ describe('alreadyDelivered', () => {
     ...more,
   });
 
-  it('skips delivered deliveries unless redelivered, and always those still being retried', () => {
+  it('skips delivered deliveries unless redelivered, and always those still being retried or queued behind their order', () => {
     expect(alreadyDelivered(undefined, false)).toBe(false);
     expect(alreadyDelivered(logged('delivered'), false)).toBe(true);
     expect(alreadyDelivered(logged('delivered'), true)).toBe(false);
     expect(alreadyDelivered(logged('retrying'), true)).toBe(true);
+    expect(alreadyDelivered(logged('queued'), true)).toBe(true);
     expect(alreadyDelivered(logged('failed', { attempts: 8, lastErrorCode: 'HTTP_500' }), false)).toBe(false);
     expect(alreadyDelivered(logged('delivered', { test: true }), false)).toBe(false);
   });

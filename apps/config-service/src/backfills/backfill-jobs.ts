@@ -52,12 +52,12 @@ export function candidateOf(message: ConsumedMessage, target: BackfillTarget): C
 
 /**
  * Whether the delivery log has the event as sent already: delivered, or skipped by the trigger's
- * out-of-order policy (both unless `redeliver`), or still being retried (always: a second run
- * beside the first would interleave their attempts).
+ * out-of-order policy (both unless `redeliver`), or still being retried or queued behind its
+ * order (per-order sequence) (always: a second run beside the first would interleave their attempts).
  */
 export function alreadyDelivered(logged: LoggedDelivery | undefined, redeliver: boolean): boolean {
   if (!logged || logged.test) return false;
-  if (logged.status === 'retrying') return true;
+  if (logged.status === 'retrying' || logged.status === 'queued') return true;
   const decided = logged.status === 'delivered' || (logged.status === 'skipped' && POLICY_SKIPS.has(logged.lastErrorCode ?? ''));
   return decided && !redeliver;
 }
