@@ -45,6 +45,8 @@ export interface LifecycleObservation {
 export class OrderLifecycleView {
   private readonly committed = new Map<string, OrderLifecycleRecord>();
   private readonly pending = new Map<string, OrderLifecycleRecord>();
+  /** The encoded value of each pending state: its own record read back is recognised without parsing it. */
+  private readonly pendingValues = new Map<string, string>();
 
   constructor(
     private readonly topic: string,
@@ -69,7 +71,7 @@ export class OrderLifecycleView {
       leftover.source.partition === at.partition &&
       BigInt(leftover.source.offset) >= BigInt(at.offset)
     ) {
-      this.pending.delete(key);
+      this.forgetPending(key);
     }
     const state = this.pending.get(key) ?? this.committed.get(key);
     // Its own state: judged against the one before, as it was the first time.
@@ -85,7 +87,9 @@ export class OrderLifecycleView {
       source: { topic: at.topic, partition: at.partition, offset: at.offset },
     };
     this.pending.set(key, record);
-    return { annotation, record: encodeLifecycleRecord(key, record) };
+    const encoded = encodeLifecycleRecord(key, record);
+    this.pendingValues.set(key, encoded.value);
+    return { annotation, record: encoded };
   }
 
   /** A changelog record read back (broadcast); a null value forgets the order. */
@@ -95,10 +99,12 @@ export class OrderLifecycleView {
       this.committed.delete(key);
       return 'applied';
     }
-    const record = decodeLifecycleRecord(value);
-    if (!record) return 'unreadable';
     const mine = this.pending.get(key);
-    if (mine && (mine.eventId === record.eventId || !newer(mine, record))) this.pending.delete(key);
+    // This router's own write coming back (the usual case): the same bytes, no need to parse them.
+    const own = this.pendingValues.get(key);
+    const record = mine && own !== undefined && value.length === Buffer.byteLength(own) && value.toString('utf8') === own ? mine : decodeLifecycleRecord(value);
+    if (!record) return 'unreadable';
+    if (mine && (mine.eventId === record.eventId || !newer(mine, record))) this.forgetPending(key);
     const known = this.committed.get(key);
     if (known && !newer(record, known)) return 'ignored';
     this.committed.set(key, record);
@@ -117,8 +123,13 @@ export class OrderLifecycleView {
         removed++;
       }
     }
-    for (const [key, r] of this.pending) if (now - r.at > 60_000) this.pending.delete(key);
+    for (const [key, r] of this.pending) if (now - r.at > 60_000) this.forgetPending(key);
     return removed;
+  }
+
+  private forgetPending(key: string): void {
+    this.pending.delete(key);
+    this.pendingValues.delete(key);
   }
 
   /** The changelog topic this view writes. */
