@@ -41,7 +41,7 @@ export interface DeliveryJob {
   trace?: TraceHeaders;
   /**
    * Set by the router for a trigger whose out-of-order policy is `annotate`: how this event relates
-   * to the last one routed for its order. Templates see it as `it.meta.lifecycle`.
+   * to the last one routed for its order. Templates see it as `meta.lifecycle`.
    */
   lifecycle?: LifecycleAnnotation;
 }

@@ -269,6 +269,11 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       for (const topic of binding.topics) ends.set(topic, await this.options.client.endOffsets(topic));
       tracker = new CatchUpTracker(ends);
       entry.caughtUp = tracker.caughtUp;
+      // A fetch holding only aborted or control records never reaches eachBatch, yet moves the
+      // position: kafkajs reports it (and every other batch) here, so the tail of a topic written
+      // in transactions cannot hold back the start of the group consumers.
+      const caughtUp = tracker;
+      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => caughtUp.handled(e.payload.topic, e.payload.partition, String(e.payload.lastOffset)));
     }
     const runBatch = this.batchRunner(binding, groupId, consumer, handler, log);
     entry.flush = runBatch.flush;
