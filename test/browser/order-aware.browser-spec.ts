@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
 import { TriggerIndex } from '@postback/config-view';
-import { OrderEvent, OrderEventType, sampleEvent } from '@postback/contracts';
-import { HttpReceiver, TEST_ADMIN_KEY } from '@postback/test-support';
+import { OrderEvent, OrderEventType } from '@postback/contracts';
+import { HttpReceiver, orderEvent, TEST_ADMIN_KEY } from '@postback/test-support';
 import type { Browser, Page } from 'playwright-core';
 import { startPlatform, TestPlatform } from '../support/platform';
 import './support/expect';
@@ -37,12 +37,7 @@ describe('order-aware delivery in the console', () => {
   const shots = new Screenshots('order-aware');
 
   const event = (type: OrderEventType, order: string, minute: number): OrderEvent =>
-    sampleEvent(type, {
-      id: `evt_${randomUUID()}`,
-      customerId,
-      occurredAt: new Date(Date.now() - (60 - minute) * 60_000).toISOString(),
-      data: { ...sampleEvent(type).data, id: order },
-    });
+    orderEvent(type, customerId, order, new Date(Date.now() - (60 - minute) * 60_000));
   const publish = (events: OrderEvent[]) =>
     platform.kafka.producer().send(
       platform.orderTopic,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { deliveryIdFor, LifecycleAnnotation, OrderEvent, OrderEventType, sampleEvent } from '@postback/contracts';
+import { deliveryIdFor, LifecycleAnnotation, OrderEvent, OrderEventType } from '@postback/contracts';
 import { TriggerIndex } from '@postback/config-view';
-import { HttpReceiver } from '@postback/test-support';
+import { HttpReceiver, orderEvent } from '@postback/test-support';
 import { startPlatform, startRouter, TestPlatform } from '../support/platform';
 
 jest.setTimeout(120_000);
@@ -73,12 +73,7 @@ describe('Out-of-order events on the real broker', () => {
   });
 
   const event = (type: OrderEventType, order: string, minute: number): OrderEvent =>
-    sampleEvent(type, {
-      id: `evt_${randomUUID()}`,
-      customerId,
-      occurredAt: new Date(Date.UTC(2026, 10, 30, 9, minute)).toISOString(),
-      data: { ...sampleEvent(type).data, id: order },
-    });
+    orderEvent(type, customerId, order, new Date(Date.UTC(2026, 10, 30, 9, minute)));
   const publish = (e: OrderEvent) => producer.send(platform.orderTopic, [{ key: e.data.id, value: JSON.stringify(e) }]);
   const postbackOf = (policy: Policy, e: OrderEvent) => got.find((r) => r.policy === policy && r.event === e.id);
   const until = async <T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TriggerIndex } from '@postback/config-view';
-import { AttemptResult, deliveryIdFor, OrderEvent, OrderEventType, sampleEvent } from '@postback/contracts';
+import { AttemptResult, deliveryIdFor, OrderEvent, OrderEventType } from '@postback/contracts';
 import { TopicCollector } from '@postback/kafka';
-import { HttpReceiver } from '@postback/test-support';
+import { HttpReceiver, orderEvent } from '@postback/test-support';
 import { startDelivery, startPlatform, startRouter, TestPlatform } from '../support/platform';
 
 jest.setTimeout(120_000);
@@ -73,12 +73,7 @@ describe('per-order sequence on the real broker', () => {
   }
 
   const event = (type: OrderEventType, order: string, minute: number): OrderEvent =>
-    sampleEvent(type, {
-      id: `evt_${randomUUID()}`,
-      customerId,
-      occurredAt: new Date(Date.UTC(2026, 10, 30, 9, minute)).toISOString(),
-      data: { ...sampleEvent(type).data, id: order },
-    });
+    orderEvent(type, customerId, order, new Date(Date.UTC(2026, 10, 30, 9, minute)));
   const publish = (events: OrderEvent[]) =>
     producer.send(
       platform.orderTopic,

@@ -1,4 +1,5 @@
-import { OrderEventType, TriggerSnapshot } from '@postback/contracts';
+import { randomUUID } from 'node:crypto';
+import { OrderEvent, OrderEventType, sampleEvent, TriggerSnapshot } from '@postback/contracts';
 
 let seq = 0;
 
@@ -25,4 +26,9 @@ export function newTriggerSnapshot(overrides: Partial<TriggerSnapshot> = {}): Tr
 
 export function snapshotRecord(s: TriggerSnapshot): { key: string; value: Buffer } {
   return { key: `trigger:${s.id}`, value: Buffer.from(JSON.stringify(s)) };
+}
+
+/** An order event of one customer's order (a fresh event id), the sample's data with that order id. */
+export function orderEvent(type: OrderEventType, customerId: string, orderId: string, occurredAt: Date): OrderEvent {
+  return sampleEvent(type, { id: `evt_${randomUUID()}`, customerId, occurredAt: occurredAt.toISOString(), data: { ...sampleEvent(type).data, id: orderId } });
 }
