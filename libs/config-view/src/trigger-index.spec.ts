@@ -31,6 +31,24 @@ describe('TriggerIndex', () => {
     expect(index.match(v1.customerId, 'order.delivered')).toEqual([]);
   });
 
+  it('knows which customers have an active trigger that skips or annotates out-of-order events', () => {
+    const index = new TriggerIndex();
+    const skip = newTriggerSnapshot({ customerId: 'cus_a', revision: 1, outOfOrder: 'skip' });
+    const annotate = newTriggerSnapshot({ customerId: 'cus_a', revision: 1, outOfOrder: 'annotate' });
+    const deliver = newTriggerSnapshot({ customerId: 'cus_b', revision: 1, outOfOrder: 'deliver' });
+    const draft = newTriggerSnapshot({ customerId: 'cus_c', revision: 1, outOfOrder: 'skip', status: 'draft' });
+    for (const s of [skip, annotate, deliver, draft]) index.apply(s);
+    expect(['cus_a', 'cus_b', 'cus_c'].map((c) => index.tracksLifecycle(c))).toEqual([true, false, false]);
+    index.apply({ ...skip, revision: 2, status: 'paused' });
+    expect(index.tracksLifecycle('cus_a')).toBe(true);
+    index.applyRecord(`trigger:${annotate.id}`, null);
+    expect(index.tracksLifecycle('cus_a')).toBe(false);
+    // Re-publishing an inactive trigger does not count it again, nor un-count what never was.
+    index.apply({ ...draft, revision: 2 });
+    index.apply({ ...draft, revision: 3, status: 'active' });
+    expect(index.tracksLifecycle('cus_c')).toBe(true);
+  });
+
   it('removes a trigger on a tombstone and ignores an older snapshot arriving later', () => {
     const index = new TriggerIndex();
     const s = newTriggerSnapshot({ revision: 4 });

@@ -20,6 +20,8 @@ export class TriggerIndex {
   /** customerId → eventType → active triggers. */
   private readonly active = new Map<string, Map<OrderEventType, TriggerSnapshot[]>>();
   private readonly deletedAt = new Map<string, number>();
+  /** customerId → how many of its active triggers have an out-of-order policy other than deliver. */
+  private readonly lifecycleAware = new Map<string, number>();
   private waiters: Waiter[] = [];
 
   get size(): number {
@@ -33,6 +35,14 @@ export class TriggerIndex {
   /** Active triggers of the event's customer that listen to its type. */
   match(customerId: string, type: OrderEventType): readonly TriggerSnapshot[] {
     return this.active.get(customerId)?.get(type) ?? EMPTY;
+  }
+
+  /**
+   * Whether the customer has an active trigger that skips or annotates out-of-order events: only
+   * such customers' orders are tracked by the router (see docs/delivery.md, lifecycle awareness).
+   */
+  tracksLifecycle(customerId: string): boolean {
+    return this.lifecycleAware.has(customerId);
   }
 
   /** Applies one config-topic record (key, value; null value = tombstone). */
@@ -112,6 +122,7 @@ export class TriggerIndex {
       if (list) list.push(s);
       else byType.set(type, [s]);
     }
+    if (s.outOfOrder && s.outOfOrder !== 'deliver') this.lifecycleAware.set(s.customerId, (this.lifecycleAware.get(s.customerId) ?? 0) + 1);
   }
 
   private unindex(s: TriggerSnapshot): void {
@@ -125,6 +136,12 @@ export class TriggerIndex {
       else byType.set(type, next);
     }
     if (byType.size === 0) this.active.delete(s.customerId);
+    // Only an indexed (active) snapshot was counted.
+    if (s.status === 'active' && s.outOfOrder && s.outOfOrder !== 'deliver') {
+      const left = (this.lifecycleAware.get(s.customerId) ?? 1) - 1;
+      if (left > 0) this.lifecycleAware.set(s.customerId, left);
+      else this.lifecycleAware.delete(s.customerId);
+    }
   }
 }
 

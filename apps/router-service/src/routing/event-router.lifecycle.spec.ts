@@ -117,6 +117,16 @@ describe('EventRouter with lifecycle awareness', () => {
     expect(text).toMatch(/postback_router_orders_tracked 1/);
   });
 
+  it('tracks only customers with a trigger that skips or annotates: no state, no changelog for the others', () => {
+    const other = newTriggerSnapshot({ customerId: 'cus_b', eventTypes: ALL, outOfOrder: 'deliver' });
+    index.apply(other);
+    const forB = (e: OrderEvent) => ({ ...e, id: `${e.id}_b`, customerId: 'cus_b' });
+    router.route([record(forB(shipped), 1)]);
+    const out = router.route([record(forB(received), 2)]);
+    expect(jobsOf(out).map((j) => [j.triggerId, j.lifecycle])).toEqual([[other.id, undefined]]);
+    expect(changelogOf(out)).toHaveLength(0);
+  });
+
   it('with tracking off, every policy delivers, nothing is annotated and no changelog is written', () => {
     const off = new EventRouter(index, new RouterMetrics(new Registry()), topics, () => new Date('2026-05-05T14:00:00Z'));
     off.route([record(shipped, 1)]);

@@ -88,7 +88,8 @@ export class EventRouter {
       const trace = span ? spanTraceHeaders(span) : passedOn(message);
       const triggers = this.index.match(event.customerId, event.type);
       if (triggers.length === 0) this.metrics.eventsUnmatched.inc({ event_type: event.type });
-      const seen = lifecycle?.observe(event, message, now.getTime());
+      // Only customers with a trigger that skips or annotates are tracked (memory and a changelog record per event).
+      const seen = lifecycle && this.index.tracksLifecycle(event.customerId) ? lifecycle.observe(event, message, now.getTime()) : undefined;
       if (seen?.record) changelog.push(seen.record);
       const wrong = seen !== undefined && (seen.annotation.stale || seen.annotation.outOfOrder);
       for (const trigger of triggers) {
