@@ -83,7 +83,7 @@ export interface KafkaBatch {
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the partition was revoked: stop early. */
   isActive(): boolean;
-  /** Bumped each time the consumer (re)joins its group: a new generation may own other partitions. */
+  /** Bumped each time a consumer of this service (re)joins its group: a new generation may own other partitions. */
   generation: number;
 }
 
@@ -110,6 +110,8 @@ interface RunningBinding {
 export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly running: RunningBinding[] = [];
   private stopping = false;
+  /** Group joins of any consumer of this transport (replaced consumers included): only ever grows. */
+  private generation = 0;
   private closing: Promise<void> | undefined;
   private startError: string | undefined;
   private readonly wakers = new Set<() => void>();
@@ -256,9 +258,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       // after a broker restart): a consumer must never stay down, so it is replaced.
       if (!event.payload.restart) void this.replace(entry);
     });
-    let generation = 0;
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      generation++;
+      this.generation++;
       entry.crashed = undefined;
       log.info('kafka consumer joined its group');
     });
@@ -307,7 +308,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
                 highWatermark: batch.highWatermark,
                 heartbeat: () => payload.heartbeat(),
                 isActive: () => payload.isRunning() && !payload.isStale() && !this.stopping,
-                generation,
+                generation: this.generation,
               },
               next.toString(),
             );

@@ -389,6 +389,16 @@ describe('DeliveryPipeline (fake channel, real renderer)', () => {
       expect(sequence.blocked(t.id, 'ord_s5')?.head).toBe('msg_x');
     });
 
+    it("applies a limit release only when the owner's own view agrees the order waited too long", async () => {
+      const t = ordered();
+      channel.answer = failing(['msg_l1']);
+      await pipeline.processBatch([record(job(t, 'ord_s10', { deliveryId: 'msg_l1' })), record(job(t, 'ord_s10', { deliveryId: 'msg_l2' }))], 'main');
+      const out = await pipeline.processBatch([releaseRecord(t.id, 'ord_s10', 'msg_l1', 'limit')], 'main');
+      expect(out.find((x) => x.topic === topics.orderSequence)).toBeUndefined();
+      expect(sequence.blocked(t.id, 'ord_s10')?.queued.map((q) => q.deliveryId)).toEqual(['msg_l2']);
+      expect(channel.sent.map((s) => s.deliveryId)).toEqual(['msg_l1']);
+    });
+
     it('gives up waiting past the queue limit: the queued jobs go first, then the new one', async () => {
       const t = ordered();
       channel.answer = failing(['msg_0']);

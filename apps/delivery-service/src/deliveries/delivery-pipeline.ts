@@ -58,6 +58,11 @@ export interface PipelineStages {
 export class DeliveryPipeline {
   constructor(private readonly s: PipelineStages) {}
 
+  /** The per-order sequence's state topic (its records are produced after the batch's others). */
+  get sequenceTopic(): string {
+    return this.s.topics.orderSequence;
+  }
+
   /**
    * Nest hook: once the consumers have stopped and before connections close, let background attempts
    * report (their hand-offs, already committed to a retry topic, cover the rest), within the
@@ -111,7 +116,7 @@ export class DeliveryPipeline {
 
   /** A release on the main topic: the order's queued jobs go now, in order (the first to need a retry blocks the rest again). */
   private async released(release: SequenceRelease): Promise<JobOutcome[]> {
-    const { jobs, write } = this.s.sequence.release(release);
+    const { jobs, write } = this.s.sequence.release(release, this.s.resolver.known(release.triggerId));
     return [...(write ? [{ sequenceState: [write] }] : []), ...(await this.runAll(jobs))];
   }
 

@@ -81,11 +81,21 @@ describe('OrderSequence', () => {
     expect(s.blocked('trg_1', 'ord_1')?.head).toBe('msg_other');
   });
 
-  it('sends one release per overdue block, "disabled" when the trigger no longer orders per order', () => {
+  it('sends one release per overdue block (again after a minute), "disabled" when the trigger no longer orders per order, none before the views are up or for an unknown trigger', async () => {
     const s = make();
-    s.apply([consumed(encodeSequenceBlock(block())), consumed(encodeSequenceBlock(block({ triggerId: 'trg_2', head: 'msg_2' })))]);
-    const triggers = new Map([['trg_1', ordered(60)]]);
+    s.apply([
+      consumed(encodeSequenceBlock(block())),
+      consumed(encodeSequenceBlock(block({ triggerId: 'trg_2', head: 'msg_2' }))),
+      consumed(encodeSequenceBlock(block({ triggerId: 'trg_unknown', head: 'msg_3' }))),
+    ]);
+    const triggers = new Map([
+      ['trg_1', ordered(60)],
+      ['trg_2', newTriggerSnapshot({ id: 'trg_2' })],
+    ]);
     now = T0 + 30_000;
+    // The job consumers have not started: the trigger view may still be loading.
+    expect(s.overdue((id) => triggers.get(id))).toEqual([]);
+    await s.sync(1);
     expect(s.overdue((id) => triggers.get(id)).map((r) => JSON.parse(String(r.value)) as unknown)).toEqual([
       { schema: 'sequence-release/1', triggerId: 'trg_2', orderId: 'ord_1', head: 'msg_2', reason: 'disabled' },
     ]);
@@ -93,6 +103,8 @@ describe('OrderSequence', () => {
     const due = s.overdue((id) => triggers.get(id));
     expect(due.map((r) => [r.key, (JSON.parse(String(r.value)) as { reason: string }).reason])).toEqual([['ord_1', 'limit']]);
     expect(s.overdue((id) => triggers.get(id))).toEqual([]);
+    now = T0 + 61_000 + 60_000;
+    expect(s.overdue((id) => triggers.get(id)).map((r) => r.key)).toEqual(['ord_1', 'ord_1']);
   });
 
   it('after a group join, waits until the view has read the state topic to its end', async () => {

@@ -16,6 +16,10 @@ import type { SequenceMetrics } from './sequence.metrics';
 
 /** Marks this instance's own writes, so that their echo on the broadcast view is recognised. */
 const WRITER_HEADER = 'x-postback-writer';
+/** A block record stays under Kafka's default 1 MiB message limit: past this, the order gives up waiting. */
+const MAX_BLOCK_BYTES = 900_000;
+/** A limit release not acted on (e.g. sent while the owner's view lagged) is sent again after this. */
+const LIMIT_RESEND_MS = 60_000;
 
 /** What the main lane does with a job of a per-order trigger. */
 export type Admission =
@@ -39,8 +43,10 @@ export class OrderSequence {
   private readonly pending = new Map<string, number>();
   /** Per partition of the state topic, the next offset the view will read. */
   private readonly positions = new Map<number, bigint>();
-  /** Blocks whose limit release this instance already sent, by key: the head it released. */
-  private readonly limitSent = new Map<string, string>();
+  /** Blocks whose limit release this instance already sent, by key: the head it released, and when. */
+  private readonly limitSent = new Map<string, { head: string; at: number }>();
+  /** Set once the job consumers run (the views caught up): the limit check waits for it. */
+  private started = false;
   private writes = 0;
   private syncedGeneration = -1;
 
@@ -86,6 +92,7 @@ export class OrderSequence {
    * generation is handled.
    */
   async sync(generation: number): Promise<void> {
+    this.started = true;
     if (generation === this.syncedGeneration) return;
     let ends: Map<number, bigint>;
     try {
@@ -116,8 +123,10 @@ export class OrderSequence {
     const queued = block.queued.some((q) => q.deliveryId === job.deliveryId) ? block.queued : [...block.queued, job];
     const waitedMs = this.now() - Date.parse(block.since);
     const overTime = waitedMs > trigger.ordering.maxWaitSeconds * 1000;
-    if (overTime || queued.length > trigger.ordering.maxQueued) {
-      const reason = overTime ? 'time' : 'count';
+    const overCount = queued.length > trigger.ordering.maxQueued;
+    const overSize = !overTime && !overCount && Buffer.byteLength(JSON.stringify({ ...block, queued })) > MAX_BLOCK_BYTES;
+    if (overTime || overCount || overSize) {
+      const reason = overTime ? 'time' : overCount ? 'count' : 'size';
       this.metrics.gaveUp.inc({ reason });
       this.logger.warn(
         { triggerId: job.triggerId, orderId: job.event.data.id, head: block.head, waitedMs, queued: queued.length - 1, reason },
@@ -154,10 +163,12 @@ export class OrderSequence {
    * Main lane, a release: when it names the order's head, the block is cleared and its queued
    * jobs are returned, to be handled now in order (the first to wait for a retry blocks again).
    */
-  release(release: SequenceRelease): { jobs: DeliveryJob[]; write?: OutgoingMessage } {
+  release(release: SequenceRelease, trigger: TriggerSnapshot | undefined): { jobs: DeliveryJob[]; write?: OutgoingMessage } {
     const key = sequenceKey(release.triggerId, release.orderId);
     const block = this.blocks.get(key);
     if (!block || block.head !== release.head) return { jobs: [] };
+    // A limit or disabled release holds only if this owner's own view agrees (the sender's may lag).
+    if (release.reason !== 'settled' && (!trigger || !releaseReason(trigger, Date.parse(block.since), this.now()))) return { jobs: [] };
     this.metrics.released.inc({ reason: release.reason });
     const waitedMs = this.now() - Date.parse(block.since);
     if (release.reason === 'limit') {
@@ -187,15 +198,18 @@ export class OrderSequence {
    */
   overdue(trigger: (id: string) => TriggerSnapshot | undefined): OutgoingMessage[] {
     const out: OutgoingMessage[] = [];
+    if (!this.started) return out;
     const now = this.now();
     for (const [key, block] of this.blocks) {
-      if (this.limitSent.get(key) === block.head) continue;
+      const sent = this.limitSent.get(key);
+      if (sent?.head === block.head && now - sent.at < LIMIT_RESEND_MS) continue;
+      // A trigger this view does not know (yet) is left alone: unknown is not "no longer per order".
       const t = trigger(block.triggerId);
-      const limitMs = t?.ordering?.mode === 'per-order' ? t.ordering.maxWaitSeconds * 1000 : 0;
-      if (now - Date.parse(block.since) <= limitMs) continue;
-      const reason: ReleaseReason = limitMs === 0 ? 'disabled' : 'limit';
+      if (!t) continue;
+      const reason = releaseReason(t, Date.parse(block.since), now);
+      if (!reason) continue;
       out.push(encodeSequenceRelease({ schema: 'sequence-release/1', triggerId: block.triggerId, orderId: block.orderId, head: block.head, reason }));
-      this.limitSent.set(key, block.head);
+      this.limitSent.set(key, { head: block.head, at: now });
     }
     for (const key of this.limitSent.keys()) if (!this.blocks.has(key)) this.limitSent.delete(key);
     return out;
@@ -226,4 +240,15 @@ export class OrderSequence {
     this.pending.set(key, seq);
     return { ...record, headers: { ...record.headers, [WRITER_HEADER]: `${this.instanceId}#${seq}` } };
   }
+}
+
+/**
+ * Why an order blocked since `since` may stop waiting now: its trigger no longer orders per order
+ * (`disabled`), or it has waited past the trigger's limit (`limit`); undefined: it waits on. The
+ * limit check and the owner applying a release both ask, so a release sent on a lagging view
+ * changes nothing.
+ */
+export function releaseReason(trigger: TriggerSnapshot, since: number, now: number): ReleaseReason | undefined {
+  if (trigger.ordering?.mode !== 'per-order') return 'disabled';
+  return now - since > trigger.ordering.maxWaitSeconds * 1000 ? 'limit' : undefined;
 }
