@@ -66,6 +66,11 @@ describe('per-order sequence on the real broker', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.ordering).toBe('per-order');
+    // Field errors, never a 500, for settings that are out of range or null.
+    for (const bad of [{ ordering: 'sideways' }, { ordering: null }, { orderingMaxQueued: 0 }, { outOfOrder: null }]) {
+      const refused = await platform.api<{ errors?: Array<{ field: string }> }>('PATCH', `/customers/${customerId}/triggers/${created.body.id}`, bad);
+      expect([refused.status, refused.body.errors?.[0]?.field]).toEqual([400, Object.keys(bad)[0]]);
+    }
     const activated = await platform.api<{ revision: number }>('POST', `/customers/${customerId}/triggers/${created.body.id}/activate`, { force: true });
     await platform.router.get(TriggerIndex).waitFor(created.body.id, activated.body.revision, 15_000);
     await platform.delivery.get(TriggerIndex).waitFor(created.body.id, activated.body.revision, 15_000);

@@ -29,6 +29,10 @@ describe('revision diff', () => {
       'retryOnFailure',
       'maxAttempts',
       'timeoutMs',
+      'ordering',
+      'orderingMaxWaitSeconds',
+      'orderingMaxQueued',
+      'outOfOrder',
       'templateId',
     ]);
     expect(changes[2]).toEqual({ field: 'url', from: null, to: 'https://shop.example/hooks' });
@@ -56,6 +60,12 @@ describe('revision diff', () => {
       email: { to: ['ops@shop.example'], subject: 'Order <%= it.data.id %>' },
     };
     expect(diffConfigs(base, next).map((c) => c.field)).toEqual(['eventTypes', 'headers', 'email']);
+  });
+
+  it('reads the order-aware settings missing from a revision made before them as their defaults', () => {
+    const now: TriggerConfig = { ...base, ordering: 'none', orderingMaxWaitSeconds: 3600, orderingMaxQueued: 50, outOfOrder: 'deliver' };
+    expect(diffConfigs(base, now)).toEqual([]);
+    expect(diffConfigs(base, { ...now, ordering: 'per-order' })).toEqual([{ field: 'ordering', from: 'none', to: 'per-order' }]);
   });
 
   it('treats a setting missing from an older revision as null', () => {

@@ -110,7 +110,10 @@ export function orderAwareOf(c: TriggerConfig): Required<Pick<TriggerConfig, 'or
  * compare as sets, headers by name and value whatever their order; a field missing from an older
  * revision counts as null.
  */
-export function diffConfigs(previous: TriggerConfig | undefined, next: TriggerConfig): ConfigChange[] {
+export function diffConfigs(previousConfig: TriggerConfig | undefined, nextConfig: TriggerConfig): ConfigChange[] {
+  // A revision from before the order-aware settings had their defaults: not a change.
+  const previous = previousConfig && { ...previousConfig, ...orderAwareOf(previousConfig) };
+  const next = { ...nextConfig, ...orderAwareOf(nextConfig) };
   const changes: ConfigChange[] = [];
   for (const field of FIELDS) {
     const from = previous ? (previous[field] ?? null) : null;

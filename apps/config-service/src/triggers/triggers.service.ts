@@ -85,6 +85,7 @@ export class TriggersService {
 
   async create(customerId: string, input: TriggerInput): Promise<TriggerView & { signingSecret: string }> {
     const channel = input.channel ?? 'http';
+    checkNotNull(input);
     await this.checkChannel(channel, input.url, input.email);
     this.checkSchema(input.outputSchema);
     if ((input.templateId === undefined) === (input.template === undefined)) {
@@ -151,6 +152,7 @@ export class TriggersService {
   }
 
   async update(customerId: string, id: string, input: Partial<Omit<TriggerInput, 'channel' | 'template'>>): Promise<TriggerView> {
+    checkNotNull(input);
     await this.db.transaction(async (m) => {
       const current = await this.lockTrigger(m, customerId, id);
       this.checkSchema(input.outputSchema);
@@ -483,4 +485,16 @@ function checkFormat(channel: 'http' | 'email', template: TemplateEntity): void 
 
 function dedupe<T>(values: T[]): T[] {
   return [...new Set(values)];
+}
+
+/** Settings that have a value: null is refused (omitting one keeps it, or takes the default). */
+const NOT_NULL = ['ordering', 'orderingMaxWaitSeconds', 'orderingMaxQueued', 'outOfOrder'] as const;
+
+function checkNotNull(input: Partial<Pick<TriggerInput, (typeof NOT_NULL)[number]>>): void {
+  const nulls = NOT_NULL.filter((f) => (input as Record<string, unknown>)[f] === null);
+  if (nulls.length > 0)
+    throw new InvalidInputError(
+      'these settings cannot be null',
+      nulls.map((field) => ({ field, message: 'must not be null: omit it to keep the current value' })),
+    );
 }
