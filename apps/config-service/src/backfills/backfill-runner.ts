@@ -110,6 +110,7 @@ export class BackfillRunner implements OnApplicationBootstrap, BeforeApplication
       this.failedAt.delete(row.id);
     } catch (err) {
       this.failedAt.set(row.id, Date.now());
+      this.metrics.runFailures.inc();
       this.logger.warn({ err, backfillId: row.id }, 'backfill run failed; trying again');
       const error = `interrupted, trying again: ${(err as Error).message}`.slice(0, 2000);
       await this.db.manager.update(BackfillEntity, { id: row.id, status: 'running' }, { error, updatedAt: new Date() }).catch(() => undefined);

@@ -78,6 +78,7 @@ export class OrderSequence {
       if (this.pending.has(m.key)) continue;
       const decoded = decodeSequenceBlock(m.value);
       if (!decoded.ok) {
+        this.metrics.problems.inc({ kind: 'unreadable_record' });
         this.logger.warn({ key: m.key, offset: m.offset, reason: decoded.reason }, 'order-sequence record ignored');
         continue;
       }
@@ -99,6 +100,7 @@ export class OrderSequence {
       ends = await this.endOffsets();
     } catch (e) {
       // Not fatal: the view is at most a moment behind; the next batch tries again.
+      this.metrics.problems.inc({ kind: 'sync' });
       this.logger.warn({ err: e }, 'could not read the end of the order-sequence topic; going on with the view as it is');
       return;
     }
@@ -106,6 +108,7 @@ export class OrderSequence {
       const behind = [...ends].some(([p, end]) => (this.positions.get(p) ?? 0n) < end);
       if (!behind) break;
       if (waited > 10_000) {
+        this.metrics.problems.inc({ kind: 'sync' });
         this.logger.warn('order-sequence view did not reach the end of its topic within 10 s: going on with what it has');
         break;
       }
@@ -217,6 +220,7 @@ export class OrderSequence {
 
   /** A send of limit releases failed: they are sent again at the next check. */
   forgetSentLimits(): void {
+    this.metrics.problems.inc({ kind: 'limit_send' });
     this.limitSent.clear();
   }
 

@@ -5,6 +5,7 @@ export class SequenceMetrics {
   readonly queued: Counter;
   readonly released: Counter<'reason'>;
   readonly gaveUp: Counter<'reason'>;
+  readonly problems: Counter<'kind'>;
   private blockedOrders: () => number = () => 0;
 
   constructor(registry: Registry) {
@@ -24,6 +25,12 @@ export class SequenceMetrics {
       name: 'postback_order_sequence_gave_up_total',
       help: 'Blocked orders that gave up waiting (time or count limit): their queued deliveries were sent ahead of the one being retried',
       labelNames: ['reason'],
+      registers,
+    });
+    this.problems = new Counter({
+      name: 'postback_order_sequence_problems_total',
+      help: 'Per-order sequence trouble, by kind: unreadable_record (a state record ignored), sync (the state topic end not read after a rebalance), limit_send (limit releases not sent)',
+      labelNames: ['kind'],
       registers,
     });
     const blocked = () => this.blockedOrders();
