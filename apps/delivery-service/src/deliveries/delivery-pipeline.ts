@@ -18,6 +18,8 @@ import type { RetryPolicy } from './retry-policy';
 import type { SigningSecrets } from './signing-secrets';
 import type { TriggerResolver } from './trigger-resolver';
 
+type SequencedTrigger = TriggerSnapshot & { ordering: NonNullable<TriggerSnapshot['ordering']> };
+
 /** The stages of a delivery, each in its own file; the pipeline only runs them in order. */
 export interface PipelineStages {
   resolver: TriggerResolver;
@@ -86,52 +88,66 @@ export class DeliveryPipeline {
     const outcomes: JobOutcome[] = [];
     await Promise.all(
       byOrder.map(async (items) => {
-        for (const item of items) outcomes.push(...(item.schema === 'sequence-release/1' ? await this.released(item) : await this.run(item, lane)));
+        for (const item of items) {
+          if (item.schema === 'sequence-release/1') await this.released(item, outcomes);
+          else await this.run(item, lane, outcomes);
+        }
       }),
     );
     return outcomeRecords(outcomes, invalid, this.s.topics);
   }
 
-  /** A job, in its order's sequence when its trigger keeps one. */
-  private async run(job: DeliveryJob, lane: Lane): Promise<JobOutcome[]> {
-    const trigger = await this.sequenced(job);
-    if (!trigger) return [await this.handle(job, lane)];
+  /** A job, in its order's sequence when its trigger keeps one; its outcomes go to `out`. */
+  private async run(job: DeliveryJob, lane: Lane, out: JobOutcome[]): Promise<void> {
+    const found = this.sequenced(job);
+    const trigger = found instanceof Promise ? await found : found;
+    if (!trigger) {
+      out.push(await this.handle(job, lane));
+      return;
+    }
     if (lane === 'retry') {
       // The head (or a job that was one) settled: its order goes on. Ignored unless it is still the head.
       const outcome = await this.handle(job, lane);
       if (!outcome.retry) outcome.sequenceRelease = this.s.sequence.settled(job);
-      return [outcome];
+      out.push(outcome);
+      return;
     }
     const admission = this.s.sequence.admit(job, trigger);
     if (admission.kind === 'queued') {
       const log = new AttemptLog(this.s.logger, { deliveryId: job.deliveryId, eventId: job.event.id, triggerId: job.triggerId, attempt: 0 });
-      return [{ result: this.s.results.queued(job, trigger, admission.head, admission.since, log), sequenceState: [admission.write] }];
+      out.push({ result: this.s.results.queued(job, trigger, admission.head, admission.since, log), sequenceState: [admission.write] });
+      return;
     }
-    if (admission.kind === 'gave-up') return [{ sequenceState: [admission.write] }, ...(await this.runAll(admission.released)), ...(await this.run(job, lane))];
+    if (admission.kind === 'gave-up') {
+      out.push({ sequenceState: [admission.write] });
+      for (const queued of admission.released) await this.run(queued, 'main', out);
+      await this.run(job, lane, out);
+      return;
+    }
     const outcome = await this.handle(job, lane);
     const after = this.s.sequence.afterAttempt(job, !!outcome.retry);
     if (after.write) outcome.sequenceState = [after.write];
-    return [outcome, ...(await this.runAll(after.released))];
+    out.push(outcome);
+    for (const queued of after.released) await this.run(queued, 'main', out);
   }
 
   /** A release on the main topic: the order's queued jobs go now, in order (the first to need a retry blocks the rest again). */
-  private async released(release: SequenceRelease): Promise<JobOutcome[]> {
+  private async released(release: SequenceRelease, out: JobOutcome[]): Promise<void> {
     const { jobs, write } = this.s.sequence.release(release, this.s.resolver.known(release.triggerId));
-    return [...(write ? [{ sequenceState: [write] }] : []), ...(await this.runAll(jobs))];
+    if (write) out.push({ sequenceState: [write] });
+    for (const job of jobs) await this.run(job, 'main', out);
   }
 
-  private async runAll(jobs: readonly DeliveryJob[]): Promise<JobOutcome[]> {
-    const out: JobOutcome[] = [];
-    for (const job of jobs) out.push(...(await this.run(job, 'main')));
-    return out;
-  }
-
-  /** The job's trigger when the job takes part in a per-order sequence (waiting, if need be, for the revision the router matched). */
-  private async sequenced(job: DeliveryJob): Promise<(TriggerSnapshot & { ordering: NonNullable<TriggerSnapshot['ordering']> }) | undefined> {
+  /**
+   * The job's trigger when the job takes part in a per-order sequence. Synchronous when this view
+   * has the revision the router matched (the usual case: no promise per job); otherwise it waits
+   * for it, as the resolver does.
+   */
+  private sequenced(job: DeliveryJob): SequencedTrigger | undefined | Promise<SequencedTrigger | undefined> {
     if (job.test || job.replay) return undefined;
-    let trigger = this.s.resolver.known(job.triggerId);
-    if (!trigger || trigger.revision < job.triggerRevision) trigger = (await this.s.resolver.resolve(job)).trigger;
-    return OrderSequence.applies(job, trigger) ? trigger : undefined;
+    const known = this.s.resolver.known(job.triggerId);
+    if (known && known.revision >= job.triggerRevision) return OrderSequence.applies(job, known) ? known : undefined;
+    return this.s.resolver.resolve(job).then((r) => (OrderSequence.applies(job, r.trigger) ? r.trigger : undefined));
   }
 
   /** One job, never throwing. */
