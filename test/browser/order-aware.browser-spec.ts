@@ -119,7 +119,7 @@ describe('order-aware delivery in the console', () => {
     const row = page.getByRole('link', { name: new RegExp(`order.delivered of order ${failingOrder}, queued`) });
     await row.waitFor({ timeout: 30_000 });
     await row.click();
-    await page.getByText(/waiting behind delivery msg_\w+ of order/).waitFor();
+    await page.getByText(/waiting behind delivery msg_[\w-]+ of order/).waitFor();
     await page.getByText('It waits behind an earlier delivery of the same order (per-order sequence).').first().waitFor();
     await shots.take(page, 'queued-delivery');
     // Nothing of the failing order's delivered postback reached the receiver.
