@@ -1,0 +1,41 @@
+// The kafkajs fixes in patches/kafkajs+2.2.4.patch (applied by `npm ci` through patch-package).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const RequestQueue = require('kafkajs/src/network/requestQueue') as new (options: Record<string, unknown>) => {
+  pending: unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests(): void;
+  scheduleCheckPendingRequests(): void;
+};
+
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function queue() {
+  return new RequestQueue({
+    maxInFlightRequests: null,
+    requestTimeout: 30_000,
+    enforceRequestTimeout: true,
+    clientId: 'test',
+    broker: 'b:9092',
+    logger: quiet,
+  });
+}
+
+describe('kafkajs request queue (patched)', () => {
+  it('arms no timer when nothing is pending and nothing throttled (unpatched: a 1 ms timer per connection, forever)', () => {
+    const q = queue();
+    q.checkPendingRequests();
+    const armed = q.throttleCheckTimeoutId;
+    if (armed) clearTimeout(armed); // stops the loop, so that a failing run ends
+    expect(armed).toBeNull();
+  });
+
+  it('still checks again later while requests wait for a throttle to end', () => {
+    const q = queue();
+    q.throttledUntil = Date.now() + 60_000;
+    q.pending.push({});
+    q.scheduleCheckPendingRequests();
+    expect(q.throttleCheckTimeoutId).not.toBeNull();
+    clearTimeout(q.throttleCheckTimeoutId as NodeJS.Timeout);
+  });
+});
