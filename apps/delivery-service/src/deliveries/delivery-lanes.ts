@@ -1,6 +1,7 @@
 import { DeliveryJob, retryTopic, TopicNames, TriggerSnapshot } from '@postback/contracts';
 import type { MessageSink, TopicMessages } from '@postback/kafka';
 import type { ChannelResult } from '../channels/channel';
+import { answerWithin } from './answer-budget';
 import type { AttemptLog } from './attempt-log';
 import type { KeyedSemaphore, Semaphore } from './concurrency';
 import type { DeliveryMetrics } from './delivery.metrics';
@@ -84,7 +85,7 @@ export class DeliveryLanes {
       slot = await this.perHost.acquireWithin(host, this.settings.mainTopicBudgetMs);
     }
     const attempt = this.overall.run(send).finally(slot);
-    const inTime = await Promise.race([attempt, sleep(this.settings.mainTopicBudgetMs).then(() => undefined)]);
+    const inTime = await answerWithin(attempt, this.settings.mainTopicBudgetMs);
     if (inTime) return conclude(inTime);
     // Without retries there is no second attempt to hand off to: the batch waits for this one.
     if (!trigger.retry.enabled) return conclude(await attempt);
