@@ -12,6 +12,11 @@ export interface KafkaConnectionOptions {
   /** Broker request timeout (ms). */
   requestTimeout?: number;
   ssl?: boolean;
+  /**
+   * Group session timeout of every group consumer (ms; 30 s by default): how long the group waits
+   * for a member that stopped heartbeating (crashed, cut off) before its partitions go to the others.
+   */
+  sessionTimeout?: number;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
 

@@ -241,7 +241,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     const groupId = broadcast ? `${binding.groupId}.${randomUUID()}` : binding.groupId;
     const consumer = this.options.client.rawConsumer({
       groupId,
-      sessionTimeout: binding.sessionTimeoutMs ?? 30_000,
+      sessionTimeout: binding.sessionTimeoutMs ?? this.options.client.options.sessionTimeout ?? 30_000,
       heartbeatInterval: 3000,
       maxBytesPerPartition: binding.maxBytesPerPartition ?? 1024 * 1024,
       ...(binding.fetchLingerMs ? { minBytes: 1024 * 1024, maxWaitTimeInMs: binding.fetchLingerMs } : {}),

@@ -15,6 +15,7 @@ export function readKafkaEnv(env: EnvReader, clientId: string): KafkaSettings {
     ssl: env.bool('KAFKA_SSL', false),
     connectionTimeout: env.int('KAFKA_CONNECTION_TIMEOUT_MS', 3000, { min: 100, max: 60_000 }),
     requestTimeout: env.int('KAFKA_REQUEST_TIMEOUT_MS', 30_000, { min: 1000, max: 300_000 }),
+    sessionTimeout: env.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, { min: 6000, max: 300_000 }),
     partitions: env.int('KAFKA_TOPIC_PARTITIONS', 3, { min: 1, max: 1000 }),
     topics: topicNames(prefix),
   };
