@@ -84,7 +84,7 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
       jitter: env.int('DELIVERY_RETRY_JITTER_PERCENT', 20, { min: 0, max: 50 }) / 100,
       partitionsConsumedConcurrently: env.int('DELIVERY_RETRY_PARTITIONS_CONCURRENTLY', 3, { min: 1, max: 64 }),
     },
-    readRenderEnv(env, 'RENDER_WORKERS', 2),
+    readRenderEnv(env, 'RENDER_WORKERS', 1),
     readSmtpEnv(env),
   );
   return env.done(config);
