@@ -39,6 +39,8 @@ const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 10);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
 const BASELINES = process.env.BENCH_BASELINES === 'none' ? [] : (process.env.BENCH_BASELINES ?? 'axios,undici').split(',');
 const SCALE = process.env.BENCH_SCALE !== '0';
+/** BENCH_HOPS=0: no read-committed probe on the job topic (no hopsMs); its fetches are broker load the platform does not cause. */
+const HOPS = process.env.BENCH_HOPS !== '0';
 /** The router's guarantee under test (ROUTER_GUARANTEE): exactly-once (the default) or at-least-once. */
 const ROUTER_GUARANTEE = process.env.BENCH_ROUTER_GUARANTEE ?? 'exactly-once';
 /** BENCH_TRIGGER: settings (JSON) every benchmark trigger is created with, e.g. the order-aware options. */
@@ -290,7 +292,7 @@ async function main(): Promise<void> {
     processes: [],
   };
   const { producer, brokerPid, customers, processes } = sides;
-  const probe = new JobProbe();
+  const probe = HOPS ? new JobProbe() : undefined;
   const dbName = `pb_bench_${suffix}`;
   const result: Record<string, unknown> = {
     command: 'npm run bench',
@@ -340,7 +342,7 @@ async function main(): Promise<void> {
     const config = new BenchProcess('config-service', 'node', [main('config-service')], { ...env, PORT: '3900' });
     processes.push(config);
     await waitHttp('http://127.0.0.1:3900/health/ready', 90_000, 'config-service', config);
-    await probe.start(kafka, topicNames(prefix).deliveries);
+    await probe?.start(kafka, topicNames(prefix).deliveries);
     const api = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`http://127.0.0.1:3900${path}`, {
         method,
@@ -514,7 +516,7 @@ async function main(): Promise<void> {
       target: '≤ 5',
     };
   } finally {
-    await probe.stop().catch(() => undefined);
+    await probe?.stop().catch(() => undefined);
     await Promise.allSettled(processes.map((p) => p.stop()));
     await receiver.stop();
     await kafka.deleteTopics(listBenchTopics().filter((t) => t.startsWith(prefix))).catch(() => undefined);
