@@ -1,5 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { answerWithin } from './answer-budget';
 
 /** Keeps the event loop busy, as a CPU-starved process or a long synchronous stretch would. */
@@ -11,16 +14,24 @@ function block(ms: number): void {
 }
 
 describe('answerWithin (the main lane budget for an answer)', () => {
-  // The receiver is another process, so it answers while this one is busy.
+  // The receiver is another process, so it answers while this one is busy; it touches a file once
+  // an answer is written, so that the test knows when the answer is in this process's socket.
   let receiver: ChildProcess;
   let port: number;
+  const dir = mkdtempSync(join(tmpdir(), 'answer-budget-'));
+  const answered = join(dir, 'answered');
 
   beforeAll(async () => {
-    const echo = "const s=require('net').createServer(c=>c.on('data',d=>c.write(d)));s.listen(0,'127.0.0.1',()=>console.log(s.address().port))";
-    receiver = spawn(process.execPath, ['-e', echo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const echo =
+      "const fs=require('fs');const s=require('net').createServer(c=>c.on('data',d=>c.write(d,()=>fs.writeFileSync(process.argv[1],''))));" +
+      "s.listen(0,'127.0.0.1',()=>console.log(s.address().port))";
+    receiver = spawn(process.execPath, ['-e', echo, answered], { stdio: ['ignore', 'pipe', 'inherit'] });
     port = await new Promise<number>((resolve) => receiver.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
   });
-  afterAll(() => receiver.kill());
+  afterAll(() => {
+    receiver.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   /** An answer over a real socket: an echo of `text`. */
   async function ask(text: string): Promise<{ answer: Promise<string>; socket: Socket }> {
@@ -48,7 +59,11 @@ describe('answerWithin (the main lane budget for an answer)', () => {
     const { answer, socket } = await ask('pong');
     // No extension for lateness here (lateMs huge): only the read-pending-I/O-first rule is tested.
     const within = answerWithin(answer, 50, 60_000);
-    block(200); // the echo arrives meanwhile; the budget timer and the socket read are both due
+    // Busy until the echo is in this process's socket and past the budget: the budget timer and
+    // the socket read are then both due.
+    const until = Date.now() + 10_000;
+    while (!existsSync(answered) && Date.now() < until) block(5);
+    block(100);
     await expect(within).resolves.toBe('pong');
     socket.destroy();
   });
@@ -61,11 +76,28 @@ describe('answerWithin (the main lane budget for an answer)', () => {
   });
 
   it('gives back the lateness only once', async () => {
-    const never = new Promise<string>(() => undefined);
-    const within = answerWithin(never, 50, 20);
-    block(150);
-    const t0 = Date.now();
-    await expect(within).resolves.toBeUndefined();
-    expect(Date.now() - t0).toBeLessThan(5000);
+    jest.useFakeTimers();
+    try {
+      // Timers on the fake clock; the budget's clock runs ahead of it by `stalled` (a busy process).
+      let stalled = 0;
+      const now = () => Date.now() + stalled;
+      // Fires the next timer (the budget; the look at pending I/O runs with it), then lets what it
+      // resolved run.
+      const step = async () => {
+        await jest.advanceTimersToNextTimerAsync();
+        for (let i = 0; i < 10; i++) await Promise.resolve();
+      };
+      let settled = false;
+      const within = answerWithin(new Promise<string>(() => undefined), 50, 20, now).then((v) => ((settled = true), v));
+      stalled += 150; // the budget timer runs 150 ms late
+      await step();
+      expect(settled).toBe(false); // so 50 ms more
+      stalled += 150; // and the extension's timer is late too
+      await step();
+      expect(settled).toBe(true);
+      await expect(within).resolves.toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
