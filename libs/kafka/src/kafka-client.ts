@@ -13,8 +13,9 @@ export interface KafkaConnectionOptions {
   requestTimeout?: number;
   ssl?: boolean;
   /**
-   * Group session timeout of every group consumer (ms; 30 s by default): how long the group waits
-   * for a member that stopped heartbeating (crashed, cut off) before its partitions go to the others.
+   * Group session timeout of the services' consumers (KafkaTransport; ms, 30 s by default): how long
+   * the group waits for a member that stopped heartbeating (crashed, cut off) before its partitions
+   * go to the others. Short-lived readers (topic collector, backfill range reader) keep their own.
    */
   sessionTimeout?: number;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };

@@ -239,10 +239,13 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     if (!handler) throw new Error(`no @EventPattern handler for "${binding.pattern}"`);
     const broadcast = binding.mode === 'broadcast';
     const groupId = broadcast ? `${binding.groupId}.${randomUUID()}` : binding.groupId;
+    const sessionTimeout = binding.sessionTimeoutMs ?? this.options.client.options.sessionTimeout ?? 30_000;
+    // At most a third of the session timeout, as Kafka advises: two missed heartbeats are not yet a departure.
+    const heartbeatInterval = Math.min(3000, Math.floor(sessionTimeout / 3));
     const consumer = this.options.client.rawConsumer({
       groupId,
-      sessionTimeout: binding.sessionTimeoutMs ?? this.options.client.options.sessionTimeout ?? 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout,
+      heartbeatInterval,
       maxBytesPerPartition: binding.maxBytesPerPartition ?? 1024 * 1024,
       ...(binding.fetchLingerMs ? { minBytes: 1024 * 1024, maxWaitTimeInMs: binding.fetchLingerMs } : {}),
       readUncommitted: false,
@@ -294,7 +297,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
         const { ready, waiting } = binding.dueAtHeader ? splitDue(messages, binding.dueAtHeader, Date.now()) : { ready: messages, waiting: undefined };
         // Long batches (slow receivers) must not cost the group membership: heartbeat meanwhile.
-        const keepAlive = setInterval(() => void payload.heartbeat().catch(() => undefined), 3000);
+        const keepAlive = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatInterval);
         try {
           if (ready.length > 0) {
             // The next offset to read: past the batch's last record, control records (transaction
