@@ -20,6 +20,7 @@
  *   BENCH_SERVICE_ROUTER_TRANSACTION_WINDOW_MS=0 npm run bench   any service setting under test
  *   BENCH_LOG_LEVEL=debug BENCH_LOG_DIR=/tmp/bench-logs npm run bench   (the services' logs, per-batch timings)
  *   BENCH_TRIGGER='{"ordering":"per-order","outOfOrder":"annotate"}' npm run bench   trigger settings under test
+ *   BENCH_HOPS=0 npm run bench             no job-topic probe (no hopsMs; its fetches load the broker too)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -307,6 +308,7 @@ async function main(): Promise<void> {
       routerGuarantee: ROUTER_GUARANTEE,
       serviceEnv: SERVICE_ENV,
       trigger: TRIGGER_SETTINGS,
+      jobTopicProbe: HOPS,
     },
   };
   try {
