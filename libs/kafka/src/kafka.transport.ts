@@ -32,7 +32,6 @@ export interface ConsumerBinding {
   groupId: string;
   /** Partitions processed at the same time by this instance (default 1). In transactional mode their batches share a transaction. */
   partitionsConsumedConcurrently?: number;
-  sessionTimeoutMs?: number;
   maxBytesPerPartition?: number;
   /**
    * Fetch linger (default 0: the broker answers a fetch as soon as anything is there). With a
@@ -239,7 +238,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     if (!handler) throw new Error(`no @EventPattern handler for "${binding.pattern}"`);
     const broadcast = binding.mode === 'broadcast';
     const groupId = broadcast ? `${binding.groupId}.${randomUUID()}` : binding.groupId;
-    const sessionTimeout = binding.sessionTimeoutMs ?? this.options.client.options.sessionTimeout ?? 30_000;
+    const sessionTimeout = this.options.client.options.sessionTimeout ?? 30_000;
     // At most a third of the session timeout, as Kafka advises: two missed heartbeats are not yet a departure.
     const heartbeatInterval = Math.min(3000, Math.floor(sessionTimeout / 3));
     const consumer = this.options.client.rawConsumer({
