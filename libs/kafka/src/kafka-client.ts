@@ -4,6 +4,14 @@ import type { Logger } from 'pino';
 import { OutgoingMessage, TopicMessages } from './messages';
 import { TopicSpec } from './topic-spec';
 
+/**
+ * Default most bytes per partition in a consumer's fetch: 256 KiB rather than kafkajs's 1 MiB, which
+ * let a burst hold far more records in memory than the services work on at once (the delivery
+ * service's peak RSS, measured in docs/performance.md). 256 KiB is about 120 delivery jobs of 2 KB
+ * per partition: three partitions at a time still exceed the delivery service's concurrency cap (200).
+ */
+export const DEFAULT_MAX_BYTES_PER_PARTITION = 256 * 1024;
+
 export interface KafkaConnectionOptions {
   brokers: string[];
   clientId: string;
@@ -18,6 +26,12 @@ export interface KafkaConnectionOptions {
    * go to the others. Short-lived readers (topic collector, backfill range reader) keep their own.
    */
   sessionTimeout?: number;
+  /**
+   * Most bytes a fetch of the services' consumers returns per partition (KafkaTransport; 256 KiB by
+   * default). It bounds how many records a consumer holds at once: a batch is processed whole
+   * before the partition's next. Kafka still returns a record batch larger than this, whole.
+   */
+  maxBytesPerPartition?: number;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
 

@@ -7,7 +7,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { BatchWindow, PartitionOffset } from './batch-window';
 import { CatchUpTracker } from './catch-up-tracker';
 import { splitDue } from './due-at-gate';
-import { KafkaClient, KafkaProducer, MessageSink } from './kafka-client';
+import { DEFAULT_MAX_BYTES_PER_PARTITION, KafkaClient, KafkaProducer, MessageSink } from './kafka-client';
 import { ConsumedMessage, toConsumed } from './messages';
 import { OffsetCommitter } from './offset-committer';
 
@@ -245,7 +245,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       groupId,
       sessionTimeout,
       heartbeatInterval,
-      maxBytesPerPartition: binding.maxBytesPerPartition ?? 1024 * 1024,
+      maxBytesPerPartition: binding.maxBytesPerPartition ?? this.options.client.options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
       ...(binding.fetchLingerMs ? { minBytes: 1024 * 1024, maxWaitTimeInMs: binding.fetchLingerMs } : {}),
       readUncommitted: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },

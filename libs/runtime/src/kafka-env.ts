@@ -1,5 +1,5 @@
 import { TopicNames, topicNames } from '@postback/contracts';
-import { KafkaConnectionOptions } from '@postback/kafka';
+import { DEFAULT_MAX_BYTES_PER_PARTITION, KafkaConnectionOptions } from '@postback/kafka';
 import { EnvReader } from './env-reader';
 
 export type KafkaSettings = KafkaConnectionOptions & { partitions: number; topics: TopicNames };
@@ -16,6 +16,7 @@ export function readKafkaEnv(env: EnvReader, clientId: string): KafkaSettings {
     connectionTimeout: env.int('KAFKA_CONNECTION_TIMEOUT_MS', 3000, { min: 100, max: 60_000 }),
     requestTimeout: env.int('KAFKA_REQUEST_TIMEOUT_MS', 30_000, { min: 1000, max: 300_000 }),
     sessionTimeout: env.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, { min: 6000, max: 300_000 }),
+    maxBytesPerPartition: env.int('KAFKA_MAX_BYTES_PER_PARTITION', DEFAULT_MAX_BYTES_PER_PARTITION, { min: 16 * 1024, max: 64 * 1024 * 1024 }),
     partitions: env.int('KAFKA_TOPIC_PARTITIONS', 3, { min: 1, max: 1000 }),
     topics: topicNames(prefix),
   };
