@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { SsrfGuard } from '@postback/security';
 import axios, { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { Agent, Dispatcher, request } from 'undici';
+import { HttpClient } from '../apps/delivery-service/src/channels/http-client';
 
 const REQUESTS = Number(process.env.BENCH_HTTP_REQUESTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 64);
@@ -92,50 +93,12 @@ function undiciDirect(ssrf: SsrfGuard): Send {
   };
 }
 
-/**
- * undici's dispatcher driven by a handler of our own: no response stream, no async iterator; the
- * excerpt is collected in onResponseData and the answer settles once, in onResponseEnd or onResponseError.
- */
-function undiciHandler(ssrf: SsrfGuard): Send {
-  const dispatcher = new Agent({ connections: 256, connect: { lookup: ssrf.lookup } });
-  return (url) => {
-    const target = new URL(url);
-    return new Promise((resolve, reject) => {
-      let status = 0;
-      let kept = 0;
-      const chunks: Buffer[] = [];
-      dispatcher.dispatch(
-        {
-          origin: target.origin,
-          path: target.pathname + target.search,
-          method: 'POST',
-          body: BODY,
-          headers: HEADERS,
-          headersTimeout: TIMEOUT_MS,
-          bodyTimeout: TIMEOUT_MS,
-        },
-        {
-          onRequestStart() {},
-          onResponseStart(_controller, statusCode) {
-            status = statusCode;
-          },
-          onResponseData(controller, chunk: Buffer) {
-            if (kept < EXCERPT) {
-              const part = chunk.subarray(0, EXCERPT - kept);
-              chunks.push(part);
-              kept += part.length;
-            } else controller.abort(new Error('excerpt read'));
-          },
-          onResponseEnd() {
-            resolve({ status, excerpt: Buffer.concat(chunks).toString('utf8') });
-          },
-          onResponseError(_controller, err: Error) {
-            if (status) resolve({ status, excerpt: Buffer.concat(chunks).toString('utf8') });
-            else reject(err);
-          },
-        },
-      );
-    });
+/** The delivery service's own client (`channels/http-client.ts`): undici's dispatcher with a handler of its own. */
+function deliveryClient(ssrf: SsrfGuard): Send {
+  const client = new HttpClient({ ssrf, responseExcerptBytes: EXCERPT, connectionRetries: 0, connectionsPerOrigin: 256 });
+  return async (url) => {
+    const answer = await client.send(url, 'POST', HEADERS, BODY, TIMEOUT_MS);
+    return { status: answer.status, excerpt: answer.bodyExcerpt };
   };
 }
 
@@ -171,7 +134,7 @@ async function main(): Promise<void> {
     ['axios (node:http, keep-alive)', axiosHttp],
     ['axios with an undici adapter', axiosUndici],
     ['undici', undiciDirect],
-    ['undici, own dispatch handler', undiciHandler],
+    ["the delivery service's client (undici's dispatcher, own handler)", deliveryClient],
   ] as const) {
     results.push(await run(name, make(ssrf), url));
   }

@@ -35,7 +35,8 @@ export interface ConsumerBinding {
   maxBytesPerPartition?: number;
   /**
    * Fetch linger (default 0: the broker answers a fetch as soon as anything is there). With a
-   * linger it answers once 1 MiB is there or the linger has passed: under a steady trickle that
+   * linger it answers once a partition's fetch size (1 MiB by default; Kafka counts no partition
+   * for more) is there or the linger has passed: under a steady trickle that
    * trades a few ms of latency for fewer, larger batches, and so fewer transactions, offset commits
    * and database writes per event. Under load fetches fill at once and nothing waits.
    */
@@ -241,12 +242,15 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     const sessionTimeout = this.options.client.options.sessionTimeout ?? 30_000;
     // At most a third of the session timeout, as Kafka advises: two missed heartbeats are not yet a departure.
     const heartbeatInterval = Math.min(3000, Math.floor(sessionTimeout / 3));
+    const maxBytesPerPartition = binding.maxBytesPerPartition ?? this.options.client.options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION;
     const consumer = this.options.client.rawConsumer({
       groupId,
       sessionTimeout,
       heartbeatInterval,
-      maxBytesPerPartition: binding.maxBytesPerPartition ?? this.options.client.options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
-      ...(binding.fetchLingerMs ? { minBytes: 1024 * 1024, maxWaitTimeInMs: binding.fetchLingerMs } : {}),
+      maxBytesPerPartition,
+      // A lingering fetch answers early once one partition's worth is there: the broker counts no
+      // partition for more than its limit, so a larger minBytes could never be reached.
+      ...(binding.fetchLingerMs ? { minBytes: Math.min(1024 * 1024, maxBytesPerPartition), maxWaitTimeInMs: binding.fetchLingerMs } : {}),
       readUncommitted: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });

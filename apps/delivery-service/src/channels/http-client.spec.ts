@@ -123,6 +123,24 @@ describe('HttpClient', () => {
     expect((await client.send(`${base}/after`, 'POST', {}, '', 5000)).status).toBe(200);
   });
 
+  it('answers with the final status after an informational (1xx) one', async () => {
+    route = (_req, res) => {
+      res.writeProcessing();
+      res.writeHead(202);
+      res.end('accepted');
+    };
+    const answer = await client.send(`${base}/slow-start`, 'POST', {}, '', 5000);
+    expect(answer).toMatchObject({ status: 202, bodyExcerpt: 'accepted' });
+  });
+
+  it('fails with the reason when undici refuses the request itself (a header value with a line break)', async () => {
+    route = (_req, res) => res.end('should not be reached');
+    const error = await client.send(`${base}/`, 'POST', { 'x-bad': 'a\r\nb' }, '', 5000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpRequestError);
+    expect((error as HttpRequestError).message).toMatch(/header/i);
+    expect(connections).toBe(0);
+  });
+
   it('does not follow a redirect', async () => {
     const paths: string[] = [];
     route = (req, res) => {
