@@ -5,14 +5,14 @@ import { OutgoingMessage, TopicMessages } from './messages';
 import { TopicSpec } from './topic-spec';
 
 /**
- * Default most bytes per partition in a consumer's fetch: 1 MiB, as kafkajs's, and as large as the
- * largest record batch a broker accepts by default (`message.max.bytes`). Kafka returns a batch
- * larger than the limit only for the first partition of a fetch that has data, and kafkajs lists
- * partitions in the same order every time: with a smaller limit, a partition whose next batch is
- * larger waits until the partitions before it run dry. Smaller fetches hold fewer records in
- * memory (docs/performance.md); lower it only where batches stay below it.
+ * Default most bytes per partition in a consumer's fetch: 256 KiB rather than kafkajs's 1 MiB, which
+ * let a burst hold far more records in memory than the services work on at once (the delivery
+ * service's peak RSS, measured in docs/performance.md). 256 KiB is about 120 delivery jobs of 2 KB
+ * per partition, more than the delivery service's concurrency cap (200) over the 3 partitions it
+ * works on at a time. A record batch larger than the limit is still returned whole, also for a
+ * partition that is not the first of the fetch with data (fetch-size.int-spec.ts, on the real broker).
  */
-export const DEFAULT_MAX_BYTES_PER_PARTITION = 1024 * 1024;
+export const DEFAULT_MAX_BYTES_PER_PARTITION = 256 * 1024;
 
 export interface KafkaConnectionOptions {
   brokers: string[];
@@ -29,8 +29,8 @@ export interface KafkaConnectionOptions {
    */
   sessionTimeout?: number;
   /**
-   * Most bytes a fetch of the services' consumers returns per partition (KafkaTransport; 1 MiB by
-   * default, see DEFAULT_MAX_BYTES_PER_PARTITION). It bounds how many records a consumer holds at
+   * Most bytes a fetch of the services' consumers returns per partition (KafkaTransport; 256 KiB
+   * by default, see DEFAULT_MAX_BYTES_PER_PARTITION). It bounds how many records a consumer holds at
    * once: a batch is processed whole before the partition's next.
    */
   maxBytesPerPartition?: number;

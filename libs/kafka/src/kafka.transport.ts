@@ -35,8 +35,8 @@ export interface ConsumerBinding {
   maxBytesPerPartition?: number;
   /**
    * Fetch linger (default 0: the broker answers a fetch as soon as anything is there). With a
-   * linger it answers once a partition's fetch size (1 MiB by default; Kafka counts no partition
-   * for more) is there or the linger has passed: under a steady trickle that
+   * linger it answers once a partition's fetch size (256 KiB by default; Kafka counts no
+   * partition for more) is there or the linger has passed: under a steady trickle that
    * trades a few ms of latency for fewer, larger batches, and so fewer transactions, offset commits
    * and database writes per event. Under load fetches fill at once and nothing waits.
    */

@@ -13,9 +13,9 @@ describe('readKafkaEnv', () => {
     expect(env.problems).toEqual([expect.stringContaining('KAFKA_SESSION_TIMEOUT_MS must be an integer between 6000 and 300000')]);
   });
 
-  it('fetches at most 1 MiB per partition unless KAFKA_MAX_BYTES_PER_PARTITION says otherwise, and refuses less than 16 KiB', () => {
-    expect(readKafkaEnv(new EnvReader({}), 'svc').maxBytesPerPartition).toBe(1024 * 1024);
-    expect(readKafkaEnv(new EnvReader({ KAFKA_MAX_BYTES_PER_PARTITION: '262144' }), 'svc').maxBytesPerPartition).toBe(256 * 1024);
+  it('fetches at most 256 KiB per partition unless KAFKA_MAX_BYTES_PER_PARTITION says otherwise, and refuses less than 16 KiB', () => {
+    expect(readKafkaEnv(new EnvReader({}), 'svc').maxBytesPerPartition).toBe(256 * 1024);
+    expect(readKafkaEnv(new EnvReader({ KAFKA_MAX_BYTES_PER_PARTITION: '1048576' }), 'svc').maxBytesPerPartition).toBe(1024 * 1024);
     const env = new EnvReader({ KAFKA_MAX_BYTES_PER_PARTITION: '1000' });
     readKafkaEnv(env, 'svc');
     expect(env.problems).toEqual([expect.stringContaining('KAFKA_MAX_BYTES_PER_PARTITION must be an integer between 16384 and 67108864')]);
