@@ -60,7 +60,6 @@ describe('fetching with a per-partition limit smaller than a record batch', () =
     await done;
     await consumer.disconnect();
 
-    console.log('smallSeenWhenLargeArrived', smallSeenWhenLargeArrived);
     // Left behind, partition 1 would come only once all 1,500 records of partition 0 were read.
     expect(smallSeenWhenLargeArrived).toBeGreaterThanOrEqual(0);
     expect(smallSeenWhenLargeArrived).toBeLessThan(total / 2);
