@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { SsrfGuard } from '@postback/security';
 import axios, { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { Agent, Dispatcher, request } from 'undici';
-import { HttpClient } from '../apps/delivery-service/src/channels/http-client';
+import { HttpClient, httpTarget } from '../apps/delivery-service/src/channels/http-client';
 
 const REQUESTS = Number(process.env.BENCH_HTTP_REQUESTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_HTTP_CONCURRENCY ?? 64);
@@ -97,7 +97,7 @@ function undiciDirect(ssrf: SsrfGuard): Send {
 function deliveryClient(ssrf: SsrfGuard): Send {
   const client = new HttpClient({ ssrf, responseExcerptBytes: EXCERPT, connectionRetries: 0, connectionsPerOrigin: 256 });
   return async (url) => {
-    const answer = await client.send(url, 'POST', HEADERS, BODY, TIMEOUT_MS);
+    const answer = await client.send(httpTarget(new URL(url)), 'POST', HEADERS, BODY, TIMEOUT_MS);
     return { status: answer.status, excerpt: answer.bodyExcerpt };
   };
 }

@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { SsrfGuard } from '@postback/security';
-import { HttpClient, HttpRequestError } from './http-client';
+import { HttpClient, HttpRequestError, httpTarget } from './http-client';
+
+const at = (url: string) => httpTarget(new URL(url));
 
 /** The delivery service's HTTP client against a real HTTP server on loopback (allow-listed). */
 describe('HttpClient', () => {
@@ -70,7 +72,7 @@ describe('HttpClient', () => {
       });
     };
     const answer = await client.send(
-      `${base}/hooks/orders?tenant=7`,
+      at(`${base}/hooks/orders?tenant=7`),
       'PUT',
       { 'content-type': 'application/json', 'webhook-signature': 'v1,abc' },
       '{"n":1}',
@@ -91,7 +93,7 @@ describe('HttpClient', () => {
       res.writeHead(200, headers);
       res.end();
     };
-    const answer = await client.send(`${base}/`, 'POST', {}, '', 5000);
+    const answer = await client.send(at(`${base}/`), 'POST', {}, '', 5000);
     expect(Object.keys(answer.headers)).toHaveLength(20);
     expect(answer.headers['x-h0']).toHaveLength(500);
     expect(answer.bodyExcerpt).toBe('');
@@ -100,7 +102,7 @@ describe('HttpClient', () => {
   it('drains a body below the drain limit and reuses the connection', async () => {
     route = (_req, res) => res.end('x'.repeat(40_000));
     const answers = [];
-    for (let i = 0; i < 10; i++) answers.push(await client.send(`${base}/${i}`, 'POST', {}, 'a', 5000));
+    for (let i = 0; i < 10; i++) answers.push(await client.send(at(`${base}/${i}`), 'POST', {}, 'a', 5000));
     expect(answers.every((a) => a.status === 200 && a.bodyExcerpt === 'x'.repeat(16))).toBe(true);
     // undici's pool may open a second connection while the first is being released; not one per request.
     expect(connections).toBeLessThanOrEqual(2);
@@ -113,14 +115,14 @@ describe('HttpClient', () => {
       res.writeHead(502, { 'content-type': 'text/plain' });
       res.end('e'.repeat(1024 * 1024));
     };
-    const answer = await client.send(`${base}/big`, 'POST', {}, '', 5000);
+    const answer = await client.send(at(`${base}/big`), 'POST', {}, '', 5000);
     expect(answer.status).toBe(502);
     expect(answer.bodyExcerpt).toBe('e'.repeat(16));
     // The client closed it (a kept-alive connection would stay open for 10 s, beyond this test's time).
     // (The server's side of it sees a reset.)
     if (!socket?.destroyed) await new Promise((resolve) => (socket as Socket).once('close', resolve));
     route = (_req, res) => res.end('ok');
-    expect((await client.send(`${base}/after`, 'POST', {}, '', 5000)).status).toBe(200);
+    expect((await client.send(at(`${base}/after`), 'POST', {}, '', 5000)).status).toBe(200);
   });
 
   it('answers with the final status after an informational (1xx) one', async () => {
@@ -129,13 +131,13 @@ describe('HttpClient', () => {
       res.writeHead(202);
       res.end('accepted');
     };
-    const answer = await client.send(`${base}/slow-start`, 'POST', {}, '', 5000);
+    const answer = await client.send(at(`${base}/slow-start`), 'POST', {}, '', 5000);
     expect(answer).toMatchObject({ status: 202, bodyExcerpt: 'accepted' });
   });
 
   it('fails with the reason when undici refuses the request itself (a header value with a line break)', async () => {
     route = (_req, res) => res.end('should not be reached');
-    const error = await client.send(`${base}/`, 'POST', { 'x-bad': 'a\r\nb' }, '', 5000).catch((e: unknown) => e);
+    const error = await client.send(at(`${base}/`), 'POST', { 'x-bad': 'a\r\nb' }, '', 5000).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpRequestError);
     expect((error as HttpRequestError).message).toMatch(/header/i);
     expect(connections).toBe(0);
@@ -148,7 +150,7 @@ describe('HttpClient', () => {
       res.writeHead(302, { location: '/elsewhere' });
       res.end();
     };
-    const answer = await client.send(`${base}/start`, 'POST', {}, '', 5000);
+    const answer = await client.send(at(`${base}/start`), 'POST', {}, '', 5000);
     expect(answer.status).toBe(302);
     expect(answer.headers.location).toBe('/elsewhere');
     expect(paths).toEqual(['/start']);
@@ -156,7 +158,7 @@ describe('HttpClient', () => {
 
   it('fails with TIMEOUT when no status arrives in time', async () => {
     route = () => undefined; // never answers
-    await expect(client.send(`${base}/slow`, 'POST', {}, '', 300)).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(client.send(at(`${base}/slow`), 'POST', {}, '', 300)).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 
   it('answers with the status when the body stalls after it', async () => {
@@ -164,7 +166,7 @@ describe('HttpClient', () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('partial-body-that-then-stalls');
     };
-    const answer = await client.send(`${base}/stall`, 'POST', {}, '', 300);
+    const answer = await client.send(at(`${base}/stall`), 'POST', {}, '', 300);
     expect(answer.status).toBe(200);
     expect(answer.bodyExcerpt).toBe('partial-body-tha');
   });
@@ -174,7 +176,7 @@ describe('HttpClient', () => {
     // a name does: localhost resolves to loopback, refused without an allow-list entry.
     const strict = make({ ssrf: new SsrfGuard({ allowList: [] }) });
     route = (_req, res) => res.end('should not be reached');
-    const error = await strict.send(`${base.replace('127.0.0.1', 'localhost')}/`, 'POST', {}, '', 5000).catch((e: unknown) => e);
+    const error = await strict.send(at(`${base.replace('127.0.0.1', 'localhost')}/`), 'POST', {}, '', 5000).catch((e: unknown) => e);
     await strict.close();
     expect(error).toBeInstanceOf(HttpRequestError);
     expect((error as HttpRequestError).code).toBe('DESTINATION_REFUSED');
@@ -190,7 +192,7 @@ describe('HttpClient', () => {
     await once(closed, 'close');
     const retrying = make({ connectionRetries: 1 });
     const started = Date.now();
-    const error = await retrying.send(`http://127.0.0.1:${port}/`, 'POST', {}, '', 2000).catch((e: unknown) => e);
+    const error = await retrying.send(at(`http://127.0.0.1:${port}/`), 'POST', {}, '', 2000).catch((e: unknown) => e);
     await retrying.close();
     expect((error as HttpRequestError).code).toBe('ECONNREFUSED');
     // One retry after 100 ms.

@@ -11,6 +11,16 @@ export interface HttpClientOptions {
   connectionsPerOrigin: number;
 }
 
+/** Where a request goes: the URL's origin and its path with the query (what undici's dispatcher takes). */
+export interface HttpTarget {
+  origin: string;
+  path: string;
+}
+
+export function httpTarget(url: URL): HttpTarget {
+  return { origin: url.origin, path: `${url.pathname}${url.search}` };
+}
+
 export interface HttpAnswer {
   status: number;
   headers: Record<string, string>;
@@ -43,7 +53,6 @@ const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UN
  */
 export class HttpClient {
   private readonly dispatcher: Agent;
-  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   constructor(private readonly options: HttpClientOptions) {
     this.dispatcher = new Agent({
@@ -54,10 +63,10 @@ export class HttpClient {
     });
   }
 
-  async send(url: string, method: Dispatcher.HttpMethod, headers: Record<string, string>, body: string, timeoutMs: number): Promise<HttpAnswer> {
+  async send(target: HttpTarget, method: Dispatcher.HttpMethod, headers: Record<string, string>, body: string, timeoutMs: number): Promise<HttpAnswer> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(url, method, headers, body, timeoutMs);
+        return await this.once(target, method, headers, body, timeoutMs);
       } catch (e) {
         const failure = describe(e, timeoutMs);
         if (attempt >= this.options.connectionRetries || !RETRIED_CONNECT_ERRORS.has(failure.code)) throw failure;
@@ -77,8 +86,7 @@ export class HttpClient {
    * DRAIN_LIMIT so that the connection is reused; beyond that the request is aborted (the socket
    * is dropped). Once the status has arrived, an error in the body still answers with it.
    */
-  private once(url: string, method: Dispatcher.HttpMethod, headers: Record<string, string>, body: string, timeoutMs: number): Promise<HttpAnswer> {
-    const target = this.target(url);
+  private once(target: HttpTarget, method: Dispatcher.HttpMethod, headers: Record<string, string>, body: string, timeoutMs: number): Promise<HttpAnswer> {
     const limit = this.options.responseExcerptBytes;
     return new Promise<HttpAnswer>((resolve, reject) => {
       let status = 0;
@@ -116,18 +124,6 @@ export class HttpClient {
         reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
-  }
-
-  /** A URL's origin and path, parsed once per URL (a trigger sends to the same URL every time). */
-  private target(url: string): { origin: string; path: string } {
-    let t = this.targets.get(url);
-    if (!t) {
-      const parsed = new URL(url);
-      t = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-      if (this.targets.size >= 10_000) this.targets.clear();
-      this.targets.set(url, t);
-    }
-    return t;
   }
 }
 

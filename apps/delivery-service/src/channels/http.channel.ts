@@ -2,7 +2,10 @@ import { DeliveryJob, TriggerSnapshot, WEBHOOK_HEADERS, writeTraceHeaders } from
 import { Context, endSpan, Span, SpanKind, spanTraceHeaders, startSpan } from '@postback/observability';
 import { signatureHeader, SsrfGuard } from '@postback/security';
 import { ChannelResult, classifyError, DeliveryChannel, elapsed, parseRetryAfter, Prepared, RequestSummary, SendRequest, Verdict } from './channel';
-import { HttpClient, HttpRequestError } from './http-client';
+import { HttpClient, HttpRequestError, httpTarget, HttpTarget } from './http-client';
+
+/** A trigger URL, parsed once: its host (the lanes' key) and where to send, or why it is refused. */
+type Destination = { host: string; target: HttpTarget } | { host: string; refusal: string };
 
 export interface HttpChannelOptions {
   ssrf: SsrfGuard;
@@ -23,8 +26,8 @@ export interface HttpChannelOptions {
 export class HttpChannel implements DeliveryChannel {
   readonly name = 'http' as const;
   private readonly client: HttpClient;
-  /** URL → its host and the static SSRF verdict (scheme, credentials, literal addresses): parsed once per URL. */
-  private readonly destinations = new Map<string, { host: string; refusal?: string }>();
+  /** URL → its host, where to send, and the static SSRF verdict (scheme, credentials, literal addresses): parsed once per URL. */
+  private readonly destinations = new Map<string, Destination>();
 
   constructor(private readonly options: HttpChannelOptions) {
     this.client = new HttpClient({
@@ -48,8 +51,8 @@ export class HttpChannel implements DeliveryChannel {
     const started = performance.now();
     const request: RequestSummary = { url: httpConfig?.url ?? '', method: httpConfig?.method ?? 'POST', bytes: Buffer.byteLength(req.body) };
     if (!httpConfig) return { kind: 'error', code: 'NO_URL', message: 'the trigger has no URL', durationMs: 0, request };
-    const refusal = this.destination(httpConfig.url).refusal;
-    if (refusal) return { kind: 'error', code: 'DESTINATION_REFUSED', message: refusal, durationMs: 0, request };
+    const destination = this.destination(httpConfig.url);
+    if ('refusal' in destination) return { kind: 'error', code: 'DESTINATION_REFUSED', message: destination.refusal, durationMs: 0, request };
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       ...httpConfig.headers,
@@ -66,7 +69,7 @@ export class HttpChannel implements DeliveryChannel {
     writeTraceHeaders(headers, span ? spanTraceHeaders(span) : req.trace);
     request.headers = headers;
     try {
-      const answer = await this.client.send(httpConfig.url, httpConfig.method, headers, req.body, httpConfig.timeoutMs);
+      const answer = await this.client.send(destination.target, httpConfig.method, headers, req.body, httpConfig.timeoutMs);
       if (span) {
         span.setAttribute('http.response.status_code', answer.status);
         endSpan(span, answer.status >= 400 ? { code: String(answer.status) } : undefined);
@@ -102,11 +105,12 @@ export class HttpChannel implements DeliveryChannel {
     void this.client.close();
   }
 
-  private destination(url: string): { host: string; refusal?: string } {
+  private destination(url: string): Destination {
     let d = this.destinations.get(url);
     if (d) return d;
     try {
-      d = { host: this.options.ssrf.assertUrl(url).host };
+      const parsed = this.options.ssrf.assertUrl(url);
+      d = { host: parsed.host, target: httpTarget(parsed) };
     } catch (e) {
       let host = 'invalid';
       try {
