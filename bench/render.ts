@@ -2,11 +2,13 @@
  * `npm run bench:render`: the sandboxed render pool against a hand-written mapping of the same
  * event, both with 64 renders in flight (as the delivery service has them in a burst).
  * Reports µs per render (wall clock, amortised), and the main thread's and the workers' CPU per
- * render. Also part of `npm run bench`.
+ * render. The sandboxed figure renders as the delivery service does, from the text of the job's
+ * record (`JsonText`, the event picked in the worker); `fromValue*` renders a parsed event that the
+ * main thread serializes first, as the preview and the test-fire do. Also part of `npm run bench`.
  */
 import { performance } from 'node:perf_hooks';
-import { sampleEvent } from '@postback/contracts';
-import { TemplateRenderer } from '@postback/templating';
+import { encodeDeliveryJob, sampleEvent } from '@postback/contracts';
+import { JsonText, TemplateRenderer } from '@postback/templating';
 
 export const BENCH_TEMPLATE = `{
   "event": "<%= it.type %>",
@@ -39,9 +41,22 @@ export async function benchRender(n = 20_000): Promise<Record<string, number>> {
     const elu = performance.eventLoopUtilization(elu0);
     return { us: wallUs / n, cpuUs: (cpu.user + cpu.system) / n, mainUs: (elu.active * 1000) / n };
   };
-  const render = () => renderer.render({ body: BENCH_TEMPLATE, format: 'json' }, event, meta);
+  const record = encodeDeliveryJob({
+    schema: 'delivery-job/1',
+    deliveryId: meta.deliveryId,
+    triggerId: meta.trigger.id,
+    customerId: meta.customer.id,
+    triggerRevision: 1,
+    attempt: 1,
+    routedAt: new Date().toISOString(),
+    test: false,
+    event,
+  }).value;
+  const render = () => renderer.render({ body: BENCH_TEMPLATE, format: 'json' }, new JsonText(record, 'event'), meta);
+  const renderValue = () => renderer.render({ body: BENCH_TEMPLATE, format: 'json' }, event, meta);
   await run(render);
   const sandboxed = await run(render);
+  const fromValue = await run(renderValue);
   const handWritten = await run(() => {
     const d = event.data;
     return Promise.resolve().then(() =>
@@ -61,6 +76,9 @@ export async function benchRender(n = 20_000): Promise<Record<string, number>> {
     sandboxedUsPerRender: round(sandboxed.us),
     sandboxedCpuUsPerRender: round(sandboxed.cpuUs),
     sandboxedMainThreadUsPerRender: round(sandboxed.mainUs),
+    fromValueUsPerRender: round(fromValue.us),
+    fromValueCpuUsPerRender: round(fromValue.cpuUs),
+    fromValueMainThreadUsPerRender: round(fromValue.mainUs),
     handWrittenUsPerRender: round(handWritten.us, 3),
     ratio: round(sandboxed.us / handWritten.us, 1),
   };

@@ -9,7 +9,10 @@ export interface RenderRequest {
   key: string;
   source: string;
   format: string;
+  /** JSON text. */
   input: string;
+  /** The top-level field of `input` to render over ('' for all of it). */
+  pick: string;
   meta: string;
   maxOutputBytes: number;
 }
@@ -102,7 +105,7 @@ class RenderWorker {
       this.inFlight.set(r.id, p);
       const source = this.known.has(r.key) ? '' : r.source;
       this.known.add(r.key);
-      packFields([r.id, r.key, r.format, r.maxOutputBytes, r.input, r.meta, source], parts);
+      packFields([r.id, r.key, r.format, r.maxOutputBytes, r.input, r.meta, source, r.pick], parts);
     }
     this.worker.postMessage(parts.join(''));
   }

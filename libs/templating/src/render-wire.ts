@@ -5,12 +5,14 @@
  * WORKER_SOURCE in sandbox-source.ts).
  *
  * A request: id, key, format, maxOutputBytes, input (JSON text), meta (JSON text), source (the
- * compiled function, sent only the first time a worker sees the key; empty otherwise).
+ * compiled function, sent only the first time a worker sees the key; empty otherwise), pick (the
+ * top-level field of the input to render over, e.g. `event` of a delivery job's record; empty to
+ * render over the whole input).
  * A result: id, code ('' when it rendered, `NEED_SOURCE` when the worker no longer holds the key),
  * line, message, output, bytes, document (for a form: the JSON object the template rendered; ''
  * otherwise).
  */
-export const REQUEST_FIELDS = 7;
+export const REQUEST_FIELDS = 8;
 export const RESULT_FIELDS = 7;
 
 export function packFields(fields: ReadonlyArray<string | number>, into: string[]): void {

@@ -118,11 +118,15 @@ const CONTEXT_SOURCE = String.raw`
   });
   Object.defineProperty(g, '__helpers', { value: helpers, writable: false, configurable: false, enumerable: false });
 
-  // Runs one compiled template. Input and meta arrive as JSON text; the result leaves as text:
+  // Runs one compiled template. Input and meta arrive as JSON text; with pick, the template gets
+  // that top-level field of the input (null if it has none). The result leaves as text:
   // "\u0001" + output, or "\u0002" + line + "\u0000" + message.
-  function run(fn, inputText, metaText) {
+  const hasOwn = Object.prototype.hasOwnProperty;
+  function run(fn, inputText, metaText, pick) {
     try {
-      const out = fn(parse(inputText), parse(metaText));
+      let input = parse(inputText);
+      if (pick) input = input !== null && typeof input === 'object' && !Array.isArray(input) && hasOwn.call(input, pick) ? input[pick] : null;
+      const out = fn(input, parse(metaText));
       return '\u0001' + (typeof out === 'string' ? out : String(out));
     } catch (e) {
       const f = e && e.templateError === true ? e : fail(e, 0);
@@ -147,8 +151,8 @@ const CONTEXT_SOURCE = String.raw`
 `;
 
 /**
- * Worker protocol (see render-wire.ts): in, a batch as one string of length-prefixed fields, seven
- * per request (id, key, format, maxOutputBytes, input, meta, source or ''); out, one string with seven
+ * Worker protocol (see render-wire.ts): in, a batch as one string of length-prefixed fields, eight
+ * per request (id, key, format, maxOutputBytes, input, meta, source or '', pick or ''); out, one string with seven
  * per result (id, code or '', line, message, output, bytes, document: for a form, the JSON object
  * the template rendered, which the output is encoded from; '' otherwise). A request without source whose key the
  * worker no longer holds comes back as NEED_SOURCE.
@@ -273,12 +277,12 @@ function encodeForm(output) {
   return { body: params.toString() };
 }
 
-// One request (fields f[i..i+6]) as a result [id, code, line, message, output, bytes].
+// One request (fields f[i..i+7]) as a result [id, code, line, message, output, bytes].
 function renderOne(f, i) {
   const id = f[i], key = f[i + 1], format = f[i + 2], maxOutputBytes = Number(f[i + 3]);
   const fn = fnFor(key, f[i + 6]);
   if (!fn) return [id, 'NEED_SOURCE', 0, '', '', 0, ''];
-  const raw = run(fn, f[i + 4], f[i + 5]);
+  const raw = run(fn, f[i + 4], f[i + 5], f[i + 7]);
   if (raw.charCodeAt(0) !== 1) {
     const sep = raw.indexOf('\u0000');
     return [id, 'TEMPLATE_RUNTIME', Number(raw.slice(1, sep)) || 0, raw.slice(sep + 1), '', 0, ''];

@@ -1,6 +1,6 @@
 import { sampleEvent } from '@postback/contracts';
 import { TemplateError } from './template-errors';
-import { postbackMeta, TemplateRenderer } from './template-renderer';
+import { JsonText, postbackMeta, TemplateRenderer } from './template-renderer';
 
 const JSON_TEMPLATE = `{
   "event": "<%= it.type %>",
@@ -244,5 +244,26 @@ describe('TemplateRenderer', () => {
     const inputs = Array.from({ length: 200 }, (_, i) => ({ i, s: `${i}:${'\u0000'.repeat(i % 3)}${HOSTILE[i % HOSTILE.length]}` }));
     const outputs = await Promise.all(inputs.map((input) => renderer.render({ body: '<%= it.i %>|<%= it.s %>', format: 'text' }, input)));
     expect(outputs.map((o) => o.output)).toEqual(inputs.map((input) => `${input.i}|${input.s}`));
+  });
+  it('renders JSON text parsed in the worker, picking a field, byte for byte as the value itself', async () => {
+    const event = sampleEvent('order.shipped', { data: { ...sampleEvent('order.shipped').data, note: HOSTILE.join(' | ') } });
+    const record = JSON.stringify({ schema: 'delivery-job/1', attempt: 1, event, after: { event: 'not this one' } });
+    const fromValue = await render(JSON_TEMPLATE, event);
+    const fromText = await render(JSON_TEMPLATE, new JsonText(record, 'event'));
+    expect(fromText).toEqual(fromValue);
+    expect(JSON.parse(fromText.output).note).toBe(HOSTILE.join(' | '));
+    // Without pick, the whole value; a field it does not have is null, as is any field of a non-object.
+    expect((await render('<%~ json(it.attempt) %>', new JsonText(record))).output).toBe('1');
+    expect((await render('<%~ json(it) %>', new JsonText(record, 'missing'))).output).toBe('null');
+    expect((await render('<%~ json(it) %>', new JsonText('[1,2]', 'length'))).output).toBe('null');
+    expect((await render('<%~ json(it) %>', new JsonText('{"a":1}', 'toString'))).output).toBe('null');
+  });
+
+  it('fails a render over JSON text that does not parse, and the next render still works', async () => {
+    const err = await renderer.render({ body: '<%~ json(it) %>', format: 'json' }, new JsonText('{"event": ', 'event')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TemplateError);
+    expect((err as TemplateError).code).toBe('TEMPLATE_RUNTIME');
+    expect((err as TemplateError).message).toMatch(/JSON/);
+    expect((await render('<%~ json(it.a) %>', new JsonText('{"a":2}'))).output).toBe('2');
   });
 });

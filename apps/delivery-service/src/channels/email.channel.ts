@@ -3,6 +3,7 @@ import { endSpan, SpanKind, spanTraceHeaders, startSpan } from '@postback/observ
 import { TemplateError, TemplateRenderer } from '@postback/templating';
 import type { SmtpSettings } from '@postback/runtime';
 import nodemailer, { Transporter } from 'nodemailer';
+import { eventInput } from '../deliveries/job-decoder';
 import { ChannelResult, classifyError, DeliveryChannel, elapsed, Prepared, RequestSummary, SendRequest, Verdict } from './channel';
 
 // Control characters other than tab: a subject with CR or LF could otherwise start a new header.
@@ -60,7 +61,7 @@ export class EmailChannel implements DeliveryChannel {
   ): Promise<{ ok: true; prepared: Prepared } | { ok: false; error: { code: string; message: string } }> {
     if (!trigger.email) return { ok: true, prepared: {} };
     try {
-      const rendered = await this.renderer.render({ body: trigger.email.subject, format: 'text' }, job.event, {
+      const rendered = await this.renderer.render({ body: trigger.email.subject, format: 'text' }, eventInput(job), {
         deliveryId: job.deliveryId,
         attempt: job.attempt,
         test: job.test,

@@ -1,6 +1,7 @@
-import { encodeDeliveryJob, KAFKA_HEADERS, sampleEvent } from '@postback/contracts';
+import { DeliveryJob, encodeDeliveryJob, KAFKA_HEADERS, sampleEvent } from '@postback/contracts';
 import type { ConsumedMessage } from '@postback/kafka';
-import { decodeBatch } from './job-decoder';
+import { JsonText } from '@postback/templating';
+import { decodeBatch, eventInput } from './job-decoder';
 
 function record(offset: number, value: string | null, key: string | null = 'ord_1'): ConsumedMessage {
   return { topic: 'jobs', partition: 0, offset: String(offset), key, value: value === null ? null : Buffer.from(value), headers: {}, timestamp: '0' };
@@ -40,5 +41,13 @@ describe('decodeBatch', () => {
     expect(invalid[1].headers?.[KAFKA_HEADERS.invalidReason]).toMatch(/empty record/);
     expect(invalid[2].headers?.[KAFKA_HEADERS.invalidReason]).toMatch(/deliveryId/);
     expect(reported).toHaveLength(3);
+  });
+  it("gives the renders a decoded job's record text, with its event picked; a job built here renders its event", () => {
+    const text = job('msg_a', 'ord_1');
+    const decoded = decodeBatch([record(1, text)], () => undefined).byOrder[0][0] as DeliveryJob;
+    expect(eventInput(decoded)).toEqual(new JsonText(text, 'event'));
+    expect(JSON.parse(text).event).toEqual(decoded.event);
+    const retry: DeliveryJob = { ...decoded, attempt: 2 };
+    expect(eventInput(retry)).toBe(retry.event);
   });
 });

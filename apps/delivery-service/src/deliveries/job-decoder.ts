@@ -1,5 +1,6 @@
 import { decodeDeliveryJob, decodeSequenceRelease, DeliveryJob, isSequenceRelease, KAFKA_HEADERS, SequenceRelease, traceHeadersOf } from '@postback/contracts';
 import type { ConsumedMessage, OutgoingMessage } from '@postback/kafka';
+import { JsonText } from '@postback/templating';
 
 export interface DecodedBatch {
   /**
@@ -28,16 +29,32 @@ export function decodeBatch(messages: readonly ConsumedMessage[], onInvalid: (m:
       }
       continue;
     }
-    const decoded = decodeDeliveryJob(m.value);
+    const text = m.value === null ? null : m.value.toString('utf8');
+    const decoded = decodeDeliveryJob(text);
     if (!decoded.ok) {
       onInvalid(m, decoded.reason);
       invalid.push({ key: m.key, value: m.value, headers: { ...m.headers, [KAFKA_HEADERS.invalidReason]: decoded.reason.slice(0, 4000) } });
       continue;
     }
     decoded.value.trace = m.headers[KAFKA_HEADERS.traceparent] === undefined ? undefined : traceHeadersOf(m.headers);
+    recordTexts.set(decoded.value, text as string);
     add(byKey, m.key ?? decoded.value.deliveryId, decoded.value);
   }
   return { byOrder: [...byKey.values()], invalid };
+}
+
+/** The text of the record each decoded job was read from (a job built in the service has none). */
+const recordTexts = new WeakMap<DeliveryJob, string>();
+
+/**
+ * What the job's templates render over: its event. For a job read from a record, that is the
+ * record's own text with `event` picked in the render worker, so that the event the decode already
+ * parsed is not serialized again on the main thread for every render; for any other job (a retry
+ * built in this process, a test), the event itself. Nothing changes a job's event after decoding.
+ */
+export function eventInput(job: DeliveryJob): unknown {
+  const text = recordTexts.get(job);
+  return text === undefined ? job.event : new JsonText(text, 'event');
 }
 
 function add<T>(byKey: Map<string, T[]>, key: string, item: T): void {

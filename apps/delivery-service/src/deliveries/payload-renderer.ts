@@ -2,6 +2,7 @@ import type { DeliveryJob, TriggerSnapshot } from '@postback/contracts';
 import { Context, endSpan, SpanKind, startSpan } from '@postback/observability';
 import { describeSchemaIssues, OutputSchemas, outputSchemaSubject, postbackMeta, TemplateError, TemplateRenderer } from '@postback/templating';
 import type { DeliveryMetrics } from './delivery.metrics';
+import { eventInput } from './job-decoder';
 
 export type Rendered = { ok: true; body: string; contentType: string } | { ok: false; error: { code: string; message: string } };
 
@@ -39,7 +40,7 @@ export class PayloadRenderer {
     try {
       const rendered = await this.renderer.render(
         { body: trigger.template.body, format: trigger.template.format },
-        job.event,
+        eventInput(job),
         postbackMeta({ deliveryId: job.deliveryId, attempt: job.attempt, test: job.test, trigger, lifecycle: job.lifecycle }),
       );
       // JSON payloads, and a form's object, are checked; XML is not (see outputSchemaSubject).
