@@ -1,17 +1,20 @@
 import type { AttemptOutcome, AttemptResult, DeliveryJob, OrderEvent, TriggerSnapshot } from '@postback/contracts';
-import type { ChannelResult } from '../channels/channel';
+import type { ChannelResult, RequestSummary } from '../channels/channel';
 import type { AttemptLog } from './attempt-log';
 import type { DeliveryMetrics } from './delivery.metrics';
 import type { SettledDeliveries } from './settled-deliveries';
 
-/** An attempt's result before its outcome is known, with what `finish` needs besides. */
-export type BaseResult = AttemptResult & { occurredAtMs: number; event: OrderEvent };
-
 /**
- * Stage 7, build the result: the attempt result every try reports on the results topic (the
- * delivery log is written from it), counted in the metrics and logged once. A delivery's first
- * attempt and its final failure carry the event, which is what a replay sends again.
+ * An attempt's result before its outcome is known, with what `finish` needs besides. The result is
+ * copied once per stage (with the answer, with the outcome), never destructured with a rest
+ * pattern: V8 copies an object with excluded keys on a slow path, and this runs for every attempt.
  */
+export interface BaseResult {
+  result: AttemptResult;
+  occurredAtMs: number;
+  event: OrderEvent;
+}
+
 export class AttemptResults {
   constructor(
     private readonly metrics: DeliveryMetrics,
@@ -19,9 +22,7 @@ export class AttemptResults {
   ) {}
 
   base(job: DeliveryJob, trigger: TriggerSnapshot | undefined, startedAt: Date, traceId?: string): BaseResult {
-    const base: BaseResult = {
-      occurredAtMs: Date.parse(job.event.occurredAt),
-      event: job.event,
+    const result: AttemptResult = {
       schema: 'attempt-result/1',
       deliveryId: job.deliveryId,
       attempt: job.attempt,
@@ -38,8 +39,8 @@ export class AttemptResults {
       durationMs: 0,
       endToEndMs: 0,
     };
-    if (traceId) base.traceId = traceId;
-    return base;
+    if (traceId) result.traceId = traceId;
+    return { result, occurredAtMs: Date.parse(job.event.occurredAt), event: job.event };
   }
 
   /**
@@ -48,30 +49,38 @@ export class AttemptResults {
    * (with its event) from now on; its attempts, when they come, count from 1 as always.
    */
   queued(job: DeliveryJob, trigger: TriggerSnapshot, head: string, since: string, log: AttemptLog): AttemptResult {
-    const { occurredAtMs, ...rest } = this.base(job, trigger, new Date());
+    const { result, occurredAtMs, event } = this.base(job, trigger, new Date());
     const message = `waiting behind delivery ${head} of order ${job.event.data.id} (per-order sequence), the order blocked since ${since}`;
-    this.metrics.attempts.inc({ channel: rest.channel, outcome: 'queued' });
+    this.metrics.attempts.inc({ channel: result.channel, outcome: 'queued' });
     log.info({ head, since }, 'queued behind an earlier delivery of the order');
-    return { ...rest, attempt: 0, outcome: 'queued', final: false, endToEndMs: Date.now() - occurredAtMs, error: { code: 'WAITING_FOR_SEQUENCE', message } };
+    return {
+      ...result,
+      event,
+      attempt: 0,
+      outcome: 'queued',
+      final: false,
+      endToEndMs: Date.now() - occurredAtMs,
+      error: { code: 'WAITING_FOR_SEQUENCE', message },
+    };
   }
 
   /** The base with what the channel reported: duration, request, response or error. */
   withAnswer(base: BaseResult, answer: ChannelResult, renderedBody: string): BaseResult {
-    return { ...base, durationMs: answer.durationMs, ...describe(answer, base.test ? renderedBody : undefined) };
+    const result: AttemptResult = {
+      ...base.result,
+      durationMs: answer.durationMs,
+      request: requestOf(answer.request, base.result.test ? renderedBody : undefined),
+    };
+    if (answer.kind === 'response') result.response = { status: answer.status, headers: answer.headers, bodyExcerpt: answer.bodyExcerpt };
+    else result.error = { code: answer.code, message: answer.message };
+    return { result, occurredAtMs: base.occurredAtMs, event: base.event };
   }
 
   finish(base: BaseResult, outcome: AttemptOutcome, extra: Partial<AttemptResult>, log: AttemptLog): AttemptResult {
-    const { occurredAtMs, event, ...rest } = base;
     const final = outcome !== 'retry_scheduled';
-    if (final && outcome !== 'skipped') this.settled.add(rest.deliveryId, rest.attempt);
-    const result: AttemptResult = {
-      ...rest,
-      ...extra,
-      outcome,
-      final,
-      endToEndMs: Date.now() - occurredAtMs,
-      ...(extra.event ? {} : rest.attempt === 1 ? { event } : {}),
-    };
+    const result: AttemptResult = { ...base.result, ...extra, outcome, final, endToEndMs: Date.now() - base.occurredAtMs };
+    if (!extra.event && result.attempt === 1) result.event = base.event;
+    if (final && outcome !== 'skipped') this.settled.add(result.deliveryId, result.attempt);
     this.metrics.attempts.inc({ channel: result.channel, outcome });
     if (outcome === 'delivered') this.metrics.endToEnd.observe({ channel: result.channel }, result.endToEndMs / 1000);
     const line = { outcome, status: result.response?.status, durationMs: result.durationMs, error: result.error, nextAttemptAt: result.nextAttemptAt };
@@ -81,10 +90,11 @@ export class AttemptResults {
   }
 }
 
-/** `testBody`: for test deliveries the request's body and headers are reported too. */
-function describe(result: ChannelResult, testBody?: string): Partial<AttemptResult> {
-  const { headers, ...summary } = result.request;
-  const request = testBody === undefined ? summary : { ...summary, headers, body: testBody };
-  if (result.kind === 'response') return { request, response: { status: result.status, headers: result.headers, bodyExcerpt: result.bodyExcerpt } };
-  return { request, error: { code: result.code, message: result.message } };
+/**
+ * The request as the result reports it: its headers (signature included) and body only for test
+ * deliveries (`testBody`), so that a live delivery's log holds neither.
+ */
+function requestOf(request: RequestSummary, testBody?: string): NonNullable<AttemptResult['request']> {
+  if (testBody === undefined) return { url: request.url, method: request.method, bytes: request.bytes };
+  return { url: request.url, method: request.method, bytes: request.bytes, headers: request.headers, body: testBody };
 }
