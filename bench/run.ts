@@ -15,7 +15,7 @@
  * Prints JSON with the targets of the hot-path issue as ratios; nothing is asserted.
  *
  *   BENCH_EVENTS=5000 BENCH_CUSTOMERS=50 BENCH_RATES=200,500,1000 BENCH_STEADY_SECONDS=10 npm run bench
- *   BENCH_PROFILE=1 npm run bench          CPU profiles of router and delivery in bench/results/profiles
+ *   BENCH_PROFILE=1 npm run bench          CPU profiles of the three services in bench/results/profiles
  *   BENCH_ROUTER_GUARANTEE=at-least-once npm run bench   the router without transactions
  *   BENCH_SERVICE_ROUTER_TRANSACTION_WINDOW_MS=0 npm run bench   any service setting under test
  *   BENCH_LOG_LEVEL=debug BENCH_LOG_DIR=/tmp/bench-logs npm run bench   (the services' logs, per-batch timings)
@@ -339,9 +339,9 @@ async function main(): Promise<void> {
       ...SERVICE_ENV,
     };
     const main = (svc: string) => join(ROOT, `dist/apps/${svc}/apps/${svc}/src/main.js`);
-    // BENCH_PROFILE=1 writes CPU profiles of the router and delivery services to bench/results/profiles.
+    // BENCH_PROFILE=1 writes CPU profiles of the three services (the config service is the delivery log) to bench/results/profiles.
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`] : [];
-    const config = new BenchProcess('config-service', 'node', [main('config-service')], { ...env, PORT: '3900' });
+    const config = new BenchProcess('config-service', 'node', [...profile, main('config-service')], { ...env, PORT: '3900' });
     processes.push(config);
     await waitHttp('http://127.0.0.1:3900/health/ready', 90_000, 'config-service', config);
     await probe?.start(kafka, topicNames(prefix).deliveries);
