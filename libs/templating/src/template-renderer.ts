@@ -55,7 +55,8 @@ export function postbackMeta(delivery: {
  * An input given as the JSON text it arrived in, parsed only inside the render worker: the
  * delivery service renders a job's event from the job record's text (`pick: 'event'`) instead of
  * serializing the event it already parsed once more on its main thread. The template sees the same
- * value either way (JSON text parses to the same value it was written from).
+ * value either way (JSON text parses to the same value it was written from), except for a number
+ * JSON cannot write, such as `1e400`: Infinity here, null once a value holding it is serialized.
  */
 export class JsonText {
   constructor(

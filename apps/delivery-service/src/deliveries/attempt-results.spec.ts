@@ -72,9 +72,11 @@ describe('AttemptResults', () => {
     expect(settled.has('msg_2')).toBe(false);
   });
 
-  it('carries the event of a final failure after the first attempt, and of a delivery queued behind its order', () => {
-    const failed = results.finish(results.base(job({ attempt: 3 }), trigger, started), 'failed', { error: { code: 'HTTP_500', message: 'x' }, event }, log);
-    expect(failed.event).toBe(event);
+  it("carries the event only where asked after the first attempt (a final failure passes it), and a queued delivery's", () => {
+    const base = results.base(job({ attempt: 3 }), trigger, started);
+    const error = { code: 'HTTP_500', message: 'x' };
+    expect(results.finish(base, 'failed', { error }, log).event).toBeUndefined();
+    expect(results.finish(base, 'failed', { error, event }, log).event).toBe(event);
     const queued = results.queued(job({ deliveryId: 'msg_q' }), trigger, 'msg_head', '2026-12-01T00:00:00.000Z', log);
     expect(queued).toMatchObject({ attempt: 0, outcome: 'queued', final: false, event, error: { code: 'WAITING_FOR_SEQUENCE' } });
     expect(queued.error?.message).toMatch(/msg_head/);

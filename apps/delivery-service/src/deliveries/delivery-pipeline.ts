@@ -8,7 +8,7 @@ import { AttemptResults, BaseResult } from './attempt-results';
 import type { DeliveryLanes, Lane } from './delivery-lanes';
 import type { DeliveryMetrics } from './delivery.metrics';
 import type { HostHealth } from './host-health';
-import { decodeBatch } from './job-decoder';
+import { decodeBatch, forgetRecordText } from './job-decoder';
 import type { JobOutcome } from './job-outcome';
 import { OrderSequence } from './order-sequence';
 import { outcomeRecords } from './outcome-records';
@@ -114,6 +114,7 @@ export class DeliveryPipeline {
     }
     const admission = this.s.sequence.admit(job, trigger);
     if (admission.kind === 'queued') {
+      forgetRecordText(job);
       const log = new AttemptLog(this.s.logger, { deliveryId: job.deliveryId, eventId: job.event.id, triggerId: job.triggerId, attempt: 0 });
       out.push({ result: this.s.results.queued(job, trigger, admission.head, admission.since, log), sequenceState: [admission.write] });
       return;

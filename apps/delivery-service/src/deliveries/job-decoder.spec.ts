@@ -1,7 +1,7 @@
 import { DeliveryJob, encodeDeliveryJob, KAFKA_HEADERS, sampleEvent } from '@postback/contracts';
 import type { ConsumedMessage } from '@postback/kafka';
-import { JsonText } from '@postback/templating';
-import { decodeBatch, eventInput } from './job-decoder';
+import { JsonText, TemplateRenderer } from '@postback/templating';
+import { decodeBatch, eventInput, forgetRecordText } from './job-decoder';
 
 function record(offset: number, value: string | null, key: string | null = 'ord_1'): ConsumedMessage {
   return { topic: 'jobs', partition: 0, offset: String(offset), key, value: value === null ? null : Buffer.from(value), headers: {}, timestamp: '0' };
@@ -42,12 +42,29 @@ describe('decodeBatch', () => {
     expect(invalid[2].headers?.[KAFKA_HEADERS.invalidReason]).toMatch(/deliveryId/);
     expect(reported).toHaveLength(3);
   });
-  it("gives the renders a decoded job's record text, with its event picked; a job built here renders its event", () => {
+  it("gives the renders a decoded job's record text, with its event picked; a job built here renders its event", async () => {
     const text = job('msg_a', 'ord_1');
     const decoded = decodeBatch([record(1, text)], () => undefined).byOrder[0][0] as DeliveryJob;
-    expect(eventInput(decoded)).toEqual(new JsonText(text, 'event'));
-    expect(JSON.parse(text).event).toEqual(decoded.event);
+    const input = eventInput(decoded);
+    expect(input).toBeInstanceOf(JsonText);
+    expect(input).toMatchObject({ text, pick: 'event' });
     const retry: DeliveryJob = { ...decoded, attempt: 2 };
     expect(eventInput(retry)).toBe(retry.event);
+    // The template sees the same event either way.
+    const renderer = new TemplateRenderer({ workers: 1 });
+    try {
+      const template = { body: '{"order": <%~ json(it.data) %>, "type": "<%= it.type %>", "id": <%~ json(it.id) %>}', format: 'json' as const };
+      const fromRecord = await renderer.render(template, input);
+      expect(fromRecord.output).toBe((await renderer.render(template, decoded.event)).output);
+      expect(JSON.parse(fromRecord.output).order.id).toBe('ord_1');
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it('keeps no record text for a job once it is told to forget it (a job queued behind its order)', () => {
+    const decoded = decodeBatch([record(1, job('msg_q', 'ord_9'))], () => undefined).byOrder[0][0] as DeliveryJob;
+    forgetRecordText(decoded);
+    expect(eventInput(decoded)).toBe(decoded.event);
   });
 });

@@ -51,6 +51,9 @@ const recordTexts = new WeakMap<DeliveryJob, string>();
  * record's own text with `event` picked in the render worker, so that the event the decode already
  * parsed is not serialized again on the main thread for every render; for any other job (a retry
  * built in this process, a test), the event itself. Nothing changes a job's event after decoding.
+ * The one difference from rendering `job.event`: a number JSON cannot write (`1e400`, parsed as
+ * Infinity) stays Infinity where a serialized event would have had null; every producer of jobs
+ * writes them with `JSON.stringify`, which never writes such a number.
  */
 export function eventInput(job: DeliveryJob): unknown {
   const text = recordTexts.get(job);
@@ -61,4 +64,12 @@ function add<T>(byKey: Map<string, T[]>, key: string, item: T): void {
   const list = byKey.get(key);
   if (list) list.push(item);
   else byKey.set(key, [item]);
+}
+
+/**
+ * A job that waits (queued behind its order's head) renders from its event when it is released:
+ * its record's text is not kept meanwhile, however long the order stays blocked.
+ */
+export function forgetRecordText(job: DeliveryJob): void {
+  recordTexts.delete(job);
 }
