@@ -1,7 +1,9 @@
 import { OrderEventType } from './event-types';
 import type { OrderEvent } from './order-event';
 
-export type DeliveryChannel = 'http' | 'email';
+/** How a trigger delivers: HTTP POST (or PUT/PATCH) to a URL, or an email. */
+export const DELIVERY_CHANNELS = ['http', 'email'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 /**
  * What happened to one attempt. `delivered` and `failed` are final; `retry_scheduled` means a later

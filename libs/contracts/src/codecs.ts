@@ -1,4 +1,4 @@
-import { AttemptOutcome, AttemptResult } from './attempt-result';
+import { AttemptOutcome, AttemptResult, DELIVERY_CHANNELS } from './attempt-result';
 import { DeliveryJob, parseDeliveryJob } from './delivery-job';
 import { ORDER_EVENT_TYPES } from './event-types';
 import { KAFKA_HEADERS } from './topics';
@@ -125,7 +125,7 @@ export function parseAttemptResult(input: unknown): Validated<AttemptResult> {
   c.string(input, 'eventId', 'eventId', { max: 200 });
   c.string(input, 'orderId', 'orderId', { max: 200 });
   if (!(ORDER_EVENT_TYPES as readonly unknown[]).includes(input.eventType)) c.add('eventType', 'must be one of the order event types');
-  if (input.channel !== 'http' && input.channel !== 'email') c.add('channel', 'must be http or email');
+  if (!(DELIVERY_CHANNELS as readonly unknown[]).includes(input.channel)) c.add('channel', `must be one of ${DELIVERY_CHANNELS.join(', ')}`);
   if (!(OUTCOMES as readonly unknown[]).includes(input.outcome)) c.add('outcome', `must be one of ${OUTCOMES.join(', ')}`);
   if (typeof input.test !== 'boolean') c.add('test', 'must be a boolean');
   if (typeof input.final !== 'boolean') c.add('final', 'must be a boolean');

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { ORDER_EVENT_TYPES, OrderEventType, ORDERING_MODES, OrderingMode, OUT_OF_ORDER_POLICIES, OutOfOrderPolicy, TriggerStatus } from '@postback/contracts';
+import {
+  DELIVERY_CHANNELS,
+  DeliveryChannel,
+  ORDER_EVENT_TYPES,
+  OrderEventType,
+  ORDERING_MODES,
+  OrderingMode,
+  OUT_OF_ORDER_POLICIES,
+  OutOfOrderPolicy,
+  TriggerStatus,
+} from '@postback/contracts';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -117,10 +127,10 @@ export class CreateTriggerDto {
   @IsIn(ORDER_EVENT_TYPES, { each: true })
   eventTypes!: OrderEventType[];
 
-  @ApiPropertyOptional({ enum: ['http', 'email'], default: 'http', description: 'Delivery method: URL (http) or email' })
+  @ApiPropertyOptional({ enum: DELIVERY_CHANNELS, default: 'http', description: 'Delivery method: URL (http) or email' })
   @IsOptional()
-  @IsIn(['http', 'email'])
-  channel?: 'http' | 'email';
+  @IsIn(DELIVERY_CHANNELS)
+  channel?: DeliveryChannel;
 
   @ApiPropertyOptional({ example: 'https://shop.nordic-apparel.example/hooks/orders', description: 'Required for the URL method' })
   @ValidateIf((o: CreateTriggerDto) => (o.channel ?? 'http') === 'http' || o.url !== undefined)
@@ -359,7 +369,7 @@ export class TriggerDto {
   @ApiProperty({ example: 'cus_nordic_apparel' }) customerId!: string;
   @ApiProperty({ example: 'Shop backend: shipments' }) name!: string;
   @ApiProperty({ enum: ORDER_EVENT_TYPES, isArray: true, example: ['order.shipped', 'order.delivered'] }) eventTypes!: OrderEventType[];
-  @ApiProperty({ enum: ['http', 'email'], description: 'Delivery method: URL (http) or email' }) channel!: 'http' | 'email';
+  @ApiProperty({ enum: DELIVERY_CHANNELS, description: 'Delivery method: URL (http) or email' }) channel!: DeliveryChannel;
   @ApiProperty({ nullable: true, type: String, example: 'https://shop.nordic-apparel.example/hooks/orders', description: 'null for email triggers' })
   url!: string | null;
   @ApiPropertyOptional({ type: () => EmailConfigDto, description: 'Only for email triggers' }) email?: EmailConfigDto;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EmailConfig, HTTP_TEMPLATE_FORMATS, OrderEventType, OrderingMode, OutOfOrderPolicy, TriggerStatus } from '@postback/contracts';
+import { DeliveryChannel, EmailConfig, HTTP_TEMPLATE_FORMATS, OrderEventType, OrderingMode, OutOfOrderPolicy, TriggerStatus } from '@postback/contracts';
 import { DestinationRefusedError, generateSigningSecret, SecretBox, SsrfGuard } from '@postback/security';
 import { OutputSchemas, TemplateError, TemplateRenderer } from '@postback/templating';
 import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThan, Like, Not } from 'typeorm';
@@ -22,7 +22,7 @@ import { findPage } from '../common/page-queries';
 export interface TriggerInput {
   name: string;
   eventTypes: OrderEventType[];
-  channel?: 'http' | 'email';
+  channel?: DeliveryChannel;
   url?: string;
   email?: EmailConfig;
   method?: 'POST' | 'PUT' | 'PATCH';
@@ -436,7 +436,7 @@ export class TriggersService {
     if (!(await m.existsBy(CustomerEntity, { id: customerId }))) throw new NotFoundError('customer', customerId);
   }
 
-  private async checkChannel(channel: 'http' | 'email', url: string | undefined, email: EmailConfig | undefined): Promise<void> {
+  private async checkChannel(channel: DeliveryChannel, url: string | undefined, email: EmailConfig | undefined): Promise<void> {
     if (channel === 'http') {
       if (!url) throw new InvalidInputError('a URL trigger needs a url', [{ field: 'url', message: 'is required for the URL method' }]);
       await this.checkDestination(url);
@@ -475,7 +475,7 @@ export class TriggersService {
 }
 
 /** A URL trigger posts a payload: JSON, XML or a form. Email takes any format. */
-function checkFormat(channel: 'http' | 'email', template: TemplateEntity): void {
+function checkFormat(channel: DeliveryChannel, template: TemplateEntity): void {
   if (channel === 'http' && !HTTP_TEMPLATE_FORMATS.includes(template.format)) {
     throw new InvalidInputError('a URL trigger needs a JSON, XML or form template', [
       { field: 'templateId', message: `template "${template.id}" is ${template.format}; URL triggers send ${HTTP_TEMPLATE_FORMATS.join(', ')}` },
