@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OrderEvent, OrderEventType, sampleEvent, TriggerSnapshot } from '@postback/contracts';
+import { DeliveryJob, OrderEvent, OrderEventType, sampleEvent, TriggerSnapshot } from '@postback/contracts';
 
 let seq = 0;
 
@@ -20,6 +20,22 @@ export function newTriggerSnapshot(overrides: Partial<TriggerSnapshot> = {}): Tr
     sealedSecrets: '',
     revision: 1,
     updatedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** A delivery job's first attempt of the sample `order.shipped` event; override what the test is about. */
+export function newDeliveryJob(overrides: Partial<DeliveryJob> = {}): DeliveryJob {
+  return {
+    schema: 'delivery-job/1',
+    deliveryId: 'msg_1',
+    triggerId: 'trg_1',
+    customerId: 'cus_1',
+    triggerRevision: 1,
+    attempt: 1,
+    routedAt: '2026-11-30T10:00:00.000Z',
+    test: false,
+    event: sampleEvent('order.shipped'),
     ...overrides,
   };
 }

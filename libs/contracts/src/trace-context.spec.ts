@@ -1,6 +1,6 @@
 import { decodeAttemptResult, encodeDeadLetter, encodeDeliveryJob } from './codecs';
 import type { DeliveryJob } from './delivery-job';
-import { sampleEvent } from './samples';
+import { newDeliveryJob } from '@postback/test-support';
 import { formatTraceparent, isTraceparent, parseTraceparent, traceHeadersOf, traceIdOf, writeTraceHeaders } from './trace-context';
 
 const VALID = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -58,17 +58,7 @@ describe('trace headers', () => {
 });
 
 describe('the trace context of delivery job records', () => {
-  const job: DeliveryJob = {
-    schema: 'delivery-job/1',
-    deliveryId: 'msg_1',
-    triggerId: 'trg_1',
-    customerId: 'cus_1',
-    triggerRevision: 1,
-    attempt: 1,
-    routedAt: '2026-11-30T10:00:00.000Z',
-    test: false,
-    event: sampleEvent('order.shipped'),
-  };
+  const job: DeliveryJob = newDeliveryJob();
 
   it('puts the given context in the headers, not in the value', () => {
     const record = encodeDeliveryJob(job, { traceparent: VALID, tracestate: 'vendor=x' });

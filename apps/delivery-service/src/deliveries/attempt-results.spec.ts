@@ -1,4 +1,5 @@
 import { DeliveryJob, sampleEvent, TriggerSnapshot } from '@postback/contracts';
+import { newDeliveryJob } from '@postback/test-support';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { ChannelResult } from '../channels/channel';
@@ -8,18 +9,7 @@ import { DeliveryMetrics } from './delivery.metrics';
 import { SettledDeliveries } from './settled-deliveries';
 
 const event = sampleEvent('order.shipped');
-const job = (over: Partial<DeliveryJob> = {}): DeliveryJob => ({
-  schema: 'delivery-job/1',
-  deliveryId: 'msg_1',
-  triggerId: 'trg_1',
-  customerId: 'cus_1',
-  triggerRevision: 1,
-  attempt: 1,
-  routedAt: '2026-12-01T00:00:00.000Z',
-  test: false,
-  event,
-  ...over,
-});
+const job = (over: Partial<DeliveryJob> = {}): DeliveryJob => newDeliveryJob({ event, ...over });
 const trigger = { id: 'trg_1', channel: 'http' } as unknown as TriggerSnapshot;
 const request = { url: 'https://receiver.test/hook', method: 'POST', bytes: 12, headers: { 'webhook-signature': 'v1,abc' } };
 const ok: ChannelResult = { kind: 'response', status: 200, headers: { 'x-seen': '1' }, bodyExcerpt: 'ok', durationMs: 7, request };

@@ -1,23 +1,12 @@
-import { DeliveryJob, sampleEvent, topicNames } from '@postback/contracts';
-import { newTriggerSnapshot } from '@postback/test-support';
+import { DeliveryJob, topicNames } from '@postback/contracts';
+import { newDeliveryJob, newTriggerSnapshot } from '@postback/test-support';
 import { decide, deferral } from './retry-decision';
 import { parseSchedule, RetryPolicy } from './retry-policy';
 
 const topics = topicNames('');
 const policy = new RetryPolicy(parseSchedule('5s,1m,5m'), 0);
 const now = Date.parse('2026-11-30T10:00:00Z');
-const job = (patch: Partial<DeliveryJob> = {}): DeliveryJob => ({
-  schema: 'delivery-job/1',
-  deliveryId: 'msg_1',
-  triggerId: 'trg_1',
-  customerId: 'cus_1',
-  triggerRevision: 1,
-  attempt: 1,
-  routedAt: new Date(now).toISOString(),
-  test: false,
-  event: sampleEvent('order.shipped'),
-  ...patch,
-});
+const job = (patch: Partial<DeliveryJob> = {}): DeliveryJob => newDeliveryJob({ routedAt: new Date(now).toISOString(), ...patch });
 const trigger = newTriggerSnapshot({ retry: { enabled: true, maxAttempts: 3 } });
 
 describe('decide', () => {
