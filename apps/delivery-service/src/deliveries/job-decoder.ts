@@ -1,4 +1,13 @@
-import { decodeDeliveryJob, decodeSequenceRelease, DeliveryJob, isSequenceRelease, KAFKA_HEADERS, SequenceRelease, traceHeadersOf } from '@postback/contracts';
+import {
+  decodeDeliveryJob,
+  decodeSequenceRelease,
+  DeliveryJob,
+  isSequenceRelease,
+  KAFKA_HEADERS,
+  OrderEvent,
+  SequenceRelease,
+  traceHeadersOf,
+} from '@postback/contracts';
 import type { ConsumedMessage, OutgoingMessage } from '@postback/kafka';
 import { JsonText } from '@postback/templating';
 
@@ -55,15 +64,9 @@ const recordTexts = new WeakMap<DeliveryJob, string>();
  * Infinity) stays Infinity where a serialized event would have had null; every producer of jobs
  * writes them with `JSON.stringify`, which never writes such a number.
  */
-export function eventInput(job: DeliveryJob): unknown {
+export function eventInput(job: DeliveryJob): OrderEvent | JsonText {
   const text = recordTexts.get(job);
   return text === undefined ? job.event : new JsonText(text, 'event');
-}
-
-function add<T>(byKey: Map<string, T[]>, key: string, item: T): void {
-  const list = byKey.get(key);
-  if (list) list.push(item);
-  else byKey.set(key, [item]);
 }
 
 /**
@@ -72,4 +75,10 @@ function add<T>(byKey: Map<string, T[]>, key: string, item: T): void {
  */
 export function forgetRecordText(job: DeliveryJob): void {
   recordTexts.delete(job);
+}
+
+function add<T>(byKey: Map<string, T[]>, key: string, item: T): void {
+  const list = byKey.get(key);
+  if (list) list.push(item);
+  else byKey.set(key, [item]);
 }
