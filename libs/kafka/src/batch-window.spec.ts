@@ -111,3 +111,98 @@ describe('BatchWindow', () => {
     expect(h.commits[h.commits.length - 1].offsets[0].offset).toBe('9');
   });
 });
+
+describe('BatchWindow, pipelined', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  /** Commits that end only when the test says so, in order. */
+  function pipelined(maxRecords = 100) {
+    const started: Array<{ offsets: PartitionOffset[]; records: number; end: (error?: Error) => void }> = [];
+    const failures: unknown[] = [];
+    const window = new BatchWindow(
+      (records, offsets) =>
+        new Promise<void>((resolve, reject) =>
+          started.push({
+            offsets,
+            records: records.reduce((n, t) => n + t.messages.length, 0),
+            end: (error) => (error ? reject(error) : resolve()),
+          }),
+        ),
+      { maxWindowMs: 0, maxRecords, pipelined: true, onFailure: (e) => failures.push(e), now: () => 1_000 },
+    );
+    const submit = (partition: number, offset: number, count = 1) =>
+      window.submit(
+        (sink) =>
+          sink.send(
+            'jobs',
+            Array.from({ length: count }, (_, i) => ({ key: `${offset}.${i}`, value: 'v' })),
+          ),
+        { topic: 'orders', partition, offset: String(offset) },
+        count,
+      );
+    return { window, started, failures, submit };
+  }
+
+  it('returns a batch before its window is committed, and commits the next window only after the running one', async () => {
+    const h = pipelined();
+    await h.submit(0, 1); // resolves with nothing committed yet
+    await jest.advanceTimersByTimeAsync(0);
+    expect(h.started).toHaveLength(1);
+    await h.submit(0, 2);
+    await h.submit(1, 7);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(h.started).toHaveLength(1); // one commit at a time: the next window waits
+    h.started[0].end();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(h.started).toHaveLength(2);
+    expect(h.started[1].offsets.map((o) => `${o.partition}:${o.offset}`)).toEqual(['0:2', '1:7']);
+  });
+
+  it('flush resolves only once every pending window is committed (what the consumer awaits before it rejoins)', async () => {
+    const h = pipelined();
+    await h.submit(0, 1);
+    await jest.advanceTimersByTimeAsync(0);
+    await h.submit(0, 2);
+    let flushed = false;
+    const flush = h.window.flush().then(() => (flushed = true));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(flushed).toBe(false);
+    h.started[0].end();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(flushed).toBe(false); // the second window is committing now
+    expect(h.started).toHaveLength(2);
+    h.started[1].end();
+    await flush;
+    expect(flushed).toBe(true);
+  });
+
+  it('after a failed commit, never commits the later window and fails every later batch', async () => {
+    const h = pipelined();
+    await h.submit(0, 1);
+    await jest.advanceTimersByTimeAsync(0);
+    await h.submit(0, 2); // in the next window, behind the failing one
+    h.started[0].end(new Error('fenced'));
+    await jest.advanceTimersByTimeAsync(0);
+    await expect(h.submit(0, 3)).rejects.toThrow('fenced');
+    await h.window.flush();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(h.started).toHaveLength(1); // offset 2 (and 3) never committed: read again after the restart
+    expect(h.failures).toHaveLength(1);
+  });
+
+  it('holds a batch back once the open window is full while a commit runs', async () => {
+    const h = pipelined(3);
+    await h.submit(0, 1);
+    await jest.advanceTimersByTimeAsync(0);
+    await h.submit(0, 2, 2);
+    let returned = false;
+    const full = h.submit(0, 3, 2).then(() => (returned = true));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(returned).toBe(false);
+    h.started[0].end();
+    await full;
+    await jest.advanceTimersByTimeAsync(0);
+    expect(h.started[1].records).toBe(4);
+  });
+});

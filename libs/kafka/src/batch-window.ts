@@ -25,6 +25,18 @@ export interface BatchWindowOptions {
   maxWindowMs: number;
   /** A window this large is committed at once, whatever its age. */
   maxRecords: number;
+  /**
+   * Pipelined: `submit` resolves once its batch is in the window, not once the window is
+   * committed, so the next fetch and its routing overlap the commit (at most one commit runs at a
+   * time; the open window waits for it, and a submit waits too once the open window holds
+   * `maxRecords`). Safe only if every pending window is committed (`flush`) before the consumer
+   * joins its group again, which the transport does in kafkajs's `beforeJoin` hook; a failed
+   * commit discards the later windows, fails every later submit and calls `onFailure`, after which
+   * the consumer must start again from the committed offsets.
+   */
+  pipelined?: boolean;
+  /** Pipelined: a window's commit failed (the window is unusable from then on). */
+  onFailure?: (e: unknown) => void;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -55,6 +67,9 @@ interface Window {
  *   committed together (transactional) or the offsets after the records (at least once).
  * - A failed commit fails every batch in it: the transport restarts the consumer from the committed
  *   offsets, so nothing is skipped.
+ * - **Pipelined** (an option, transactional router): `submit` resolves once the batch is in the
+ *   window, so the partitions' next fetch overlaps the commit; the transport commits everything
+ *   pending before its consumer rejoins the group, and replaces the consumer if a commit fails.
  */
 export class BatchWindow {
   private open: Window | undefined;
@@ -65,6 +80,8 @@ export class BatchWindow {
   private cycleRecords = 0;
   /** Moving average of the input rate, records per ms. */
   private rate = 0;
+  /** Pipelined: the error of the commit that failed; every later submit fails with it. */
+  private failed: { error: unknown } | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -91,11 +108,28 @@ export class BatchWindow {
       },
     };
     await work(sink);
+    this.throwIfFailed();
     const window = this.add(buffered, offset, consumed);
-    return window.committed;
+    if (!this.options.pipelined) return window.committed;
+    // Back-pressure: a full window waits for the running commit, then starts its own.
+    while (this.committing && this.open === window && window.recordCount >= this.options.maxRecords) {
+      await this.committing.catch(() => undefined);
+    }
+    this.throwIfFailed();
   }
 
-  /** Commits the open window now (on rebalance or stop). */
+  private throwIfFailed(): void {
+    if (this.failed) throw this.failed.error;
+  }
+
+  /** Drops the open window (its batches fail): used once a commit before it failed. */
+  private discardOpen(e: unknown): void {
+    const window = this.open;
+    this.open = undefined;
+    window?.reject(e);
+  }
+
+  /** Commits the open window now (on rebalance or stop); resolves once nothing is pending. */
   async flush(): Promise<void> {
     while (this.committing) await this.committing.catch(() => undefined);
     if (this.open) await this.commitOpen().catch(() => undefined);
@@ -147,6 +181,14 @@ export class BatchWindow {
       window.resolve();
     } catch (e) {
       window.reject(e);
+      if (this.options.pipelined) {
+        // Later batches have returned already and their partitions moved on: their window must not
+        // commit offsets past the records that failed. The consumer starts again from the
+        // committed offsets (onFailure), so they are read again.
+        this.failed ??= { error: e };
+        this.discardOpen(e);
+        this.options.onFailure?.(e);
+      }
       throw e;
     } finally {
       this.committing = undefined;
