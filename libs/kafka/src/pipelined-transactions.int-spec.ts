@@ -52,7 +52,9 @@ describe('pipelined transactions across rebalances', () => {
       },
       true,
     );
-    await new Promise<void>((resolve, reject) => transport.listen((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      transport.listen((err) => (err ? reject(new Error('the transport did not start', { cause: err })) : resolve())),
+    );
     const m = { transport, client };
     members.push(m);
     return m;
