@@ -117,7 +117,7 @@ describe('BatchWindow, pipelined', () => {
   afterEach(() => jest.useRealTimers());
 
   /** Commits that end only when the test says so, in order. */
-  function pipelined(maxRecords = 100) {
+  function pipelined(maxRecords = 100, maxBytes?: number) {
     const started: Array<{ offsets: PartitionOffset[]; records: number; end: (error?: Error) => void }> = [];
     const failures: unknown[] = [];
     const window = new BatchWindow(
@@ -129,7 +129,7 @@ describe('BatchWindow, pipelined', () => {
             end: (error) => (error ? reject(error) : resolve()),
           }),
         ),
-      { maxWindowMs: 0, maxRecords, pipelined: true, onFailure: (e) => failures.push(e), now: () => 1_000 },
+      { maxWindowMs: 0, maxRecords, maxBytes, pipelined: true, onFailure: (e) => failures.push(e), now: () => 1_000 },
     );
     const submit = (partition: number, offset: number, count = 1) =>
       window.submit(
@@ -204,5 +204,18 @@ describe('BatchWindow, pipelined', () => {
     await full;
     await jest.advanceTimersByTimeAsync(0);
     expect(h.started[1].records).toBe(4);
+  });
+
+  it('counts bytes too: a window past maxBytes holds the next batch back (one partition of it is one record batch at the broker)', async () => {
+    const h = pipelined(100, 20); // each record is 4 bytes: key "<offset>.<i>", value "v"
+    await h.submit(0, 1);
+    await jest.advanceTimersByTimeAsync(0);
+    await h.submit(0, 2, 3); // 12 bytes: not full yet
+    let returned = false;
+    const full = h.submit(0, 3, 3).then(() => (returned = true)); // 24 bytes: full
+    await jest.advanceTimersByTimeAsync(0);
+    expect(returned).toBe(false);
+    h.started[0].end();
+    await full;
   });
 });

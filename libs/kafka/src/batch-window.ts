@@ -26,6 +26,12 @@ export interface BatchWindowOptions {
   /** A window this large is committed at once, whatever its age. */
   maxRecords: number;
   /**
+   * Nor may a window's records grow past about this many bytes (keys and values; default no
+   * limit): a transaction's records for one partition go to the broker as one record batch, which
+   * the broker refuses above `message.max.bytes` (1 MiB by default).
+   */
+  maxBytes?: number;
+  /**
    * Pipelined: `submit` resolves once its batch is in the window, not once the window is
    * committed, so the next fetch and its routing overlap the commit (at most one commit runs at a
    * time; the open window waits for it, and a submit waits too once the open window holds
@@ -45,6 +51,7 @@ interface Window {
   records: Map<string, OutgoingMessage[]>;
   offsets: Map<string, PartitionOffset>;
   recordCount: number;
+  bytes: number;
   openedAt: number;
   committed: Promise<void>;
   resolve: () => void;
@@ -112,10 +119,14 @@ export class BatchWindow {
     const window = this.add(buffered, offset, consumed);
     if (!this.options.pipelined) return window.committed;
     // Back-pressure: a full window waits for the running commit, then starts its own.
-    while (this.committing && this.open === window && window.recordCount >= this.options.maxRecords) {
+    while (this.committing && this.open === window && this.full(window)) {
       await this.committing.catch(() => undefined);
     }
     this.throwIfFailed();
+  }
+
+  private full(window: Window): boolean {
+    return window.recordCount >= this.options.maxRecords || window.bytes >= (this.options.maxBytes ?? Infinity);
   }
 
   private throwIfFailed(): void {
@@ -151,6 +162,7 @@ export class BatchWindow {
       if (list) list.push(...t.messages);
       else window.records.set(t.topic, [...t.messages]);
       window.recordCount += t.messages.length;
+      for (const m of t.messages) window.bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
     }
     const key = `${offset.topic}:${offset.partition}`;
     window.offsets.set(key, { ...offset, records: (window.offsets.get(key)?.records ?? 0) + consumed });
@@ -162,7 +174,7 @@ export class BatchWindow {
     if (this.committing) return; // committed as soon as the running commit ends
     // Worth waiting only if the window would likely gather a couple more records meanwhile.
     const dense = this.rate * this.options.maxWindowMs >= 2;
-    const due = dense && window.recordCount < this.options.maxRecords ? window.openedAt + this.options.maxWindowMs : this.now();
+    const due = dense && !this.full(window) ? window.openedAt + this.options.maxWindowMs : this.now();
     if (this.timer) clearTimeout(this.timer);
     // Even "now" waits for the turn of the event loop: batches of one fetch arrive together.
     this.timer = setTimeout(() => void this.commitOpen().catch(() => undefined), Math.max(0, due - this.now()));
@@ -207,5 +219,5 @@ function newWindow(now: number): Window {
   });
   // A window nobody awaits any more must not become an unhandled rejection.
   committed.catch(() => undefined);
-  return { records: new Map(), offsets: new Map(), recordCount: 0, openedAt: now, committed, resolve, reject };
+  return { records: new Map(), offsets: new Map(), recordCount: 0, bytes: 0, openedAt: now, committed, resolve, reject };
 }

@@ -395,7 +395,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       }
     };
     const nextOffset = (batch: Omit<KafkaBatch, 'sink'>, next: string): PartitionOffset => ({ topic: batch.topic, partition: batch.partition, offset: next });
-    const windowOptions = { maxWindowMs: binding.windowMs ?? 0, maxRecords: 5000 };
+    // Half the broker's default message.max.bytes: a window's records for one partition are one record batch.
+    const windowOptions = { maxWindowMs: binding.windowMs ?? 0, maxRecords: 5000, maxBytes: 512 * 1024 };
 
     if (binding.mode === 'broadcast') {
       return { run: (batch) => timed(batch, () => this.invoke(handler, { ...batch, sink: this.options.producer })), flush: () => Promise.resolve() };
