@@ -49,7 +49,6 @@ export class AppModule {
               partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
               fetchLingerMs: config.fetchLingerMs,
               windowMs: config.transactionWindowMs,
-              pipelined: config.pipelinedTransactions,
               commitIntervalMs: config.offsetCommitIntervalMs,
             },
             { pattern: PATTERNS.testEvents, topics: [topics.testEvents], mode: 'transactional', groupId: `${config.groupId}.tests` },

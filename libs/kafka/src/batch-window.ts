@@ -25,24 +25,6 @@ export interface BatchWindowOptions {
   maxWindowMs: number;
   /** A window this large is committed at once, whatever its age. */
   maxRecords: number;
-  /**
-   * Nor may a window's records grow past about this many bytes (keys and values; default no
-   * limit): a transaction's records for one partition go to the broker as one record batch, which
-   * the broker refuses above `message.max.bytes` (1 MiB by default).
-   */
-  maxBytes?: number;
-  /**
-   * Pipelined: `submit` resolves once its batch is in the window, not once the window is
-   * committed, so the next fetch and its routing overlap the commit (at most one commit runs at a
-   * time; the open window waits for it, and a submit waits too once the open window holds
-   * `maxRecords`). Safe only if every pending window is committed (`flush`) before the consumer
-   * joins its group again, which the transport does in kafkajs's `beforeJoin` hook; a failed
-   * commit discards the later windows, fails every later submit and calls `onFailure`, after which
-   * the consumer must start again from the committed offsets.
-   */
-  pipelined?: boolean;
-  /** Pipelined: a window's commit failed (the window is unusable from then on). */
-  onFailure?: (e: unknown) => void;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -51,7 +33,6 @@ interface Window {
   records: Map<string, OutgoingMessage[]>;
   offsets: Map<string, PartitionOffset>;
   recordCount: number;
-  bytes: number;
   openedAt: number;
   committed: Promise<void>;
   resolve: () => void;
@@ -74,9 +55,6 @@ interface Window {
  *   committed together (transactional) or the offsets after the records (at least once).
  * - A failed commit fails every batch in it: the transport restarts the consumer from the committed
  *   offsets, so nothing is skipped.
- * - **Pipelined** (an option, transactional router): `submit` resolves once the batch is in the
- *   window, so the partitions' next fetch overlaps the commit; the transport commits everything
- *   pending before its consumer rejoins the group, and replaces the consumer if a commit fails.
  */
 export class BatchWindow {
   private open: Window | undefined;
@@ -87,8 +65,6 @@ export class BatchWindow {
   private cycleRecords = 0;
   /** Moving average of the input rate, records per ms. */
   private rate = 0;
-  /** Pipelined: the error of the commit that failed; every later submit fails with it. */
-  private failed: { error: unknown } | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -115,32 +91,11 @@ export class BatchWindow {
       },
     };
     await work(sink);
-    this.throwIfFailed();
     const window = this.add(buffered, offset, consumed);
-    if (!this.options.pipelined) return window.committed;
-    // Back-pressure: a full window waits for the running commit, then starts its own.
-    while (this.committing && this.open === window && this.full(window)) {
-      await this.committing.catch(() => undefined);
-    }
-    this.throwIfFailed();
+    return window.committed;
   }
 
-  private full(window: Window): boolean {
-    return window.recordCount >= this.options.maxRecords || window.bytes >= (this.options.maxBytes ?? Infinity);
-  }
-
-  private throwIfFailed(): void {
-    if (this.failed) throw this.failed.error;
-  }
-
-  /** Drops the open window (its batches fail): used once a commit before it failed. */
-  private discardOpen(e: unknown): void {
-    const window = this.open;
-    this.open = undefined;
-    window?.reject(e);
-  }
-
-  /** Commits the open window now (on rebalance or stop); resolves once nothing is pending. */
+  /** Commits the open window now (on rebalance or stop). */
   async flush(): Promise<void> {
     while (this.committing) await this.committing.catch(() => undefined);
     if (this.open) await this.commitOpen().catch(() => undefined);
@@ -162,7 +117,6 @@ export class BatchWindow {
       if (list) list.push(...t.messages);
       else window.records.set(t.topic, [...t.messages]);
       window.recordCount += t.messages.length;
-      for (const m of t.messages) window.bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
     }
     const key = `${offset.topic}:${offset.partition}`;
     window.offsets.set(key, { ...offset, records: (window.offsets.get(key)?.records ?? 0) + consumed });
@@ -174,7 +128,7 @@ export class BatchWindow {
     if (this.committing) return; // committed as soon as the running commit ends
     // Worth waiting only if the window would likely gather a couple more records meanwhile.
     const dense = this.rate * this.options.maxWindowMs >= 2;
-    const due = dense && !this.full(window) ? window.openedAt + this.options.maxWindowMs : this.now();
+    const due = dense && window.recordCount < this.options.maxRecords ? window.openedAt + this.options.maxWindowMs : this.now();
     if (this.timer) clearTimeout(this.timer);
     // Even "now" waits for the turn of the event loop: batches of one fetch arrive together.
     this.timer = setTimeout(() => void this.commitOpen().catch(() => undefined), Math.max(0, due - this.now()));
@@ -193,14 +147,6 @@ export class BatchWindow {
       window.resolve();
     } catch (e) {
       window.reject(e);
-      if (this.options.pipelined) {
-        // Later batches have returned already and their partitions moved on: their window must not
-        // commit offsets past the records that failed. The consumer starts again from the
-        // committed offsets (onFailure), so they are read again.
-        this.failed ??= { error: e };
-        this.discardOpen(e);
-        this.options.onFailure?.(e);
-      }
       throw e;
     } finally {
       this.committing = undefined;
@@ -219,5 +165,5 @@ function newWindow(now: number): Window {
   });
   // A window nobody awaits any more must not become an unhandled rejection.
   committed.catch(() => undefined);
-  return { records: new Map(), offsets: new Map(), recordCount: 0, bytes: 0, openedAt: now, committed, resolve, reject };
+  return { records: new Map(), offsets: new Map(), recordCount: 0, openedAt: now, committed, resolve, reject };
 }

@@ -49,14 +49,6 @@ export interface ConsumerBinding {
    * See BatchWindow. Default 0: the batches of one fetch share a commit, nothing waits.
    */
   windowMs?: number;
-  /**
-   * Transactional: a batch returns once it is in the commit window, and the next fetch and its
-   * handling overlap the transaction (see BatchWindow's `pipelined`). Every pending transaction is
-   * committed before the consumer joins its group again (kafkajs's `beforeJoin`, patched in), so
-   * a partition's next owner never reads an offset behind what was handled; a failed transaction
-   * replaces the consumer, which starts again from the committed offsets. Default false.
-   */
-  pipelined?: boolean;
   /** At-least-once: offsets are committed every this many ms (default 0: after each batch). See OffsetCommitter. */
   commitIntervalMs?: number;
   /**
@@ -108,8 +100,6 @@ interface RunningBinding {
   caughtUp: Promise<void>;
   /** Commits what was handled and not yet committed (windows, periodic offsets). */
   flush?: () => Promise<void>;
-  /** Being replaced (a crash kafkajs gave up on, or a failed pipelined transaction). */
-  replacing?: boolean;
 }
 
 /**
@@ -168,8 +158,6 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   /** Replaces a consumer that kafkajs stopped for good, retrying until a new one runs. */
   private async replace(entry: RunningBinding): Promise<void> {
-    if (entry.replacing) return;
-    entry.replacing = true;
     const log = this.options.logger.child({ consumer: entry.binding.pattern });
     await this.options.client.forgetConsumer(entry.consumer).catch(() => undefined);
     for (let attempt = 1; !this.stopping; attempt++) {
@@ -294,11 +282,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       const caughtUp = tracker;
       consumer.on(consumer.events.END_BATCH_PROCESS, (e) => caughtUp.handled(e.payload.topic, e.payload.partition, String(e.payload.lastOffset)));
     }
-    const runBatch = this.batchRunner(binding, groupId, consumer, handler, log, (e) => {
-      entry.crashed = `transaction failed: ${(e as Error).message}`;
-      log.error({ err: e }, 'pipelined transaction failed; replacing the consumer, which reads again from the committed offsets');
-      void this.replace(entry);
-    });
+    const runBatch = this.batchRunner(binding, groupId, consumer, handler, log);
     entry.flush = runBatch.flush;
 
     await consumer.connect();
@@ -309,9 +293,6 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: binding.partitionsConsumedConcurrently ?? 1,
-      // Pipelined: batches have returned before their transaction committed; commit them before
-      // (re)joining, or a partition's next owner would read an offset behind what was handled.
-      ...(binding.pipelined && binding.mode === 'transactional' ? { beforeJoin: () => runBatch.flush() } : {}),
       eachBatch: async (payload) => {
         const { batch } = payload;
         // Stopping: no new work; this batch is not committed, so it is read again after the restart.
@@ -377,7 +358,6 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     consumer: Consumer,
     handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>,
     log: Logger,
-    onFailure: (e: unknown) => void,
   ): { run: (batch: Omit<KafkaBatch, 'sink'>, next: string) => Promise<void>; flush: () => Promise<void> } {
     const timed = async (batch: Omit<KafkaBatch, 'sink'>, commit: () => Promise<void>) => {
       const started = performance.now();
@@ -395,19 +375,17 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       }
     };
     const nextOffset = (batch: Omit<KafkaBatch, 'sink'>, next: string): PartitionOffset => ({ topic: batch.topic, partition: batch.partition, offset: next });
-    // Half the broker's default message.max.bytes: a window's records for one partition are one record batch.
-    const windowOptions = { maxWindowMs: binding.windowMs ?? 0, maxRecords: 5000, maxBytes: 512 * 1024 };
+    const windowOptions = { maxWindowMs: binding.windowMs ?? 0, maxRecords: 5000 };
 
     if (binding.mode === 'broadcast') {
       return { run: (batch) => timed(batch, () => this.invoke(handler, { ...batch, sink: this.options.producer })), flush: () => Promise.resolve() };
     }
     if (binding.mode === 'transactional') {
       const producer = this.options.client.producer({ transactionalId: `${this.options.transactionalIdPrefix}.${binding.pattern}` });
-      const window = new BatchWindow((records, offsets) => producer.commitTransaction(records, { consumerGroupId: groupId, partitions: offsets }), {
-        ...windowOptions,
-        pipelined: binding.pipelined ?? false,
-        onFailure,
-      });
+      const window = new BatchWindow(
+        (records, offsets) => producer.commitTransaction(records, { consumerGroupId: groupId, partitions: offsets }),
+        windowOptions,
+      );
       return {
         run: (batch, next) =>
           timed(batch, () => window.submit((sink) => this.invoke(handler, { ...batch, sink }), nextOffset(batch, next), batch.messages.length)),

@@ -17,12 +17,6 @@ describe('router service configuration', () => {
     expect(loadServiceConfig({ ROUTER_GUARANTEE: 'at-least-once', ROUTER_TRANSACTION_WINDOW_MS: '7' }).transactionWindowMs).toBe(7);
   });
 
-  it('commits each transaction before the next fetch unless ROUTER_PIPELINED_TRANSACTIONS=true', () => {
-    expect(loadServiceConfig({}).pipelinedTransactions).toBe(false);
-    expect(loadServiceConfig({ ROUTER_PIPELINED_TRANSACTIONS: 'true' }).pipelinedTransactions).toBe(true);
-    expect(() => loadServiceConfig({ ROUTER_PIPELINED_TRANSACTIONS: 'soon' })).toThrow(/ROUTER_PIPELINED_TRANSACTIONS/);
-  });
-
   it('refuses an unknown guarantee and names the variable', () => {
     expect(() => loadServiceConfig({ ROUTER_GUARANTEE: 'exactly-twice' })).toThrow(/ROUTER_GUARANTEE/);
   });

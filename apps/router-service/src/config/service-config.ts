@@ -18,11 +18,6 @@ export class ServiceConfig {
     /** How long a transaction (or, at least once, a produce) stays open for more batches under a dense stream (see BatchWindow). */
     readonly transactionWindowMs: number,
     /**
-     * Exactly once: a fetched batch returns once its jobs are in the open transaction, so the next
-     * fetch overlaps the commit (see ConsumerBinding.pipelined; committed before every rejoin).
-     */
-    readonly pipelinedTransactions: boolean,
-    /**
      * `exactly-once` (default): jobs and the events' offsets in one Kafka transaction, so a crash
      * never routes an event twice. `at-least-once`: jobs produced (idempotent producer), offsets
      * committed every `offsetCommitIntervalMs`; after a crash the events since the last commit are
@@ -56,7 +51,6 @@ export function loadServiceConfig(envVars: Record<string, string | undefined> = 
     // The window amortises transactions; without them it only adds latency (measured: at 500/s
     // p99 53 ms with a 10 ms window, 31 ms without, CPU per event the same), hence 0 by default then.
     env.int('ROUTER_TRANSACTION_WINDOW_MS', guarantee === 'exactly-once' ? 10 : 0, { min: 0, max: 1000 }),
-    env.bool('ROUTER_PIPELINED_TRANSACTIONS', false),
     guarantee,
     env.int('ROUTER_OFFSET_COMMIT_INTERVAL_MS', 250, { min: 0, max: 60_000 }),
     env.bool('ORDER_LIFECYCLE_TRACKING', true),
