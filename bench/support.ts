@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 
@@ -19,7 +19,7 @@ export class BenchProcess {
     // BENCH_LOG_DIR: keep each process's whole output there too (with BENCH_LOG_LEVEL=debug, the
     // transport's per-batch timings).
     const file = process.env.BENCH_LOG_DIR ? join(process.env.BENCH_LOG_DIR, `${name}.log`) : undefined;
-    if (process.env.BENCH_LOG_DIR) mkdirSync(process.env.BENCH_LOG_DIR, { recursive: true });
+    if (file) mkdirSync(dirname(file), { recursive: true });
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
       if (file) appendFileSync(file, chunk);
